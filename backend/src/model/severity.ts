@@ -22,7 +22,8 @@ export const severityRank = (severity: Severity): number => SEVERITY_RANK[severi
 
 const SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<Severity, number>;
 
-export const isSeverity = (value: string): value is Severity => value in SEVERITY_RANK;
+// Own properties only: `in` would also accept inherited names such as `toString`.
+export const isSeverity = (value: string): value is Severity => Object.hasOwn(SEVERITY_RANK, value);
 
 /** Level words as the ecosystems that write our logs spell them (lower-cased). */
 const NAMED_LEVELS: Record<string, Severity> = {
@@ -89,7 +90,8 @@ const PINO_LEVELS: Record<number, Severity> = {
 function fromNumber(level: number): Severity {
   if (!Number.isInteger(level) || level < 0) return 'DEFAULT';
   if (level <= 7) return SYSLOG_LEVELS[level] ?? 'DEFAULT';
-  if (level in PINO_LEVELS) return PINO_LEVELS[level] ?? 'DEFAULT';
+  const pino = PINO_LEVELS[level];
+  if (pino) return pino;
   // Cloud Logging's own numbers: 0, 100 … 800.
   if (level % 100 === 0 && level <= 800) return SEVERITIES[level / 100] ?? 'DEFAULT';
   return 'DEFAULT';
@@ -105,7 +107,8 @@ export function normalizeSeverity(level: unknown): Severity {
   const word = level.trim().toLowerCase();
   if (word === '') return 'DEFAULT';
   if (/^\d+$/.test(word)) return fromNumber(Number(word));
-  return NAMED_LEVELS[word] ?? 'DEFAULT';
+  // Own properties only: `constructor` or `__proto__` must not resolve to Object's members.
+  return Object.hasOwn(NAMED_LEVELS, word) ? (NAMED_LEVELS[word] ?? 'DEFAULT') : 'DEFAULT';
 }
 
 /** Parses a severity named by a caller (API parameter): strict, unlike `normalizeSeverity`. */

@@ -31,7 +31,9 @@ export const formatEpochMs = (ms: number): Timestamp => formatInstant(splitMs(ms
 
 function splitMs(ms: number): Instant {
   const whole = Math.floor(ms);
-  return { ms: whole, subMsNanos: Math.round((ms - whole) * 1e6) % 1e6 };
+  const nanos = Math.round((ms - whole) * 1e6);
+  // 122.9999999 rounds up to a whole millisecond: carry it instead of dropping it.
+  return nanos >= 1e6 ? { ms: whole + 1, subMsNanos: nanos - 1e6 } : { ms: whole, subMsNanos: nanos };
 }
 
 function offsetMinutes(zone: string | undefined): number {
@@ -54,7 +56,10 @@ function parseDateString(text: string): Instant | undefined {
   const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '', zone] = m;
   const fields = [y, mo, d, h, mi, s].map(Number) as [number, number, number, number, number, number];
   const [year, month, day, hour, minute, second] = fields;
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return undefined;
+  // Date.UTC reads years 0–99 as 1900–1999, and no log of ours predates year 1000 anyway.
+  if (year < 1000) return undefined;
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
+    return undefined;
   const base = Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59));
   if (new Date(base).getUTCDate() !== day) return undefined; // 2026-02-30 and friends
   const nanos = Number(fraction.slice(0, 9).padEnd(9, '0'));
@@ -63,25 +68,29 @@ function parseDateString(text: string): Instant | undefined {
 }
 
 /**
- * Epoch numbers carry no unit, so it is read from the magnitude: anything below 1e11 is
- * seconds (until year 5138), below 1e14 milliseconds, below 1e17 microseconds, else
- * nanoseconds.
+ * Epoch numbers carry no unit, so it is read from the magnitude: anything below 1e10 is
+ * seconds, below 1e13 milliseconds, below 1e16 microseconds, else nanoseconds. Each unit
+ * then covers 1970-04-26 to 2286-11-20; only milliseconds from the first four months of
+ * 1970 are ambiguous with seconds, and read as seconds.
  */
 function parseEpochDigits(text: string): Instant | undefined {
   const m = /^(-?\d+)(?:\.(\d+))?$/.exec(text);
   if (!m) return undefined;
   const [, whole = '0', fraction = ''] = m;
-  const magnitude = Math.abs(Number(whole));
-  if (magnitude < 1e11) return fromUnit(whole, fraction, 9);
-  if (magnitude < 1e14) return fromUnit(whole, fraction, 6);
-  if (magnitude < 1e17) return fromUnit(whole, fraction, 3);
+  // Counted in digits: as a Number, 9999999999999999 is already 1e16.
+  const digits = whole.replace(/^-?0*/, '').length;
+  if (digits <= 10) return fromUnit(whole, fraction, 9);
+  if (digits <= 13) return fromUnit(whole, fraction, 6);
+  if (digits <= 16) return fromUnit(whole, fraction, 3);
   return fromUnit(whole, fraction, 0);
 }
 
 /** `whole.fraction` in a unit of 10^-(9 - nanosDigits) seconds, exactly, via BigInt. */
 function fromUnit(whole: string, fraction: string, nanosDigits: number): Instant {
   const frac = fraction.slice(0, nanosDigits).padEnd(nanosDigits, '0');
-  const nanos = BigInt(whole) * 10n ** BigInt(nanosDigits) + (frac ? BigInt(frac) * (whole.startsWith('-') ? -1n : 1n) : 0n);
+  const nanos =
+    BigInt(whole) * 10n ** BigInt(nanosDigits) +
+    (frac ? BigInt(frac) * (whole.startsWith('-') ? -1n : 1n) : 0n);
   const ms = nanos / 1_000_000n;
   let rest = nanos % 1_000_000n;
   let msNumber = Number(ms);
@@ -94,15 +103,13 @@ function fromUnit(whole: string, fraction: string, nanosDigits: number): Instant
 
 function parseNumber(value: number): Instant | undefined {
   if (!Number.isFinite(value)) return undefined;
-  if (Number.isInteger(value) && Math.abs(value) >= 1e15) {
-    // Beyond 2^53 a number has already lost digits; keep what it still says.
-    return parseEpochDigits(BigInt(value).toString());
-  }
-  const magnitude = Math.abs(value);
-  if (magnitude < 1e11) return splitMs(value * 1000);
-  if (magnitude < 1e14) return splitMs(value);
-  if (magnitude < 1e17) return splitMs(value / 1000);
-  return splitMs(value / 1e6);
+  // The shortest decimal that reads back as the same number is what the writer meant
+  // (1795849273.123, not 1795849273.1229999): reading those digits exactly keeps binary
+  // noise out of the fraction, and beyond 2^53 keeps what the number still says.
+  const text = String(value);
+  if (/^-?\d+(\.\d+)?$/.test(text)) return parseEpochDigits(text);
+  // Exponent notation: below 1e-6 (the epoch itself) or at least 1e21 (out of range).
+  return splitMs(value * 1000);
 }
 
 interface SecondsLike {
@@ -118,7 +125,11 @@ function parseSecondsObject(value: SecondsLike): Instant | undefined {
   const nanos = value.nanoseconds ?? value._nanoseconds ?? 0;
   const s = typeof seconds === 'string' ? Number(seconds) : seconds;
   const n = typeof nanos === 'string' ? Number(nanos) : nanos;
-  if (typeof s !== 'number' || typeof n !== 'number' || !Number.isFinite(s) || !Number.isFinite(n)) return undefined;
+  // Whole seconds and 0 ≤ nanoseconds < 1e9, as Firestore guarantees; anything else would
+  // yield a malformed fraction.
+  if (typeof s !== 'number' || typeof n !== 'number' || !Number.isInteger(s) || !Number.isInteger(n))
+    return undefined;
+  if (n < 0 || n >= 1e9) return undefined;
   return { ms: s * 1000 + Math.floor(n / 1e6), subMsNanos: Math.floor(n % 1e6) };
 }
 

@@ -11,7 +11,7 @@ export interface SourceRequest {
   after?: EntryKey;
   /** How many matching entries the engine needs from this source at most. */
   limit: number;
-  /** The engine's compiled filter: the whole query except the time range and `after`. */
+  /** The engine's compiled filter: the whole query, `after` included. Pushdown only saves work. */
   matches: (entry: LogEntry) => boolean;
   /** Aborted when the source's time budget runs out or the client goes away. */
   signal: AbortSignal;

@@ -1,0 +1,105 @@
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import { randomBytes } from 'node:crypto';
+import Koa from 'koa';
+import type { Logger } from 'pino';
+import type { Cache } from './cache/cache.js';
+import { CachedCalls } from './cache/cached-call.js';
+import { MemoryCache } from './cache/memory-cache.js';
+import type { Config } from './config.js';
+import { TokenAuthenticator, requireToken } from './http/auth.js';
+import type { AppState } from './http/context.js';
+import { Metrics } from './http/metrics.js';
+import { problemResponses } from './http/middleware/errors.js';
+import { observeRequests } from './http/middleware/observe.js';
+import { requestId } from './http/middleware/request-id.js';
+import { healthRoutes } from './http/routes/health.js';
+import { logRoutes } from './http/routes/logs.js';
+import { metaRoutes } from './http/routes/meta.js';
+import type { SourceName } from './model/index.js';
+import { CursorCodec } from './query/cursor.js';
+import { QueryEngine } from './query/engine.js';
+import { LogReader } from './query/log-reader.js';
+import type { LogSource } from './sources/log-source.js';
+
+export interface AppDeps {
+  config: Config;
+  sources: LogSource[];
+  logger: Logger;
+  cache?: Cache;
+}
+
+export interface App {
+  koa: Koa<AppState>;
+  metrics: Metrics;
+  /** Fails readiness from now on; in-flight requests still finish. */
+  beginShutdown(): void;
+  /** Closes sources and the cache. */
+  close(): Promise<void>;
+}
+
+// JSON bodies are small queries; anything larger is a mistake or an attack.
+const BODY_LIMIT = '64kb';
+
+/** Composes the middleware chain and routes; `main.ts` decides where it listens. */
+export function createApp({ config, sources, logger, cache }: AppDeps): App {
+  const metrics = new Metrics();
+  const sourceMap = new Map<SourceName, LogSource>(
+    sources.filter((s) => config.enabledSources.includes(s.name)).map((s) => [s.name, s]),
+  );
+  const queryCache = cache ?? new MemoryCache({ maxEntries: config.cache.maxEntries });
+  const cursors = new CursorCodec(config.cursorSecret ?? randomBytes(32).toString('hex'));
+  const engine = new QueryEngine({
+    sources: sourceMap,
+    sourceTimeoutMs: config.sourceTimeoutMs,
+    observe: metrics.observeSource,
+  });
+  const reader = new LogReader(
+    engine,
+    cursors,
+    new CachedCalls(queryCache, metrics.observeCache),
+    config.cache.ttlSeconds,
+  );
+  let shuttingDown = false;
+
+  const open = new Router<AppState>();
+  open.use(
+    healthRoutes({
+      sources: sourceMap,
+      metrics,
+      isShuttingDown: () => shuttingDown,
+      checkTimeoutMs: 2_000,
+    }).routes(),
+  );
+  open.get('/metrics', async (ctx) => {
+    ctx.type = metrics.registry.contentType;
+    ctx.body = await metrics.registry.metrics();
+  });
+
+  const authenticated = new Router<AppState>();
+  authenticated.use(requireToken(new TokenAuthenticator(config.tokens)));
+  const enabledSources = [...sourceMap.keys()];
+  authenticated.use(logRoutes({ reader, cursors, metrics, enabledSources }).routes());
+  authenticated.use(metaRoutes({ sources: sourceMap, sourceTimeoutMs: config.sourceTimeoutMs }).routes());
+
+  const koa = new Koa<AppState>();
+  koa.use(requestId);
+  koa.use(observeRequests(logger, metrics));
+  koa.use(problemResponses(logger));
+  koa.use(bodyParser({ jsonLimit: BODY_LIMIT, enableTypes: ['json'] }));
+  koa.use(open.routes());
+  koa.use(open.allowedMethods());
+  koa.use(authenticated.routes());
+  koa.use(authenticated.allowedMethods());
+
+  return {
+    koa,
+    metrics,
+    beginShutdown: () => {
+      shuttingDown = true;
+    },
+    close: async () => {
+      await Promise.allSettled([...sources.map((s) => s.close?.()), queryCache.close()]);
+    },
+  };
+}

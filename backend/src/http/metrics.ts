@@ -1,0 +1,69 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { CacheStatus } from '../cache/cache.js';
+import type { SourceName } from '../model/index.js';
+
+/**
+ * The backend's own Prometheus metrics. One registry per app instance keeps tests and
+ * several apps in one process apart. Labels stay low-cardinality: route templates, never
+ * raw paths, pod names or ids.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly httpDuration = new Histogram({
+    name: 'log_aggregator_http_request_duration_seconds',
+    help: 'HTTP request latency by route template, method and status.',
+    labelNames: ['route', 'method', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly sourceDuration = new Histogram({
+    name: 'log_aggregator_source_request_duration_seconds',
+    help: 'Latency of calls to each log source by outcome (ok, error, timeout).',
+    labelNames: ['source', 'outcome'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly sourceErrors = new Counter({
+    name: 'log_aggregator_source_errors_total',
+    help: 'Failed or timed-out calls to each log source.',
+    labelNames: ['source', 'kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly sourceUp = new Gauge({
+    name: 'log_aggregator_source_up',
+    help: '1 when the last readiness check reached the source, else 0.',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+
+  readonly cacheRequests = new Counter({
+    name: 'log_aggregator_cache_requests_total',
+    help: 'Query cache lookups by result: hit, miss, or coalesced into an identical request in flight.',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
+  readonly entriesReturned = new Counter({
+    name: 'log_aggregator_entries_returned_total',
+    help: 'Log entries returned to clients, by source.',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  observeSource = (source: SourceName, tookMs: number, outcome: 'ok' | 'error' | 'timeout'): void => {
+    this.sourceDuration.observe({ source, outcome }, tookMs / 1000);
+    if (outcome !== 'ok') this.sourceErrors.inc({ source, kind: outcome });
+  };
+
+  observeCache = (result: CacheStatus): void => {
+    this.cacheRequests.inc({ result });
+  };
+}

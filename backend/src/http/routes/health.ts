@@ -1,0 +1,65 @@
+import Router from '@koa/router';
+import type { SourceName } from '../../model/index.js';
+import type { LogSource } from '../../sources/log-source.js';
+import { describeError } from '../../query/engine.js';
+import type { AppState } from '../context.js';
+import type { Metrics } from '../metrics.js';
+
+export interface SourceStatus {
+  up: boolean;
+  detail: string;
+  latencyMs: number;
+}
+
+export interface HealthDeps {
+  sources: ReadonlyMap<SourceName, LogSource>;
+  metrics: Metrics;
+  /** True once shutdown has begun: readiness fails so Kubernetes stops routing here. */
+  isShuttingDown: () => boolean;
+  checkTimeoutMs: number;
+}
+
+async function checkSource(source: LogSource, timeoutMs: number): Promise<SourceStatus> {
+  const started = performance.now();
+  const signal = AbortSignal.timeout(timeoutMs);
+  const timeout = new Promise<never>((_, reject) =>
+    signal.addEventListener('abort', () => reject(new Error(`no answer within ${timeoutMs} ms`)), {
+      once: true,
+    }),
+  );
+  try {
+    const health = await Promise.race([source.health(signal), timeout]);
+    return { ...health, latencyMs: Math.round(performance.now() - started) };
+  } catch (error) {
+    return { up: false, detail: describeError(error), latencyMs: Math.round(performance.now() - started) };
+  }
+}
+
+/**
+ * `/healthz` says the process serves; `/readyz` also reports each source. A source being down
+ * keeps the pod ready on purpose: every replica would see the same outage, and a ready pod
+ * still answers with partial results and warnings, which tells operators more than a 503.
+ */
+export function healthRoutes(deps: HealthDeps): Router<AppState> {
+  const router = new Router<AppState>();
+  router.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  router.get('/readyz', async (ctx) => {
+    const checks = await Promise.all(
+      [...deps.sources].map(
+        async ([name, source]) => [name, await checkSource(source, deps.checkTimeoutMs)] as const,
+      ),
+    );
+    for (const [name, status] of checks) deps.metrics.sourceUp.set({ source: name }, status.up ? 1 : 0);
+    const sources = Object.fromEntries(checks);
+    const allUp = checks.every(([, status]) => status.up);
+    if (deps.isShuttingDown()) {
+      ctx.status = 503;
+      ctx.body = { status: 'shutting_down', sources };
+      return;
+    }
+    ctx.body = { status: allUp ? 'ok' : 'degraded', sources };
+  });
+  return router;
+}

@@ -1,0 +1,60 @@
+import Router from '@koa/router';
+import type { SourceName } from '../../model/index.js';
+import { CursorError, type CursorCodec } from '../../query/cursor.js';
+import type { LogReader } from '../../query/log-reader.js';
+import { assertMayRead, principalOf } from '../auth.js';
+import type { AppContext, AppState } from '../context.js';
+import type { Metrics } from '../metrics.js';
+import { parseLogQuery } from '../params.js';
+import { badParam } from '../problem.js';
+
+export interface LogRouteDeps {
+  reader: LogReader;
+  cursors: CursorCodec;
+  metrics: Metrics;
+  enabledSources: SourceName[];
+}
+
+/** `GET /logs` over every source the caller may read, and one route per source. */
+export function logRoutes(deps: LogRouteDeps): Router<AppState> {
+  const router = new Router<AppState>();
+  router.get('/logs', (ctx) => listLogs(ctx, deps));
+  for (const source of deps.enabledSources) {
+    router.get(`/logs/${source}`, (ctx) => listLogs(ctx, deps, source));
+  }
+  return router;
+}
+
+async function listLogs(ctx: AppContext, deps: LogRouteDeps, only?: SourceName): Promise<void> {
+  const principal = principalOf(ctx);
+  if (only && 'source' in ctx.query) throw badParam('source', `is fixed by the path /logs/${only}`);
+  const readable = deps.enabledSources.filter((s) => principal.sources.includes(s));
+  const { query, cursor } = parseLogQuery(ctx.query, {
+    defaultSources: only ? [only] : readable,
+    nowMs: Date.now(),
+  });
+  const disabled = query.sources.filter((s) => !deps.enabledSources.includes(s));
+  if (disabled.length > 0) throw badParam('source', `${disabled.join(', ')} is not enabled on this server`);
+  assertMayRead(principal, query.sources);
+  if (cursor) Object.assign(query, decodeCursor(deps.cursors, query, cursor));
+
+  const page = await deps.reader.page(query);
+  countReturned(deps.metrics, page.entries);
+  ctx.body = page;
+}
+
+function decodeCursor(cursors: CursorCodec, query: Parameters<CursorCodec['decode']>[0], cursor: string) {
+  try {
+    return cursors.decode(query, cursor);
+  } catch (error) {
+    if (error instanceof CursorError)
+      throw badParam('cursor', `${error.message}; start again without a cursor`);
+    throw error;
+  }
+}
+
+function countReturned(metrics: Metrics, entries: { source: SourceName }[]): void {
+  const counts = new Map<SourceName, number>();
+  for (const { source } of entries) counts.set(source, (counts.get(source) ?? 0) + 1);
+  for (const [source, count] of counts) metrics.entriesReturned.inc({ source }, count);
+}

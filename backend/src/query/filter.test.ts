@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import type { LabelMatcher, LogEntry, LogQuery } from '../model/index.js';
+import { compileFilter } from './filter.js';
+import { RegexSyntaxError, compileSafeRegex } from './safe-regex.js';
+
+const entry = (over: Partial<LogEntry> = {}): LogEntry => ({
+  id: 'a',
+  timestamp: '2026-11-29T07:00:00.000000000Z',
+  source: 'pods',
+  severity: 'INFO',
+  message: 'Order filled AAPL qty=10',
+  labels: { pod: 'trader-1', symbol: 'AAPL' },
+  ...over,
+});
+
+const query = (over: Partial<LogQuery> = {}): LogQuery => ({
+  sources: ['pods'],
+  from: '2026-11-29T06:00:00.000000000Z',
+  to: '2026-11-29T08:00:00.000000000Z',
+  severities: [],
+  labels: [],
+  limit: 100,
+  direction: 'backward',
+  selectors: {},
+  ...over,
+});
+
+describe('compileFilter', () => {
+  it('treats the time range as half-open [from, to)', () => {
+    const matches = compileFilter(
+      query({ from: '2026-11-29T07:00:00.000000000Z', to: '2026-11-29T07:00:01.000000000Z' }),
+    );
+    expect(matches(entry({ timestamp: '2026-11-29T07:00:00.000000000Z' }))).toBe(true);
+    expect(matches(entry({ timestamp: '2026-11-29T07:00:00.999999999Z' }))).toBe(true);
+    expect(matches(entry({ timestamp: '2026-11-29T07:00:01.000000000Z' }))).toBe(false);
+    expect(matches(entry({ timestamp: '2026-11-29T06:59:59.999999999Z' }))).toBe(false);
+  });
+
+  it.each([
+    [{ severities: ['ERROR' as const] }, 'ERROR', true],
+    [{ severities: ['ERROR' as const] }, 'CRITICAL', false],
+    [{ minSeverity: 'WARNING' as const }, 'WARNING', true],
+    [{ minSeverity: 'WARNING' as const }, 'EMERGENCY', true],
+    [{ minSeverity: 'WARNING' as const }, 'NOTICE', false],
+    [{ severities: ['DEBUG' as const, 'ERROR' as const], minSeverity: 'INFO' as const }, 'DEBUG', false],
+  ])('severity filter %j on %s → %s', (over, severity, expected) => {
+    expect(compileFilter(query(over))(entry({ severity: severity as LogEntry['severity'] }))).toBe(expected);
+  });
+
+  it.each([
+    ['filled', false, true],
+    ['FILLED aapl', false, true],
+    ['qty=1.', false, false], // a literal dot, not "any character"
+    ['qty=10', false, true],
+    ['fill(ed)? +aapl', true, true],
+    ['^order', true, true],
+    ['^filled', true, false],
+  ])('search %s (regex %s) → %s', (text, regex, expected) => {
+    expect(compileFilter(query({ search: { text, regex } }))(entry())).toBe(expected);
+  });
+
+  it.each<[LabelMatcher, boolean]>([
+    [{ name: 'pod', op: '=', value: 'trader-1' }, true],
+    [{ name: 'pod', op: '!=', value: 'trader-1' }, false],
+    [{ name: 'pod', op: '=~', value: 'trader-.*' }, true],
+    [{ name: 'pod', op: '=~', value: 'trader' }, false], // label regexes are anchored, as in Prometheus
+    [{ name: 'pod', op: '!~', value: 'reflector.*' }, true],
+    [{ name: 'missing', op: '=', value: '' }, true], // a missing label reads as empty
+    [{ name: 'missing', op: '!=', value: '' }, false],
+  ])('label matcher %j → %s', (matcher, expected) => {
+    expect(compileFilter(query({ labels: [matcher] }))(entry())).toBe(expected);
+  });
+
+  it('applies the cursor position in the listing direction', () => {
+    const after = { timestamp: '2026-11-29T07:00:00.000000000Z', id: 'b', source: 'pods' as const };
+    const backward = compileFilter(query({ after }));
+    const forward = compileFilter(query({ after, direction: 'forward' }));
+    expect(backward(entry({ id: 'a' }))).toBe(true);
+    expect(backward(entry({ id: 'b' }))).toBe(false);
+    expect(backward(entry({ id: 'c' }))).toBe(false);
+    expect(forward(entry({ id: 'c' }))).toBe(true);
+    expect(forward(entry({ id: 'a' }))).toBe(false);
+  });
+});
+
+describe('user regexes', () => {
+  it('answers a catastrophic pattern on a long line within 100 ms', () => {
+    const line = `${'a'.repeat(50_000)}!`;
+    for (const pattern of ['(a+)+$', '(a|aa)+$', '(a*)*b', '(.*a){20}']) {
+      const re = compileSafeRegex(pattern);
+      const started = performance.now();
+      re.test(line);
+      expect(performance.now() - started).toBeLessThan(100);
+    }
+  });
+
+  it('refuses invalid and backtracking-only syntax with a reason', () => {
+    expect(() => compileSafeRegex('(unclosed')).toThrow(RegexSyntaxError);
+    expect(() => compileSafeRegex('(?=lookahead)')).toThrow(/unsupported/);
+    expect(() => compileSafeRegex('(a)\\1')).toThrow(RegexSyntaxError);
+  });
+});

@@ -1,0 +1,75 @@
+import {
+  compareKeys,
+  severityRank,
+  type LogEntry,
+  type LabelMatcher,
+  type LogQuery,
+} from '../model/index.js';
+import { compileSafeRegex, compileSubstring } from './safe-regex.js';
+
+export type EntryPredicate = (entry: LogEntry) => boolean;
+
+function labelPredicate({ name, op, value }: LabelMatcher): EntryPredicate {
+  // A missing label reads as the empty string, as in Prometheus, so `x!=""` means "has x".
+  const read = (entry: LogEntry): string => entry.labels[name] ?? '';
+  switch (op) {
+    case '=':
+      return (entry) => read(entry) === value;
+    case '!=':
+      return (entry) => read(entry) !== value;
+    case '=~': {
+      const re = compileSafeRegex(value);
+      return (entry) => re.matchesWhole(read(entry));
+    }
+    case '!~': {
+      const re = compileSafeRegex(value);
+      return (entry) => !re.matchesWhole(read(entry));
+    }
+  }
+}
+
+function severityPredicate(query: LogQuery): EntryPredicate | undefined {
+  const allowed = new Set(query.severities);
+  const min = query.minSeverity ? severityRank(query.minSeverity) : undefined;
+  if (allowed.size === 0 && min === undefined) return undefined;
+  return (entry) =>
+    (allowed.size === 0 || allowed.has(entry.severity)) &&
+    (min === undefined || severityRank(entry.severity) >= min);
+}
+
+function searchPredicate(query: LogQuery): EntryPredicate | undefined {
+  if (!query.search || query.search.text === '') return undefined;
+  if (query.search.regex) {
+    const re = compileSafeRegex(query.search.text, { caseInsensitive: true });
+    return (entry) => re.test(entry.message);
+  }
+  const contains = compileSubstring(query.search.text);
+  return (entry) => contains(entry.message);
+}
+
+function afterPredicate(query: LogQuery): EntryPredicate | undefined {
+  const after = query.after;
+  if (!after) return undefined;
+  const sign = query.direction === 'backward' ? -1 : 1;
+  return (entry) => sign * compareKeys(entry, after) > 0;
+}
+
+/**
+ * Compiles the whole query into one predicate, cheapest checks first. Regex syntax errors
+ * surface here, before any source is called. Sources apply it to everything they read, and
+ * the engine trusts their output, so this is the single definition of "matches".
+ */
+export function compileFilter(query: LogQuery): EntryPredicate {
+  const { from, to } = query;
+  const checks = [
+    severityPredicate(query),
+    afterPredicate(query),
+    ...query.labels.map(labelPredicate),
+    searchPredicate(query),
+  ].filter((check): check is EntryPredicate => check !== undefined);
+  return (entry) => {
+    if (entry.timestamp < from || entry.timestamp >= to) return false;
+    for (const check of checks) if (!check(entry)) return false;
+    return true;
+  };
+}

@@ -1,0 +1,69 @@
+import { parseTimestamp, type LogEntry, type Timestamp } from '../../model/index.js';
+import {
+  DEFAULT_FIELD_MAPPING,
+  isRecord,
+  recordToEntry,
+  type FieldMapping,
+} from '../mapping/record-mapper.js';
+import { textSeverity } from '../pods/line-parser.js';
+
+/** Where a record sits: one GCS object, read with one field mapping. */
+export interface ObjectOrigin {
+  bucket: string;
+  name: string;
+  /** The configured prefix the object was listed under (`trades/`). */
+  prefix: string;
+  /** The object's own time, for records without one. */
+  fallbackTime: Timestamp;
+  mapping?: FieldMapping;
+}
+
+const originLabels = (origin: ObjectOrigin): Record<string, string> => ({
+  bucket: origin.bucket,
+  object: origin.name,
+  prefix: origin.prefix,
+});
+
+/** Ids are object + record index: stable, since objects never change once written. */
+const recordId = (origin: ObjectOrigin, index: number): string => `${origin.bucket}/${origin.name}#${index}`;
+
+export function objectRecordEntry(record: unknown, index: number, origin: ObjectOrigin): LogEntry {
+  const structured = isRecord(record) ? record : { message: JSON.stringify(record) };
+  return recordToEntry(
+    structured,
+    {
+      id: recordId(origin, index),
+      source: 'gcs',
+      labels: originLabels(origin),
+      fallbackTime: origin.fallbackTime,
+    },
+    origin.mapping ?? DEFAULT_FIELD_MAPPING,
+  );
+}
+
+const LEADING_DATE = /^\d{4}-\d{2}-\d{2}/;
+
+/** A line's leading time: `2026-11-29T07:01:13Z msg` or Python's `2026-11-29 07:01:13,123 msg`. */
+function leadingTime(line: string): { time?: Timestamp; rest: string } {
+  // Only a calendar date opens a timestamp: `42 items processed` would otherwise parse as
+  // epoch second 42 and lose its first word.
+  if (!LEADING_DATE.test(line)) return { rest: line };
+  const words = line.split(' ');
+  for (const take of [2, 1]) {
+    const time = parseTimestamp(words.slice(0, take).join(' '));
+    if (time && words.length > take) return { time, rest: words.slice(take).join(' ') };
+  }
+  return { rest: line };
+}
+
+export function objectTextLineEntry(line: string, index: number, origin: ObjectOrigin): LogEntry {
+  const { time, rest } = leadingTime(line);
+  return {
+    id: recordId(origin, index),
+    timestamp: time ?? origin.fallbackTime,
+    source: 'gcs',
+    severity: textSeverity(rest),
+    message: rest,
+    labels: originLabels(origin),
+  };
+}
