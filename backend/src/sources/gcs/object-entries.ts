@@ -49,7 +49,8 @@ function leadingTime(line: string): { time?: Timestamp; rest: string } {
   // epoch second 42 and lose its first word.
   if (!LEADING_DATE.test(line)) return { rest: line };
   const words = line.split(' ');
-  for (const take of [2, 1]) {
+  // Longest first: `2026-11-29 07:01:13 UTC msg` keeps its zone word out of the message.
+  for (const take of [3, 2, 1]) {
     const time = parseTimestamp(words.slice(0, take).join(' '));
     if (time && words.length > take) return { time, rest: words.slice(take).join(' ') };
   }
