@@ -61,6 +61,12 @@ export interface DatasetOptions {
   seed?: number;
   /** Trades per hour across all symbols. */
   tradesPerHour?: number;
+  /** How many objects each hour's trades are split into (the writer flushes per batch). */
+  tradeObjectsPerHour?: number;
+  /** Replicas of the trader deployment. */
+  traderReplicas?: number;
+  /** Mean gap between a trader's log lines. */
+  traderLineIntervalMs?: number;
 }
 
 const SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'TSLA', 'AMZN', 'GOOGL', 'META', 'SPY'] as const;
@@ -105,7 +111,8 @@ function trade(random: Random, clock: Clock, t: number): JsonRecord {
     pnl: Math.round((random.next() - 0.45) * 4000) / 100,
     strategy: random.pick(STRATEGIES),
     status: rejected ? 'rejected' : 'filled',
-    ...(rejected ? { error: 'broker returned 503 Service Unavailable', level: 'ERROR' } : {}),
+    level: rejected ? 'ERROR' : 'INFO',
+    ...(rejected ? { error: 'broker returned 503 Service Unavailable' } : {}),
   };
 }
 
@@ -154,14 +161,16 @@ function strategyVersion(random: Random, t: number, strategy: string, version: n
   };
 }
 
-function datePath(t: number): string {
-  return formatEpochMs(t).slice(0, 10).replaceAll('-', '/');
+/** `2026/11/29/07`: the writers' date-and-hour folders. */
+function hourPath(t: number): string {
+  return `${formatEpochMs(t).slice(0, 10).replaceAll('-', '/')}/${formatEpochMs(t).slice(11, 13)}`;
 }
 
 function tradeObjects(
   random: Random,
   clock: Clock,
   perHour: number,
+  objectsPerHour: number,
 ): { objects: DemoObject[]; trades: JsonRecord[] } {
   const objects: DemoObject[] = [];
   const trades: JsonRecord[] = [];
@@ -171,15 +180,18 @@ function tradeObjects(
       records.push(trade(random, clock, hour + Math.floor(random.next() * HOUR)));
     records.sort((a, b) => String(a.timestamp).localeCompare(String(b.timestamp)));
     trades.push(...records);
-    const stamp = formatEpochMs(hour).slice(11, 13);
     // Older hours are compacted into gzip JSONL, the current day is plain JSONL, as the writer does.
     const gzip = clock.end - hour > 24 * HOUR;
-    objects.push({
-      name: `trades/${datePath(hour)}/trades-${stamp}00.jsonl${gzip ? '.gz' : ''}`,
-      format: gzip ? 'jsonl-gzip' : 'jsonl',
-      records,
-      lines: [],
-    });
+    const per = Math.ceil(records.length / objectsPerHour);
+    for (let part = 0; part < objectsPerHour; part++) {
+      const suffix = objectsPerHour === 1 ? '' : `-${String(part).padStart(3, '0')}`;
+      objects.push({
+        name: `trades/${hourPath(hour)}/trades${suffix}.jsonl${gzip ? '.gz' : ''}`,
+        format: gzip ? 'jsonl-gzip' : 'jsonl',
+        records: records.slice(part * per, (part + 1) * per),
+        lines: [],
+      });
+    }
   }
   return { objects, trades };
 }
@@ -194,7 +206,7 @@ function reflectionObjects(
     const record = reflection(random, clock, t + random.int(0, 60_000));
     reflections.push(record);
     objects.push({
-      name: `reflections/${datePath(t)}/reflection-${formatEpochMs(t).slice(11, 16).replace(':', '')}.json`,
+      name: `reflections/${hourPath(t)}/reflection-${formatEpochMs(t).slice(14, 16)}.json`,
       format: 'json',
       records: [record],
       lines: [],
@@ -226,7 +238,7 @@ function runnerJournal(random: Random, clock: Clock): DemoObject {
   );
   lines.sort();
   return {
-    name: `trades/${datePath(clock.end - HOUR)}/runner-journal.log`,
+    name: `trades/journal/${formatEpochMs(clock.end).slice(0, 10)}/runner-journal.log`,
     format: 'text',
     records: [],
     lines,
@@ -253,12 +265,12 @@ const TRACEBACK = [
   'requests.exceptions.HTTPError: 503 Server Error: Service Unavailable for url: https://broker.example/v2/orders',
 ];
 
-function traderLines(random: Random, clock: Clock, pod: string): DemoLogLine[] {
+function traderLines(random: Random, clock: Clock, pod: string, intervalMs: number): DemoLogLine[] {
   const lines: DemoLogLine[] = [];
   const push = (t: number, text: string, offsetUs = 0): void => {
     lines.push({ time: formatEpochMs(t + offsetUs / 1000), text });
   };
-  for (let t = clock.start; t < clock.end; t += 30_000 + random.int(0, 5000)) {
+  for (let t = clock.start; t < clock.end; t += intervalMs + random.int(0, intervalMs / 6)) {
     const symbol = random.pick(SYMBOLS);
     if (inBurst(clock, t) && random.chance(0.6)) {
       push(
@@ -336,17 +348,30 @@ function feedLines(random: Random, from: number, to: number, crash: boolean): De
   return lines;
 }
 
-function pods(random: Random, clock: Clock): DemoPod[] {
+interface PodOptions {
+  traderReplicas: number;
+  traderLineIntervalMs: number;
+}
+
+function traderPodNames(random: Random, replicas: number): string[] {
+  const names = ['trader-7d9f8c6b5-x2kqp', 'trader-7d9f8c6b5-m8zrt'];
+  while (names.length < replicas) names.push(`trader-7d9f8c6b5-${random.hex(5)}`);
+  return names.slice(0, replicas);
+}
+
+function pods(random: Random, clock: Clock, options: PodOptions): DemoPod[] {
   const namespace = 'gpt-runner';
-  const traderPods = ['trader-7d9f8c6b5-x2kqp', 'trader-7d9f8c6b5-m8zrt'];
+  const traderPods = traderPodNames(random, options.traderReplicas);
   const crashStart = clock.end - 10 * MINUTE;
   return [
     ...traderPods.map((name, i) => ({
       namespace,
       name,
       labels: { app: 'trader', 'pod-template-hash': '7d9f8c6b5' },
-      nodeName: `gke-runner-pool-1-${i}`,
-      containers: [{ name: 'trader', lines: traderLines(random, clock, name), restartCount: 0 }],
+      nodeName: `gke-runner-pool-1-${i % 3}`,
+      containers: [
+        { name: 'trader', lines: traderLines(random, clock, name, options.traderLineIntervalMs), restartCount: 0 },
+      ],
     })),
     {
       namespace,
@@ -389,7 +414,12 @@ export function generateDataset(options: DatasetOptions): DemoDataset {
     burstFrom: end - 40 * MINUTE,
     burstTo: end - 25 * MINUTE,
   };
-  const { objects: tradeObjs, trades } = tradeObjects(random, clock, options.tradesPerHour ?? 40);
+  const { objects: tradeObjs, trades } = tradeObjects(
+    random,
+    clock,
+    options.tradesPerHour ?? 40,
+    options.tradeObjectsPerHour ?? 1,
+  );
   const { objects: reflectionObjs, reflections } = reflectionObjects(random, clock);
   return {
     bucket: 'gpt-runner-logs',
@@ -400,7 +430,10 @@ export function generateDataset(options: DatasetOptions): DemoDataset {
       runnerJournal(random, clock),
     ],
     documents: documents(trades, reflections),
-    pods: pods(random, clock),
+    pods: pods(random, clock, {
+      traderReplicas: options.traderReplicas ?? 2,
+      traderLineIntervalMs: options.traderLineIntervalMs ?? 30_000,
+    }),
     burst: { from: formatEpochMs(clock.burstFrom), to: formatEpochMs(clock.burstTo) },
   };
 }

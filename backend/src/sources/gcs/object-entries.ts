@@ -68,3 +68,9 @@ export function objectTextLineEntry(line: string, index: number, origin: ObjectO
     labels: originLabels(origin),
   };
 }
+
+/** The object an entry id (`bucket/object#index`) came from. */
+export function objectOfId(id: string): { bucket: string; name: string } | undefined {
+  const m = /^([^/]+)\/(.+)#\d+$/.exec(id);
+  return m ? { bucket: m[1] ?? '', name: m[2] ?? '' } : undefined;
+}

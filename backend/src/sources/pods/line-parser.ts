@@ -187,3 +187,18 @@ export function parsePodLog(body: string, origin: PodLogOrigin): LogEntry[] {
   flush();
   return entries;
 }
+
+export interface PodStream {
+  namespace: string;
+  pod: string;
+  container: string;
+  previous: boolean;
+}
+
+/** The container log an entry id (`ns/pod/container[/previous]@time#rank`) came from. */
+export function podStreamOfId(id: string): PodStream | undefined {
+  const m = /^([^/@]+)\/([^/@]+)\/([^/@]+)(\/previous)?@/.exec(id);
+  if (!m) return undefined;
+  const [, namespace = '', pod = '', container = '', previous] = m;
+  return { namespace, pod, container, previous: previous !== undefined };
+}

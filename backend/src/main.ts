@@ -1,0 +1,36 @@
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { startServer } from './server.js';
+import { createSources } from './sources/create-sources.js';
+
+/** Reads the configuration, starts serving, and shuts down gracefully on SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  if (!config.cursorSecret) logger.warn('CURSOR_SECRET is not set: cursors will not work across replicas or restarts');
+  const sources = createSources(config, logger);
+  const server = await startServer({ config, sources, logger });
+  logger.info({ url: server.url, sources: config.enabledSources }, 'log aggregator listening');
+
+  const stop = (signal: string): void => {
+    logger.info({ signal }, 'shutting down');
+    server
+      .shutdown()
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+  } else {
+    console.error('log aggregator failed to start:', error instanceof Error ? error.message : error);
+  }
+  process.exit(1);
+});

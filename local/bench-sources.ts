@@ -1,0 +1,133 @@
+/**
+ * `npm run bench:sources`: end-to-end latency of `/logs` over the real sources. It seeds
+ * the local stack with 10,000 GCS objects (mixed formats), about 50,000 Firestore documents
+ * and 20 pods × 5,000 lines, runs the built backend against it, and measures `/logs` over
+ * all sources, last hour, limit 500. Every request is a distinct query (the page cache is
+ * off), so each one reaches all three sources; the GCS object cache stays on, as in
+ * production. The last line is one JSON object.
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { generateDataset } from '../backend/src/demo/dataset.js';
+import { formatEpochMs } from '../backend/src/model/index.js';
+import { startLocalStack } from './stack.js';
+
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
+const PORT = process.env.BENCH_PORT ?? '18099';
+const TOKEN = 'bench-token-0123456789abcdef';
+const MAIN = fileURLToPath(new URL('../backend/dist/main.js', import.meta.url));
+
+interface Sample {
+  ms: number;
+  bytes: number;
+  entries: number;
+  partial: boolean;
+}
+
+const percentile = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+
+async function request(base: string, toMs: number): Promise<Sample> {
+  const from = formatEpochMs(toMs - 3_600_000);
+  const to = formatEpochMs(toMs);
+  const started = performance.now();
+  const response = await fetch(`${base}/logs?from=${from}&to=${to}&limit=500`, {
+    headers: { Authorization: `Bearer ${TOKEN}` },
+  });
+  const body = (await response.json()) as {
+    entries: unknown[];
+    partial: boolean;
+    stats: { sources: { gcs?: { stats: { bytesDownloaded?: number } } } };
+  };
+  if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${JSON.stringify(body)}`);
+  return {
+    ms: performance.now() - started,
+    bytes: body.stats.sources.gcs?.stats.bytesDownloaded ?? 0,
+    entries: body.entries.length,
+    partial: body.partial,
+  };
+}
+
+async function waitForHealth(base: string): Promise<void> {
+  for (let i = 0; i < 150; i++) {
+    if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('backend did not start');
+}
+
+async function main(): Promise<void> {
+  const nowMs = Date.now();
+  const stack = await startLocalStack();
+  const backendEnv = {
+    ...process.env,
+    ...stack.env,
+    HOST: '127.0.0.1',
+    PORT,
+    LOG_LEVEL: 'warn',
+    CACHE_TTL_SECONDS: '0',
+    AUTH_TOKENS: JSON.stringify([{ name: 'bench', sha256: createHash('sha256').update(TOKEN).digest('hex'), role: 'admin' }]),
+  };
+  const backend = spawn(process.execPath, [MAIN], { env: backendEnv, stdio: ['ignore', 'inherit', 'inherit'] });
+  try {
+    const dataset = generateDataset({
+      nowMs,
+      days: 7,
+      tradesPerHour: 295,
+      tradeObjectsPerHour: 58,
+      traderReplicas: 17,
+      traderLineIntervalMs: 120_000,
+    });
+    const lines = dataset.pods.flatMap((p) => p.containers).reduce((n, c) => n + c.lines.length, 0);
+    console.log(
+      `seeding ${dataset.objects.length} objects, ${dataset.documents.length} documents, ` +
+        `${dataset.pods.length} pods with ${lines} lines…`,
+    );
+    const seedStarted = performance.now();
+    await stack.seed(dataset);
+    console.log(`seeded in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
+    const base = `http://127.0.0.1:${PORT}`;
+    await waitForHealth(base);
+
+    const cold = await request(base, nowMs);
+    console.log(`cold request: ${cold.ms.toFixed(0)} ms, ${cold.entries} entries, ${cold.bytes} bytes from GCS`);
+    const samples: Sample[] = [];
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        // Each request ends a few milliseconds earlier: a distinct query, as a dashboard refresh is.
+        while (next < REQUESTS) samples.push(await request(base, nowMs - 7 * next++));
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const latencies = samples.map((s) => s.ms).sort((a, b) => a - b);
+    const result = {
+      requests: samples.length,
+      concurrency: CONCURRENCY,
+      p50Ms: Math.round(percentile(latencies, 50)),
+      p95Ms: Math.round(percentile(latencies, 95)),
+      p99Ms: Math.round(percentile(latencies, 99)),
+      requestsPerSecond: Math.round((samples.length / seconds) * 10) / 10,
+      gcsBytesPerRequest: Math.round(samples.reduce((n, s) => n + s.bytes, 0) / samples.length),
+      coldMs: Math.round(cold.ms),
+      coldGcsBytes: cold.bytes,
+      entriesPerResponse: Math.round(samples.reduce((n, s) => n + s.entries, 0) / samples.length),
+      partialResponses: samples.filter((s) => s.partial).length,
+      seeded: { objects: dataset.objects.length, documents: dataset.documents.length, pods: dataset.pods.length, podLines: lines },
+    };
+    console.log(
+      `p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms, p99 ${result.p99Ms} ms, ` +
+        `${result.requestsPerSecond} req/s at concurrency ${CONCURRENCY}, ${result.gcsBytesPerRequest} GCS bytes/request`,
+    );
+    console.log(JSON.stringify(result));
+  } finally {
+    backend.kill('SIGTERM');
+    await new Promise((resolve) => backend.once('exit', resolve));
+    await stack.stop();
+  }
+}
+
+await main();

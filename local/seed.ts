@@ -1,0 +1,100 @@
+import { Timestamp, type Firestore } from '@google-cloud/firestore';
+import type { Bucket } from '@google-cloud/storage';
+import pLimit from 'p-limit';
+import { gzipSync } from 'node:zlib';
+import type { DemoDataset, DemoObject } from '../backend/src/demo/dataset.js';
+import type { KubernetesDouble } from '../tests/support/emulators/kubernetes.js';
+
+/**
+ * Writes a generated data set where GPT Runner+ writes it: objects into the GCS emulator,
+ * documents into the Firestore emulator, pods and their logs into the Kubernetes API double.
+ * The demo, the source suites and the benchmark all seed through here.
+ */
+export const DEMO_FIRESTORE_TIME_FIELDS = { gpt_runner_trades: 'timestamp', gpt_runner_reflections: 'created_at' };
+export const DEMO_FIRESTORE_SEVERITY_FIELDS = { gpt_runner_trades: 'level', gpt_runner_reflections: 'level' };
+
+interface Upload {
+  body: Buffer;
+  contentType: string;
+  contentEncoding?: string;
+}
+
+/**
+ * Every format the readers must handle: one JSON record, a pretty-printed JSON array, JSON
+ * Lines, gzip JSON Lines (half of them also marked `Content-Encoding: gzip`), plain text.
+ */
+export function encodeObject(object: DemoObject, index: number): Upload {
+  switch (object.format) {
+    case 'json':
+      return { body: Buffer.from(JSON.stringify(object.records[0] ?? {})), contentType: 'application/json' };
+    case 'json-array':
+      return { body: Buffer.from(JSON.stringify(object.records, null, 2)), contentType: 'application/json' };
+    case 'jsonl':
+      return { body: jsonLines(object), contentType: 'application/x-ndjson' };
+    case 'jsonl-gzip':
+      return {
+        body: gzipSync(jsonLines(object)),
+        contentType: 'application/x-ndjson',
+        ...(index % 2 === 0 ? { contentEncoding: 'gzip' } : {}),
+      };
+    case 'text':
+      return { body: Buffer.from(`${object.lines.join('\n')}\n`), contentType: 'text/plain' };
+  }
+}
+
+const jsonLines = (object: DemoObject): Buffer =>
+  Buffer.from(object.records.map((record) => JSON.stringify(record)).join('\n') + '\n');
+
+export async function seedGcs(bucket: Bucket, dataset: DemoDataset, concurrency = 16): Promise<void> {
+  const limit = pLimit(concurrency);
+  await Promise.all(
+    dataset.objects.map((object, index) =>
+      limit(async () => {
+        const upload = encodeObject(object, index);
+        await bucket.file(object.name).save(upload.body, {
+          resumable: false,
+          contentType: upload.contentType,
+          ...(upload.contentEncoding ? { metadata: { contentEncoding: upload.contentEncoding } } : {}),
+        });
+      }),
+    ),
+  );
+}
+
+/** Time fields become Firestore Timestamps, as the Python writers store them. */
+function toStored(data: Record<string, unknown>, timeField: string): Record<string, unknown> {
+  const time = data[timeField];
+  if (typeof time !== 'string') return data;
+  const ms = Date.parse(time);
+  return { ...data, [timeField]: Timestamp.fromMillis(ms) };
+}
+
+export async function seedFirestore(db: Firestore, dataset: DemoDataset): Promise<void> {
+  const BATCH = 400;
+  const timeFields: Record<string, string> = DEMO_FIRESTORE_TIME_FIELDS;
+  for (let start = 0; start < dataset.documents.length; start += BATCH) {
+    const batch = db.batch();
+    for (const doc of dataset.documents.slice(start, start + BATCH)) {
+      const stored = toStored(doc.data, timeFields[doc.collection] ?? 'timestamp');
+      batch.set(db.collection(doc.collection).doc(doc.id), stored);
+    }
+    await batch.commit();
+  }
+}
+
+export function seedPods(kube: KubernetesDouble, dataset: DemoDataset): void {
+  for (const pod of dataset.pods) {
+    kube.addPod({
+      namespace: pod.namespace,
+      name: pod.name,
+      labels: pod.labels,
+      nodeName: pod.nodeName,
+      containers: pod.containers.map((c) => ({
+        name: c.name,
+        lines: c.lines,
+        restartCount: c.restartCount,
+        ...(c.previous ? { previousLines: c.previous } : {}),
+      })),
+    });
+  }
+}
