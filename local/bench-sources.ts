@@ -24,6 +24,8 @@ interface Sample {
   bytes: number;
   entries: number;
   partial: boolean;
+  warnings: { source: string; message: string }[];
+  tookMs: Record<string, number>;
 }
 
 const percentile = (sorted: number[], p: number): number =>
@@ -39,7 +41,8 @@ async function request(base: string, toMs: number): Promise<Sample> {
   const body = (await response.json()) as {
     entries: unknown[];
     partial: boolean;
-    stats: { sources: { gcs?: { stats: { bytesDownloaded?: number } } } };
+    warnings: { source: string; message: string }[];
+    stats: { sources: Record<string, { tookMs: number; stats: { bytesDownloaded?: number } }> };
   };
   if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${JSON.stringify(body)}`);
   return {
@@ -47,12 +50,34 @@ async function request(base: string, toMs: number): Promise<Sample> {
     bytes: body.stats.sources.gcs?.stats.bytesDownloaded ?? 0,
     entries: body.entries.length,
     partial: body.partial,
+    warnings: body.warnings,
+    tookMs: Object.fromEntries(Object.entries(body.stats.sources).map(([name, s]) => [name, s.tookMs])),
   };
+}
+
+/** Each source's own latency inside the requests, to see which one sets the pace. */
+function sourcePercentiles(samples: Sample[], p: number): Record<string, number> {
+  const names = [...new Set(samples.flatMap((s) => Object.keys(s.tookMs)))];
+  return Object.fromEntries(
+    names.map((name) => [
+      name,
+      percentile(
+        samples.map((s) => s.tookMs[name] ?? 0).sort((a, b) => a - b),
+        p,
+      ),
+    ]),
+  );
 }
 
 async function waitForHealth(base: string): Promise<void> {
   for (let i = 0; i < 150; i++) {
-    if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`${base}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error('backend did not start');
@@ -68,16 +93,21 @@ async function main(): Promise<void> {
     PORT,
     LOG_LEVEL: 'warn',
     CACHE_TTL_SECONDS: '0',
-    AUTH_TOKENS: JSON.stringify([{ name: 'bench', sha256: createHash('sha256').update(TOKEN).digest('hex'), role: 'admin' }]),
+    AUTH_TOKENS: JSON.stringify([
+      { name: 'bench', sha256: createHash('sha256').update(TOKEN).digest('hex'), role: 'admin' },
+    ]),
   };
-  const backend = spawn(process.execPath, [MAIN], { env: backendEnv, stdio: ['ignore', 'inherit', 'inherit'] });
+  const backend = spawn(process.execPath, [MAIN], {
+    env: backendEnv,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   try {
     const dataset = generateDataset({
       nowMs,
       days: 7,
       tradesPerHour: 295,
       tradeObjectsPerHour: 58,
-      traderReplicas: 17,
+      traderReplicas: 18,
       traderLineIntervalMs: 120_000,
     });
     const lines = dataset.pods.flatMap((p) => p.containers).reduce((n, c) => n + c.lines.length, 0);
@@ -92,7 +122,9 @@ async function main(): Promise<void> {
     await waitForHealth(base);
 
     const cold = await request(base, nowMs);
-    console.log(`cold request: ${cold.ms.toFixed(0)} ms, ${cold.entries} entries, ${cold.bytes} bytes from GCS`);
+    console.log(
+      `cold request: ${cold.ms.toFixed(0)} ms, ${cold.entries} entries, ${cold.bytes} bytes from GCS`,
+    );
     const samples: Sample[] = [];
     let next = 0;
     const started = performance.now();
@@ -116,7 +148,16 @@ async function main(): Promise<void> {
       coldGcsBytes: cold.bytes,
       entriesPerResponse: Math.round(samples.reduce((n, s) => n + s.entries, 0) / samples.length),
       partialResponses: samples.filter((s) => s.partial).length,
-      seeded: { objects: dataset.objects.length, documents: dataset.documents.length, pods: dataset.pods.length, podLines: lines },
+      sourceP95Ms: sourcePercentiles(samples, 95),
+      warnings: [
+        ...new Set(samples.flatMap((s) => s.warnings.map((w) => `${w.source}: ${w.message}`))),
+      ].slice(0, 5),
+      seeded: {
+        objects: dataset.objects.length,
+        documents: dataset.documents.length,
+        pods: dataset.pods.length,
+        podLines: lines,
+      },
     };
     console.log(
       `p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms, p99 ${result.p99Ms} ms, ` +

@@ -17,7 +17,10 @@ async function waitForHealth(url: string, backend: ChildProcess, timeoutMs: numb
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (backend.exitCode !== null) throw new Error(`the backend exited with code ${backend.exitCode}`);
-    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -31,10 +34,17 @@ function startBackend(env: Record<string, string>): ChildProcess {
   });
 }
 
-function printWelcome(base: string, token: string, burst: { from: string; to: string }, stack: LocalStack): void {
+function printWelcome(
+  base: string,
+  token: string,
+  burst: { from: string; to: string },
+  stack: LocalStack,
+): void {
   const auth = `-H "Authorization: Bearer ${token}"`;
   console.log(`\nGPT Runner+ unified logs — demo backend on ${base}`);
-  console.log(`  GCS emulator ${stack.gcs.apiEndpoint}, Firestore emulator ${stack.firestore.host} (${stack.firestore.kind}), Kubernetes API ${stack.kube.url}`);
+  console.log(
+    `  GCS emulator ${stack.gcs.apiEndpoint}, Firestore emulator ${stack.firestore.host} (${stack.firestore.kind}), Kubernetes API ${stack.kube.url}`,
+  );
   console.log(`Token (admin): ${token}\n`);
   console.log('Try:');
   console.log(`  curl -s ${auth} "${base}/logs?limit=5"`);
@@ -65,7 +75,9 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop(0));
   try {
     const dataset = generateDataset({ nowMs: Date.now(), days: 3 });
-    console.log(`Seeding ${dataset.objects.length} objects, ${dataset.documents.length} documents, ${dataset.pods.length} pods…`);
+    console.log(
+      `Seeding ${dataset.objects.length} objects, ${dataset.documents.length} documents, ${dataset.pods.length} pods…`,
+    );
     await stack.seed(dataset);
     backend = startBackend({
       ...stack.env,

@@ -10,7 +10,10 @@ import type { KubernetesDouble } from '../tests/support/emulators/kubernetes.js'
  * documents into the Firestore emulator, pods and their logs into the Kubernetes API double.
  * The demo, the source suites and the benchmark all seed through here.
  */
-export const DEMO_FIRESTORE_TIME_FIELDS = { gpt_runner_trades: 'timestamp', gpt_runner_reflections: 'created_at' };
+export const DEMO_FIRESTORE_TIME_FIELDS = {
+  gpt_runner_trades: 'timestamp',
+  gpt_runner_reflections: 'created_at',
+};
 export const DEMO_FIRESTORE_SEVERITY_FIELDS = { gpt_runner_trades: 'level', gpt_runner_reflections: 'level' };
 
 interface Upload {

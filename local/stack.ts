@@ -4,7 +4,13 @@ import type { DemoDataset } from '../backend/src/demo/dataset.js';
 import { startFirestoreEmulator, type FirestoreEmulator } from '../tests/support/emulators/firestore.js';
 import { startGcsEmulator, type GcsEmulator } from '../tests/support/emulators/gcs.js';
 import { startKubernetesDouble, type KubernetesDouble } from '../tests/support/emulators/kubernetes.js';
-import { DEMO_FIRESTORE_SEVERITY_FIELDS, DEMO_FIRESTORE_TIME_FIELDS, seedFirestore, seedGcs, seedPods } from './seed.js';
+import {
+  DEMO_FIRESTORE_SEVERITY_FIELDS,
+  DEMO_FIRESTORE_TIME_FIELDS,
+  seedFirestore,
+  seedGcs,
+  seedPods,
+} from './seed.js';
 
 /**
  * The three stand-ins for Google Cloud, started together: the GCS emulator, the Firestore
@@ -27,7 +33,9 @@ export interface LocalStack {
 // The clients would otherwise probe for a GCE metadata server that is not there.
 process.env.METADATA_SERVER_DETECTION ??= 'none';
 
-export async function startLocalStack(options: { projectId?: string; bucket?: string } = {}): Promise<LocalStack> {
+export async function startLocalStack(
+  options: { projectId?: string; bucket?: string } = {},
+): Promise<LocalStack> {
   const projectId = options.projectId ?? 'gpt-runner-local';
   const bucketName = options.bucket ?? 'gpt-runner-logs';
   const [gcs, firestore, kube] = await Promise.all([

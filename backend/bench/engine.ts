@@ -69,7 +69,13 @@ async function walkAllPages(engine: QueryEngine, query: LogQuery) {
 async function main(): Promise<void> {
   const entries = syntheticEntries();
   const sources = new Map(
-    SOURCE_NAMES.map((name) => [name, new MemorySource(name, entries.filter((e) => e.source === name))]),
+    SOURCE_NAMES.map((name) => [
+      name,
+      new MemorySource(
+        name,
+        entries.filter((e) => e.source === name),
+      ),
+    ]),
   );
   const engine = new QueryEngine({ sources, sourceTimeoutMs: 60_000 });
   const scenarios: Record<string, LogQuery> = {

@@ -7,7 +7,8 @@ import { createSources } from './sources/create-sources.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  if (!config.cursorSecret) logger.warn('CURSOR_SECRET is not set: cursors will not work across replicas or restarts');
+  if (!config.cursorSecret)
+    logger.warn('CURSOR_SECRET is not set: cursors will not work across replicas or restarts');
   const sources = createSources(config, logger);
   const server = await startServer({ config, sources, logger });
   logger.info({ url: server.url, sources: config.enabledSources }, 'log aggregator listening');

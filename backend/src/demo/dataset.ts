@@ -370,7 +370,11 @@ function pods(random: Random, clock: Clock, options: PodOptions): DemoPod[] {
       labels: { app: 'trader', 'pod-template-hash': '7d9f8c6b5' },
       nodeName: `gke-runner-pool-1-${i % 3}`,
       containers: [
-        { name: 'trader', lines: traderLines(random, clock, name, options.traderLineIntervalMs), restartCount: 0 },
+        {
+          name: 'trader',
+          lines: traderLines(random, clock, name, options.traderLineIntervalMs),
+          restartCount: 0,
+        },
       ],
     })),
     {

@@ -67,6 +67,9 @@ describe('compileFilter', () => {
     [{ name: 'pod', op: '!~', value: 'reflector.*' }, true],
     [{ name: 'missing', op: '=', value: '' }, true], // a missing label reads as empty
     [{ name: 'missing', op: '!=', value: '' }, false],
+    [{ name: 'source', op: '!=', value: 'pods' }, false], // the entry's own fields act as labels
+    [{ name: 'source', op: '=', value: 'pods' }, true],
+    [{ name: 'severity', op: '=~', value: 'INFO|ERROR' }, true],
   ])('label matcher %j → %s', (matcher, expected) => {
     expect(compileFilter(query({ labels: [matcher] }))(entry())).toBe(expected);
   });

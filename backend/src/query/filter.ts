@@ -9,9 +9,19 @@ import { compileSafeRegex, compileSubstring } from './safe-regex.js';
 
 export type EntryPredicate = (entry: LogEntry) => boolean;
 
+/**
+ * A label's value; `source` and `severity` read the entry's own fields when no label has
+ * that name, so "filter out this source" from a log row works like any label. A missing
+ * label reads as the empty string, as in Prometheus, so `x!=""` means "has x".
+ */
+function labelReader(name: string): (entry: LogEntry) => string {
+  if (name === 'source') return (entry) => entry.labels.source ?? entry.source;
+  if (name === 'severity') return (entry) => entry.labels.severity ?? entry.severity;
+  return (entry) => entry.labels[name] ?? '';
+}
+
 function labelPredicate({ name, op, value }: LabelMatcher): EntryPredicate {
-  // A missing label reads as the empty string, as in Prometheus, so `x!=""` means "has x".
-  const read = (entry: LogEntry): string => entry.labels[name] ?? '';
+  const read = labelReader(name);
   switch (op) {
     case '=':
       return (entry) => read(entry) === value;

@@ -23,7 +23,9 @@ export function kubeConfigFor(config: Config['pods']): KubeConfig {
   if (config.apiUrl) {
     kc.loadFromOptions({
       // Plain http is only ever a local API server; the client refuses it unless told so.
-      clusters: [{ name: 'target', server: config.apiUrl, skipTLSVerify: config.apiUrl.startsWith('http://') }],
+      clusters: [
+        { name: 'target', server: config.apiUrl, skipTLSVerify: config.apiUrl.startsWith('http://') },
+      ],
       users: [{ name: 'reader' }],
       contexts: [{ name: 'target', cluster: 'target', user: 'reader' }],
       currentContext: 'target',

@@ -6,11 +6,24 @@ import {
   type Query,
   type QueryDocumentSnapshot,
 } from '@google-cloud/firestore';
-import { formatEpochMs, parseTimestamp, timestampMs, type LogEntry, type Timestamp as Rfc3339 } from '../../model/index.js';
+import {
+  formatEpochMs,
+  parseTimestamp,
+  timestampMs,
+  type LogEntry,
+  type Timestamp as Rfc3339,
+} from '../../model/index.js';
 import { mergeSorted } from '../../query/merge.js';
 import { comparatorFor } from '../../query/order.js';
 import { recordToEntry, type FieldMapping, type JsonRecord } from '../mapping/record-mapper.js';
-import type { LogSource, MetaField, SourceHealth, SourceRequest, SourceResult, SourceStats } from '../log-source.js';
+import type {
+  LogSource,
+  MetaField,
+  SourceHealth,
+  SourceRequest,
+  SourceResult,
+  SourceStats,
+} from '../log-source.js';
 import { severityValues, type CollectionSettings, type QueryPlan } from './query-plan.js';
 
 export interface FirestoreSourceOptions {
@@ -51,12 +64,17 @@ export class FirestoreSource implements LogSource {
     if (!wanted?.length) return this.options.collections;
     return wanted.filter((collection) => {
       const served = this.options.collections.includes(collection);
-      if (!served) warnings.push(`collection ${collection} is not served here (${this.options.collections.join(', ')})`);
+      if (!served)
+        warnings.push(`collection ${collection} is not served here (${this.options.collections.join(', ')})`);
       return served;
     });
   }
 
-  private async readCollection(collection: string, request: SourceRequest, stats: FirestoreStats): Promise<LogEntry[]> {
+  private async readCollection(
+    collection: string,
+    request: SourceRequest,
+    stats: FirestoreStats,
+  ): Promise<LogEntry[]> {
     const settings = this.options.settingsFor(collection);
     const plan = planFor(collection, request, settings);
     if (plan.severityIn?.length === 0) return [];
@@ -129,7 +147,8 @@ function timeValue(ts: Rfc3339, type: CollectionSettings['timeType']): Timestamp
 function buildQuery(collection: CollectionReference, plan: QueryPlan, settings: CollectionSettings): Query {
   const field = settings.timeField;
   let query: Query = collection;
-  if (plan.severityIn && settings.severityField) query = query.where(settings.severityField, 'in', plan.severityIn);
+  if (plan.severityIn && settings.severityField)
+    query = query.where(settings.severityField, 'in', plan.severityIn);
   return query
     .where(field, '>=', timeValue(plan.since, settings.timeType))
     .where(field, plan.untilInclusive ? '<=' : '<', timeValue(plan.until, settings.timeType))

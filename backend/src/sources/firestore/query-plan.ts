@@ -70,7 +70,10 @@ export function severityValues(query: LogQuery, settings: CollectionSettings): s
 export function shapeOf(plan: QueryPlan, settings: CollectionSettings): QueryShape {
   const filters: QueryShape['filters'] = [];
   if (plan.severityIn && settings.severityField) filters.push({ field: settings.severityField, op: 'in' });
-  filters.push({ field: settings.timeField, op: '>=' }, { field: settings.timeField, op: plan.untilInclusive ? '<=' : '<' });
+  filters.push(
+    { field: settings.timeField, op: '>=' },
+    { field: settings.timeField, op: plan.untilInclusive ? '<=' : '<' },
+  );
   return {
     collection: plan.collection,
     filters,
@@ -95,9 +98,12 @@ export interface IndexField {
 export function requiredIndex(shape: QueryShape): IndexField[] | undefined {
   const others = shape.filters.filter((f) => f.field !== shape.orderBy[0]?.field);
   if (others.length === 0) return undefined;
-  const order = (direction: 'asc' | 'desc'): IndexField['order'] => (direction === 'asc' ? 'ASCENDING' : 'DESCENDING');
+  const order = (direction: 'asc' | 'desc'): IndexField['order'] =>
+    direction === 'asc' ? 'ASCENDING' : 'DESCENDING';
   return [
     ...others.map((f) => ({ fieldPath: f.field, order: 'ASCENDING' as const })),
-    ...shape.orderBy.filter((o) => o.field !== '__name__').map((o) => ({ fieldPath: o.field, order: order(o.direction) })),
+    ...shape.orderBy
+      .filter((o) => o.field !== '__name__')
+      .map((o) => ({ fieldPath: o.field, order: order(o.direction) })),
   ];
 }

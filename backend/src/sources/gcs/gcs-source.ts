@@ -5,7 +5,14 @@ import { formatEpochMs, parseTimestamp, timestampMs, type LogEntry } from '../..
 import { describeError } from '../../query/engine.js';
 import { comparatorFor } from '../../query/order.js';
 import type { FieldMapping } from '../mapping/record-mapper.js';
-import type { LogSource, MetaField, SourceHealth, SourceRequest, SourceResult, SourceStats } from '../log-source.js';
+import type {
+  LogSource,
+  MetaField,
+  SourceHealth,
+  SourceRequest,
+  SourceResult,
+  SourceStats,
+} from '../log-source.js';
 import { ListingBudgetExceeded, listCandidates, type ListedObject, type ListingBudget } from './listing.js';
 import { readObject } from './object-reader.js';
 import { intersects, objectBounds, type TimeBounds } from './object-time.js';
@@ -39,7 +46,10 @@ const DOWNLOAD_IDLE_MS = 10_000;
 export class GcsSource implements LogSource {
   readonly name = 'gcs' as const;
   private readonly parsed: LRUCache<string, LogEntry[]>;
-  private readonly inFlight = new Map<string, Promise<{ entries: LogEntry[]; bytes: number; strayLines: number }>>();
+  private readonly inFlight = new Map<
+    string,
+    Promise<{ entries: LogEntry[]; bytes: number; strayLines: number }>
+  >();
 
   constructor(private readonly options: GcsSourceOptions) {
     this.parsed = new LRUCache({
@@ -66,7 +76,10 @@ export class GcsSource implements LogSource {
     const wanted = selector?.prefixes?.length ? selector.prefixes : this.options.prefixes;
     return wanted.filter((prefix) => {
       const allowed = this.options.prefixes.some((root) => prefix.startsWith(root));
-      if (!allowed) warnings.push(`prefix ${prefix} is outside the configured prefixes (${this.options.prefixes.join(', ')})`);
+      if (!allowed)
+        warnings.push(
+          `prefix ${prefix} is outside the configured prefixes (${this.options.prefixes.join(', ')})`,
+        );
       return allowed;
     });
   }
@@ -81,7 +94,9 @@ export class GcsSource implements LogSource {
     const listed: ListedObject[] = [];
     for (const prefix of prefixes) {
       try {
-        listed.push(...(await listCandidates(this.options.bucket, prefix, window, this.options.nameSlackMs, budget)));
+        listed.push(
+          ...(await listCandidates(this.options.bucket, prefix, window, this.options.nameSlackMs, budget)),
+        );
       } catch (error) {
         if (!(error instanceof ListingBudgetExceeded)) throw error;
         warnings.push(`${prefix}: ${error.message}; narrow the prefix or the time range`);
@@ -116,7 +131,9 @@ export class GcsSource implements LogSource {
       const next = candidates[start];
       if (next && pageIsFull(collected, request.limit, next.bounds, backward)) break;
       const batch = candidates.slice(start, start + this.options.downloadConcurrency);
-      const results = await Promise.all(batch.map((c) => limit(() => this.entriesOf(c.object, request, stats, warnings))));
+      const results = await Promise.all(
+        batch.map((c) => limit(() => this.entriesOf(c.object, request, stats, warnings))),
+      );
       for (const entries of results) {
         stats.scanned += entries.length;
         for (const entry of entries) if (request.matches(entry)) collected.push(entry);
@@ -143,7 +160,8 @@ export class GcsSource implements LogSource {
       const parsed = await this.download(key, object);
       stats.objectsDownloaded += 1;
       stats.bytesDownloaded += parsed.bytes;
-      if (parsed.strayLines > 0) warnings.push(`object ${object.name}: ${parsed.strayLines} lines were not JSON`);
+      if (parsed.strayLines > 0)
+        warnings.push(`object ${object.name}: ${parsed.strayLines} lines were not JSON`);
       return parsed.entries;
     } catch (error) {
       if (request.signal.aborted) throw error;
@@ -187,7 +205,10 @@ export class GcsSource implements LogSource {
 
   async health(): Promise<SourceHealth> {
     const [files] = await this.options.bucket.getFiles({ maxResults: 1, autoPaginate: false });
-    return { up: true, detail: `bucket ${this.options.bucket.name} reachable (${files.length > 0 ? 'has objects' : 'empty'})` };
+    return {
+      up: true,
+      detail: `bucket ${this.options.bucket.name} reachable (${files.length > 0 ? 'has objects' : 'empty'})`,
+    };
   }
 }
 
@@ -234,4 +255,3 @@ function pageIsFull(collected: LogEntry[], limit: number, next: TimeBounds, back
   const lastMs = timestampMs(last.timestamp);
   return backward ? next.hi < lastMs : next.lo > lastMs;
 }
-

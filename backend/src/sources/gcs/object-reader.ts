@@ -69,7 +69,11 @@ export interface ReadOptions {
   idleTimeoutMs: number;
 }
 
-export async function readObject(bucket: Bucket, origin: ObjectOrigin, options: ReadOptions): Promise<ParsedObject> {
+export async function readObject(
+  bucket: Bucket,
+  origin: ObjectOrigin,
+  options: ReadOptions,
+): Promise<ParsedObject> {
   let bytes = 0;
   const download = bucket.file(origin.name).createReadStream({ validation: false });
   const onAbort = (): void => {
@@ -79,14 +83,18 @@ export async function readObject(bucket: Bucket, origin: ObjectOrigin, options: 
   let idle: NodeJS.Timeout | undefined;
   const armIdle = (): void => {
     clearTimeout(idle);
-    idle = setTimeout(() => download.destroy(new Error(`download stalled for ${options.idleTimeoutMs} ms`)), options.idleTimeoutMs);
+    idle = setTimeout(
+      () => download.destroy(new Error(`download stalled for ${options.idleTimeoutMs} ms`)),
+      options.idleTimeoutMs,
+    );
   };
   armIdle();
   const counted = download.pipe(
     byteCounter((n) => {
       bytes += n;
       armIdle();
-      if (bytes > options.maxBytes) download.destroy(new ObjectFormatError(`is larger than ${options.maxBytes} bytes`));
+      if (bytes > options.maxBytes)
+        download.destroy(new ObjectFormatError(`is larger than ${options.maxBytes} bytes`));
     }),
   );
   download.once('error', (error) => counted.destroy(error));
@@ -121,7 +129,9 @@ async function parseLines(input: Readable, origin: ObjectOrigin): Promise<Omit<P
     const record = parseJson(line);
     if (record === undefined) strayLines += 1;
     entries.push(
-      record === undefined ? objectTextLineEntry(line, index++, origin) : objectRecordEntry(record, index++, origin),
+      record === undefined
+        ? objectTextLineEntry(line, index++, origin)
+        : objectRecordEntry(record, index++, origin),
     );
   }
   if (mode === 'document') entries.push(...documentEntries(documentLines.join('\n'), origin));

@@ -30,7 +30,8 @@ function range(year: number, month?: number, day?: number, hour?: number): TimeB
   if (hour !== undefined && hour > 23) return undefined;
   if (month === undefined) return { lo: Date.UTC(year, 0, 1), hi: Date.UTC(year + 1, 0, 1) - 1 };
   if (day === undefined) return { lo: Date.UTC(year, month - 1, 1), hi: Date.UTC(year, month, 1) - 1 };
-  if (hour === undefined) return { lo: Date.UTC(year, month - 1, day), hi: Date.UTC(year, month - 1, day + 1) - 1 };
+  if (hour === undefined)
+    return { lo: Date.UTC(year, month - 1, day), hi: Date.UTC(year, month - 1, day + 1) - 1 };
   const lo = Date.UTC(year, month - 1, day, hour);
   return { lo, hi: lo + HOUR - 1 };
 }
@@ -63,7 +64,11 @@ export interface ObjectTimeOptions {
  * from above; the name's date bounds them on both sides. `timeCreated` bounds nothing:
  * compaction writes old records into new objects.
  */
-export function objectBounds(name: string, updated: string | undefined, options: ObjectTimeOptions): TimeBounds {
+export function objectBounds(
+  name: string,
+  updated: string | undefined,
+  options: ObjectTimeOptions,
+): TimeBounds {
   const fromName = boundsFromName(name);
   const updatedMs = updated ? Date.parse(updated) : NaN;
   const hiFromUpdated = Number.isNaN(updatedMs) ? Infinity : updatedMs + options.updatedSlackMs;

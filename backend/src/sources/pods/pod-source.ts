@@ -5,7 +5,15 @@ import { timestampMs, type LogEntry, type Timestamp } from '../../model/index.js
 import { describeError } from '../../query/engine.js';
 import { mergeSorted } from '../../query/merge.js';
 import { comparatorFor } from '../../query/order.js';
-import type { LogSource, MetaField, MetaScope, SourceHealth, SourceRequest, SourceResult, SourceStats } from '../log-source.js';
+import type {
+  LogSource,
+  MetaField,
+  MetaScope,
+  SourceHealth,
+  SourceRequest,
+  SourceResult,
+  SourceStats,
+} from '../log-source.js';
 import { parsePodLog, type PodLogOrigin } from './line-parser.js';
 
 export interface PodSourceOptions {
@@ -62,7 +70,9 @@ export class PodSource implements LogSource {
     const open = streams.filter((s) => mayHoldWindow(s, request));
     stats.streamsSkipped = streams.length - open.length;
     const limit = pLimit(this.options.concurrency);
-    const lists = await Promise.all(open.map((s) => limit(() => this.readStream(s, request, stats, warnings))));
+    const lists = await Promise.all(
+      open.map((s) => limit(() => this.readStream(s, request, stats, warnings))),
+    );
     const entries = mergeSorted(lists, comparatorFor(request.query.direction), request.limit);
     return { entries, stats, warnings };
   }
@@ -74,7 +84,10 @@ export class PodSource implements LogSource {
     return [];
   }
 
-  private async selectPods(request: SourceRequest, warnings: string[]): Promise<{ namespace: string; pod: V1Pod }[]> {
+  private async selectPods(
+    request: SourceRequest,
+    warnings: string[],
+  ): Promise<{ namespace: string; pod: V1Pod }[]> {
     const selector = request.query.selectors.pods;
     const namespaces = this.namespacesFor(selector?.namespace, warnings);
     const labelSelector = joinSelectors(this.options.labelSelector, selector?.labelSelector);
@@ -105,21 +118,31 @@ export class PodSource implements LogSource {
     const containers = wanted ? [wanted] : declared;
     return containers.flatMap((container) => {
       if (previous && !hasTerminatedInstance(pod, container)) {
-        if (wanted) warnings.push(`pod ${podName} container ${container} has no previous terminated instance`);
+        if (wanted)
+          warnings.push(`pod ${podName} container ${container} has no previous terminated instance`);
         return [];
       }
       return [{ pod, namespace, podName, container, previous }];
     });
   }
 
-  private async readStream(stream: Stream, request: SourceRequest, stats: PodStats, warnings: string[]): Promise<LogEntry[]> {
+  private async readStream(
+    stream: Stream,
+    request: SourceRequest,
+    stats: PodStats,
+    warnings: string[],
+  ): Promise<LogEntry[]> {
     try {
       const body = await this.fetchLog(stream, request);
       stats.streamsRead += 1;
       stats.bytesRead += Buffer.byteLength(body);
       const entries = parsePodLog(body, originOf(stream));
       stats.scanned += entries.length;
-      if (lineCount(body) >= this.options.tailLines && entries[0] && entries[0].timestamp > request.query.from) {
+      if (
+        lineCount(body) >= this.options.tailLines &&
+        entries[0] &&
+        entries[0].timestamp > request.query.from
+      ) {
         warnings.push(
           `${stream.podName}/${stream.container}: only its last ${this.options.tailLines} lines were read; older lines in the range are missing`,
         );
@@ -134,7 +157,8 @@ export class PodSource implements LogSource {
 
   private async fetchLog(stream: Stream, request: SourceRequest): Promise<string> {
     const { query, after } = request;
-    const since = query.direction === 'forward' && after && after.timestamp > query.from ? after.timestamp : query.from;
+    const since =
+      query.direction === 'forward' && after && after.timestamp > query.from ? after.timestamp : query.from;
     const chunks: Buffer[] = [];
     let done: () => void = () => undefined;
     const finished = new Promise<void>((resolve) => {
@@ -175,11 +199,17 @@ export class PodSource implements LogSource {
   async listValues(field: MetaField, scope: MetaScope): Promise<string[] | undefined> {
     if (field === 'namespaces') return [...this.options.namespaces].sort();
     if (field !== 'pods' && field !== 'containers') return undefined;
-    const namespaces = scope.namespace ? [scope.namespace].filter((n) => this.options.namespaces.includes(n)) : this.options.namespaces;
+    const namespaces = scope.namespace
+      ? [scope.namespace].filter((n) => this.options.namespaces.includes(n))
+      : this.options.namespaces;
     const lists = await Promise.all(
-      namespaces.map((namespace) => this.options.core.listNamespacedPod({ namespace, labelSelector: this.options.labelSelector })),
+      namespaces.map((namespace) =>
+        this.options.core.listNamespacedPod({ namespace, labelSelector: this.options.labelSelector }),
+      ),
     );
-    const pods = lists.flatMap((list) => list.items).filter((pod) => !scope.pod || pod.metadata?.name === scope.pod);
+    const pods = lists
+      .flatMap((list) => list.items)
+      .filter((pod) => !scope.pod || pod.metadata?.name === scope.pod);
     const values =
       field === 'pods'
         ? pods.map((pod) => pod.metadata?.name ?? '')
@@ -190,7 +220,10 @@ export class PodSource implements LogSource {
   async health(): Promise<SourceHealth> {
     const namespace = this.options.namespaces[0] ?? 'default';
     const list = await this.options.core.listNamespacedPod({ namespace, limit: 1 });
-    return { up: true, detail: `pods in ${namespace} listable (${list.items.length > 0 ? 'some running' : 'none'})` };
+    return {
+      up: true,
+      detail: `pods in ${namespace} listable (${list.items.length > 0 ? 'some running' : 'none'})`,
+    };
   }
 }
 
@@ -227,7 +260,9 @@ function originOf(stream: Stream): PodLogOrigin {
       pod: stream.podName,
       container: stream.container,
       ...(stream.pod.spec?.nodeName ? { node: stream.pod.spec.nodeName } : {}),
-      ...(labels.app || labels['app.kubernetes.io/name'] ? { app: labels.app ?? labels['app.kubernetes.io/name'] ?? '' } : {}),
+      ...(labels.app || labels['app.kubernetes.io/name']
+        ? { app: labels.app ?? labels['app.kubernetes.io/name'] ?? '' }
+        : {}),
       ...(stream.previous ? { previous: 'true' } : {}),
     },
   };
