@@ -14,8 +14,12 @@ import { problemResponses } from './http/middleware/errors.js';
 import { observeRequests } from './http/middleware/observe.js';
 import { requestId } from './http/middleware/request-id.js';
 import { healthRoutes } from './http/routes/health.js';
+import { insightRoutes } from './http/routes/insight.js';
 import { logRoutes } from './http/routes/logs.js';
 import { metaRoutes } from './http/routes/meta.js';
+import { InsightService } from './insight/insight-service.js';
+import { createRedactor } from './insight/redact.js';
+import { createSummarizer } from './insight/summarizer.js';
 import type { SourceName } from './model/index.js';
 import { CursorCodec } from './query/cursor.js';
 import { QueryEngine } from './query/engine.js';
@@ -79,10 +83,31 @@ export function createApp({ config, sources, logger, cache }: AppDeps): App {
   const authenticated = new Router<AppState>();
   authenticated.use(requireToken(new TokenAuthenticator(config.tokens)));
   const enabledSources = [...sourceMap.keys()];
-  authenticated.use(logRoutes({ reader, cursors, metrics, enabledSources }).routes());
+  const redactor = createRedactor({ emails: config.redaction.emails });
+  const logRedactor = config.redaction.responses ? redactor : undefined;
+  authenticated.use(logRoutes({ reader, cursors, metrics, enabledSources, redactor: logRedactor }).routes());
+  const insight = new InsightService({
+    engine,
+    // Summaries share the query cache's store under their own keys and metric.
+    calls: new CachedCalls(queryCache, metrics.observeSummaryCache),
+    summarizer: createSummarizer(config.summary),
+    redactor,
+    settings: config.summary,
+    observe: metrics.observeSummary,
+  });
+  authenticated.use(insightRoutes({ service: insight, enabledSources, logger }).routes());
   authenticated.use(metaRoutes({ sources: sourceMap, sourceTimeoutMs: config.sourceTimeoutMs }).routes());
 
   const koa = new Koa<AppState>();
+  // Failures after a response has started (a client leaving an event stream) bypass the
+  // problem renderer and would reach Koa's default handler, which prints to stderr.
+  koa.on('error', (error: unknown, ctx?: { state?: AppState }) => {
+    const clientLeft = (error as { code?: string } | undefined)?.code === 'ERR_STREAM_PREMATURE_CLOSE';
+    logger[clientLeft ? 'debug' : 'warn'](
+      { err: error, requestId: ctx?.state?.requestId },
+      'response failed',
+    );
+  });
   koa.use(requestId);
   koa.use(observeRequests(logger, metrics));
   koa.use(problemResponses(logger));

@@ -55,7 +55,12 @@ const csv = (fallback: string) =>
   z
     .string()
     .default(fallback)
-    .transform((text) => text.split(',').map((s) => s.trim()).filter(Boolean));
+    .transform((text) =>
+      text
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
 
 const jsonMap = <T extends z.ZodType>(value: T, what: string) =>
   jsonArray(z.record(z.string(), value), what).optional();
@@ -103,18 +108,24 @@ const envSchema = z.object({
   FIELD_MAPPINGS: jsonMap(mappingOverride, 'a JSON object of prefix or collection → field mapping'),
 
   GOOGLE_CLOUD_PROJECT: z.string().min(1).optional(),
-  GCS_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/, 'must be a GCS bucket name').default('gpt-runner-logs'),
+  GCS_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/, 'must be a GCS bucket name')
+    .default('gpt-runner-logs'),
   GCS_PREFIXES: csv('trades/,reflections/,strategies/'),
   GCS_API_ENDPOINT: z.url().optional(),
   GCS_DOWNLOAD_CONCURRENCY: integer(1, 64, 8),
   GCS_MAX_OBJECT_MB: integer(1, 4096, 256),
   GCS_OBJECT_CACHE_ENTRIES: integer(0, 10_000_000, 200_000),
   GCS_MAX_LIST_CALLS: integer(1, 10_000, 200),
-  GCS_NAME_SLACK_MINUTES: integer(0, 10_080, 60),
+  GCS_NAME_SLACK_MINUTES: integer(0, 10_080, 10),
 
   FIRESTORE_COLLECTIONS: csv('gpt_runner_trades,gpt_runner_reflections'),
   FIRESTORE_DATABASE_ID: z.string().min(1).default('(default)'),
-  FIRESTORE_EMULATOR_HOST: z.string().regex(/^[\w.-]+:\d+$/, 'must be host:port').optional(),
+  FIRESTORE_EMULATOR_HOST: z
+    .string()
+    .regex(/^[\w.-]+:\d+$/, 'must be host:port')
+    .optional(),
   FIRESTORE_TIME_FIELD: z.string().min(1).default('timestamp'),
   FIRESTORE_TIME_FIELDS: jsonMap(z.string().min(1), 'a JSON object of collection → time field'),
   FIRESTORE_TIME_TYPE: z.enum(['timestamp', 'string', 'millis']).default('timestamp'),

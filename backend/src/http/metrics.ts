@@ -2,6 +2,16 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { CacheStatus } from '../cache/cache.js';
 import type { SourceName } from '../model/index.js';
 
+/** What the summary pipeline reports about one request. */
+export interface SummaryObservation {
+  provider: string;
+  outcome: 'ok' | 'cached' | 'error';
+  seconds: number;
+  usage?: { promptTokens: number; completionTokens: number };
+  costUsd?: number;
+  failure?: string;
+}
+
 /**
  * The backend's own Prometheus metrics. One registry per app instance keeps tests and
  * several apps in one process apart. Labels stay low-cardinality: route templates, never
@@ -54,9 +64,59 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly summaryTokens = new Counter({
+    name: 'log_aggregator_summary_tokens_total',
+    help: 'Tokens spent on summaries, by kind (prompt, completion) and provider.',
+    labelNames: ['kind', 'provider'] as const,
+    registers: [this.registry],
+  });
+
+  readonly summaryDuration = new Histogram({
+    name: 'log_aggregator_summary_duration_seconds',
+    help: 'Time to answer a summary (collection, digest and model), by provider and outcome (ok, cached, error).',
+    labelNames: ['provider', 'outcome'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120],
+    registers: [this.registry],
+  });
+
+  readonly summaryCost = new Counter({
+    name: 'log_aggregator_summary_cost_usd_total',
+    help: 'Estimated cost of summaries in USD, from SUMMARY_PRICE_PROMPT_PER_1K and SUMMARY_PRICE_COMPLETION_PER_1K.',
+    registers: [this.registry],
+  });
+
+  readonly summaryFailures = new Counter({
+    name: 'log_aggregator_summary_failures_total',
+    help: 'Summaries the provider could not give, by reason (auth, model, rate_limit, upstream, timeout, …).',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly summaryCache = new Counter({
+    name: 'log_aggregator_summary_cache_requests_total',
+    help: 'Summary cache lookups by result: hit, miss, or coalesced into an identical summary in progress.',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
+
+  observeSummaryCache = (result: CacheStatus): void => {
+    this.summaryCache.inc({ result });
+  };
+
+  /** One answered or failed summary; tokens and cost only when the provider was actually called. */
+  observeSummary = (outcome: SummaryObservation): void => {
+    const { provider, seconds } = outcome;
+    this.summaryDuration.observe({ provider, outcome: outcome.outcome }, seconds);
+    if (outcome.failure) this.summaryFailures.inc({ reason: outcome.failure });
+    if (!outcome.usage) return;
+    this.summaryTokens.inc({ kind: 'prompt', provider }, outcome.usage.promptTokens);
+    this.summaryTokens.inc({ kind: 'completion', provider }, outcome.usage.completionTokens);
+    if (outcome.costUsd) this.summaryCost.inc(outcome.costUsd);
+  };
 
   observeSource = (source: SourceName, tookMs: number, outcome: 'ok' | 'error' | 'timeout'): void => {
     this.sourceDuration.observe({ source, outcome }, tookMs / 1000);

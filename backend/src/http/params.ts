@@ -242,3 +242,52 @@ export function parseLogQuery(raw: RawParams, context: QueryContext): { query: L
   const params = validateParams(raw, LOG_QUERY_PARAMS);
   return { query: buildLogQuery(params, context), cursor: params.cursor };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Patterns and summaries: the same query, read across pages up to `maxEntries`.
+
+export const DEFAULT_SUMMARY_ENTRIES = 5_000;
+export const MAX_SUMMARY_ENTRIES = 50_000;
+export const MAX_FOCUS_LENGTH = 1_000;
+
+/** `GET /logs/patterns`: every listing parameter plus `maxEntries`. */
+export const PATTERN_PARAMS = { ...LOG_QUERY_PARAMS, maxEntries: single } as const;
+
+/** `POST /logs/summary`: the pattern parameters plus a free-text `focus`. */
+export const SUMMARY_PARAMS = {
+  ...PATTERN_PARAMS,
+  focus: single.pipe(z.string().max(MAX_FOCUS_LENGTH, `must be at most ${MAX_FOCUS_LENGTH} characters`)),
+} as const;
+
+export interface InsightQuery {
+  query: LogQuery;
+  maxEntries: number;
+  focus?: string;
+}
+
+function parseMaxEntries(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_SUMMARY_ENTRIES;
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || value < 1 || value > MAX_SUMMARY_ENTRIES) {
+    bad('maxEntries', `must be a whole number from 1 to ${MAX_SUMMARY_ENTRIES}`);
+  }
+  return value;
+}
+
+/**
+ * A query for patterns or a summary. `limit` is accepted (panels send their listing's
+ * parameters as they are) but reading goes by `maxEntries`; a cursor is refused, because
+ * these endpoints always cover the whole query.
+ */
+export function parseInsightQuery(
+  raw: RawParams,
+  context: QueryContext,
+  shape: typeof PATTERN_PARAMS | typeof SUMMARY_PARAMS,
+): InsightQuery {
+  const params = validateParams(raw, shape) as Partial<z.infer<z.ZodObject<typeof SUMMARY_PARAMS>>>;
+  if (params.cursor !== undefined)
+    bad('cursor', 'patterns and summaries cover the whole query; leave it out');
+  const maxEntries = parseMaxEntries(params.maxEntries);
+  const focus = params.focus?.trim() || undefined;
+  return { query: buildLogQuery(params, context), maxEntries, ...(focus ? { focus } : {}) };
+}

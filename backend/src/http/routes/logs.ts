@@ -1,7 +1,8 @@
 import Router from '@koa/router';
 import type { SourceName } from '../../model/index.js';
 import { CursorError, type CursorCodec } from '../../query/cursor.js';
-import type { LogReader } from '../../query/log-reader.js';
+import type { Redactor } from '../../insight/redact.js';
+import type { LogReader, PageResponse } from '../../query/log-reader.js';
 import { assertMayRead, principalOf } from '../auth.js';
 import type { AppContext, AppState } from '../context.js';
 import type { Metrics } from '../metrics.js';
@@ -13,6 +14,8 @@ export interface LogRouteDeps {
   cursors: CursorCodec;
   metrics: Metrics;
   enabledSources: SourceName[];
+  /** Set when REDACT_RESPONSES is on: messages, payloads and labels are redacted on the way out. */
+  redactor?: Redactor;
 }
 
 /** `GET /logs` over every source the caller may read, and one route per source. */
@@ -40,7 +43,18 @@ async function listLogs(ctx: AppContext, deps: LogRouteDeps, only?: SourceName):
 
   const page = await deps.reader.page(query);
   countReturned(deps.metrics, page.entries);
-  ctx.body = page;
+  ctx.body = deps.redactor ? redactPage(page, deps.redactor) : page;
+}
+
+/** Redacts a copy: a cached page is shared by every request that hits it and must not change. */
+function redactPage(page: PageResponse, redactor: Redactor): PageResponse {
+  const entries = page.entries.map((entry) => ({
+    ...entry,
+    message: redactor.redactText(entry.message),
+    labels: redactor.redactValue(entry.labels),
+    ...(entry.payload === undefined ? {} : { payload: redactor.redactValue(entry.payload) }),
+  }));
+  return { ...page, entries };
 }
 
 function decodeCursor(cursors: CursorCodec, query: Parameters<CursorCodec['decode']>[0], cursor: string) {

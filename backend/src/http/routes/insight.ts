@@ -1,0 +1,152 @@
+import Router from '@koa/router';
+import { PassThrough } from 'node:stream';
+import type { Logger } from 'pino';
+import type { InsightService, PreparedSummary, SummaryResult } from '../../insight/insight-service.js';
+import { SummaryFailure, type FailureReason } from '../../insight/summarizer.js';
+import type { SourceName } from '../../model/index.js';
+import { assertMayRead, assertMaySummarize, principalOf } from '../auth.js';
+import type { AppContext, AppState } from '../context.js';
+import {
+  PATTERN_PARAMS,
+  SUMMARY_PARAMS,
+  parseInsightQuery,
+  type InsightQuery,
+  type RawParams,
+} from '../params.js';
+import { HttpProblem, badParam } from '../problem.js';
+
+export interface InsightRouteDeps {
+  service: InsightService;
+  enabledSources: SourceName[];
+  logger: Logger;
+}
+
+/**
+ * `GET /logs/patterns` and `POST /logs/summary`. Provider failures become problems:
+ * 502 when the provider refused what this server sent (key, model, endpoint, request) or
+ * failed on its side after retries, 503 with `Retry-After` when it still rate-limits after
+ * retries, 504 when it did not answer in time.
+ */
+export function insightRoutes(deps: InsightRouteDeps): Router<AppState> {
+  const router = new Router<AppState>();
+  router.get('/logs/patterns', (ctx) => listPatterns(ctx, deps));
+  router.post('/logs/summary', (ctx) => summarize(ctx, deps));
+  return router;
+}
+
+function readQuery(
+  ctx: AppContext,
+  deps: InsightRouteDeps,
+  raw: RawParams,
+  shape: typeof PATTERN_PARAMS | typeof SUMMARY_PARAMS,
+): InsightQuery {
+  const principal = principalOf(ctx);
+  const readable = deps.enabledSources.filter((s) => principal.sources.includes(s));
+  const parsed = parseInsightQuery(raw, { defaultSources: readable, nowMs: Date.now() }, shape);
+  const disabled = parsed.query.sources.filter((s) => !deps.enabledSources.includes(s));
+  if (disabled.length > 0) throw badParam('source', `${disabled.join(', ')} is not enabled on this server`);
+  assertMayRead(principal, parsed.query.sources);
+  return parsed;
+}
+
+async function listPatterns(ctx: AppContext, deps: InsightRouteDeps): Promise<void> {
+  const { query, maxEntries } = readQuery(ctx, deps, ctx.query, PATTERN_PARAMS);
+  const started = performance.now();
+  const result = await deps.service.patterns(query, maxEntries);
+  ctx.body = { ...result, stats: { ...result.stats, tookMs: Math.round(performance.now() - started) } };
+}
+
+/** The JSON body; a body that is not a JSON object is refused rather than silently ignored. */
+function summaryBody(ctx: AppContext): RawParams {
+  const body: unknown = ctx.request.body;
+  const hasBody = Number(ctx.get('Content-Length') || 0) > 0 || Boolean(ctx.get('Transfer-Encoding'));
+  if (hasBody && !ctx.is('application/json')) {
+    throw new HttpProblem(415, 'Send the summary request as a JSON object (Content-Type: application/json).');
+  }
+  if (body === undefined || body === null) return {};
+  if (typeof body !== 'object' || Array.isArray(body)) {
+    throw new HttpProblem(400, 'The body must be a JSON object of query parameters.');
+  }
+  return body as RawParams;
+}
+
+const wantsStream = (ctx: AppContext): boolean => (ctx.get('Accept') || '').includes('text/event-stream');
+
+async function summarize(ctx: AppContext, deps: InsightRouteDeps): Promise<void> {
+  // The role comes first: a viewer learns nothing by sending a better body.
+  assertMaySummarize(principalOf(ctx));
+  const { query, maxEntries, focus } = readQuery(ctx, deps, summaryBody(ctx), SUMMARY_PARAMS);
+  const prepared = await deps.service.prepare(query, maxEntries, focus);
+  if (wantsStream(ctx)) {
+    streamSummary(ctx, deps, prepared);
+    return;
+  }
+  try {
+    ctx.body = await deps.service.summarize(prepared);
+  } catch (error) {
+    throw toProblem(error);
+  }
+}
+
+const STATUS: Record<FailureReason, number> = {
+  auth: 502,
+  model: 502,
+  endpoint: 502,
+  bad_request: 502,
+  upstream: 502,
+  connection: 502,
+  rate_limit: 503,
+  timeout: 504,
+  aborted: 503,
+};
+
+export function toProblem(error: unknown): unknown {
+  if (!(error instanceof SummaryFailure)) return error;
+  const headers: Record<string, string> = error.retryAfterSeconds
+    ? { 'Retry-After': String(error.retryAfterSeconds) }
+    : {};
+  return new HttpProblem(STATUS[error.reason], error.message, { headers });
+}
+
+/**
+ * Server-sent events: `digest` at once, `delta` pieces as the summary is generated, then
+ * `done` (provider, model, usage, cached, the whole summary) or `error` (a problem body).
+ * The response is committed as 200 before the provider answers, so failures come as events.
+ */
+function streamSummary(ctx: AppContext, deps: InsightRouteDeps, prepared: PreparedSummary): void {
+  const stream = new PassThrough();
+  ctx.status = 200;
+  ctx.type = 'text/event-stream';
+  ctx.set('Cache-Control', 'no-cache, no-transform');
+  // Proxies such as nginx would otherwise hold the events back.
+  ctx.set('X-Accel-Buffering', 'no');
+  ctx.body = stream;
+  const send = (event: string, data: unknown): void => {
+    // A client that went away leaves a destroyed stream; the summary still completes and is cached.
+    if (!stream.writableEnded && !stream.destroyed)
+      stream.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  };
+  send('digest', prepared.digest);
+  let streamed = false;
+  const onDelta = (text: string): void => {
+    streamed = true;
+    send('delta', { text });
+  };
+  void deps.service
+    .summarize(prepared, onDelta)
+    .then((result: SummaryResult) => {
+      if (!streamed) send('delta', { text: result.summary });
+      const { digest: _digest, ...rest } = result;
+      send('done', rest);
+    })
+    .catch((error: unknown) => {
+      const problem = toProblem(error);
+      if (problem instanceof HttpProblem) {
+        send('error', problem.body(ctx.state.requestId));
+        return;
+      }
+      deps.logger.error({ err: error, requestId: ctx.state.requestId }, 'summary stream failed');
+      send('error', new HttpProblem(500, 'The summary failed unexpectedly.').body(ctx.state.requestId));
+    })
+    .finally(() => stream.end());
+}

@@ -1,0 +1,204 @@
+import { createHash } from 'node:crypto';
+import type { CachedCalls } from '../cache/cached-call.js';
+import type { LogEntry, LogQuery } from '../model/index.js';
+import { queryFingerprint } from '../query/cursor.js';
+import type { QueryEngine } from '../query/engine.js';
+import { collectEntries, entriesFingerprint, type Collected } from './collect.js';
+import { buildDigest, inTimeOrder, mineEntries, type Digest } from './digest.js';
+import type { PatternTemplate } from './patterns/index.js';
+import { planSummaryPrompt, promptBudget } from './prompt.js';
+import type { Redactor } from './redact.js';
+import { SummaryFailure, type ProviderName, type Summarizer, type Usage } from './summarizer.js';
+
+/**
+ * Patterns and summaries of a query: read (up to `maxEntries`), redact, mine, digest, and
+ * for summaries prompt the provider, behind a cache keyed by the query and the entries read.
+ *
+ * Everything here works on redacted messages, so templates, examples, the digest and the
+ * prompt never carry a secret, and a template has the same id in patterns and summaries.
+ */
+
+export interface SummarySettings {
+  maxPromptTokens: number;
+  maxCompletionTokens: number;
+  cacheTtlSeconds: number;
+  pricePer1K: { prompt: number; completion: number };
+}
+
+export interface SummaryObserver {
+  (observation: {
+    provider: string;
+    outcome: 'ok' | 'cached' | 'error';
+    seconds: number;
+    usage?: Usage;
+    costUsd?: number;
+    failure?: string;
+  }): void;
+}
+
+export interface InsightServiceDeps {
+  engine: Pick<QueryEngine, 'page'>;
+  /** A cache of its own or shared; keys are prefixed `summary:`. */
+  calls: CachedCalls;
+  summarizer: Summarizer;
+  redactor: Redactor;
+  settings: SummarySettings;
+  observe?: SummaryObserver;
+}
+
+export interface ReadStats {
+  entries: number;
+  truncated: boolean;
+  partial: boolean;
+  warnings: string[];
+}
+
+export interface PatternsResult {
+  templates: PatternTemplate[];
+  stats: ReadStats & { distinct: number };
+}
+
+/** A summary request once its entries are read and digested, before the provider is asked. */
+export interface PreparedSummary {
+  query: LogQuery;
+  focus?: string;
+  digest: Digest;
+  templates: PatternTemplate[];
+  cacheKey: string;
+  startedAt: number;
+}
+
+export interface SummaryResult {
+  summary: string;
+  provider: ProviderName;
+  model: string;
+  digest: Digest;
+  usage: Usage;
+  cached: boolean;
+}
+
+interface Read {
+  collected: Collected;
+  /** Oldest first, messages redacted. */
+  entries: LogEntry[];
+  stats: ReadStats;
+}
+
+export class InsightService {
+  constructor(private readonly deps: InsightServiceDeps) {}
+
+  get provider(): ProviderName {
+    return this.deps.summarizer.provider;
+  }
+
+  async patterns(query: LogQuery, maxEntries: number): Promise<PatternsResult> {
+    const { entries, stats } = await this.read(query, maxEntries);
+    const { templates } = mineEntries(entries);
+    return { templates, stats: { ...stats, distinct: templates.length } };
+  }
+
+  async prepare(query: LogQuery, maxEntries: number, focus?: string): Promise<PreparedSummary> {
+    const startedAt = performance.now();
+    const { collected, entries, stats } = await this.read(query, maxEntries);
+    const mined = mineEntries(entries);
+    // A truncated read covers only its newest part of the window; the digest says so in its window.
+    const from = stats.truncated && entries[0] ? entries[0].timestamp : query.from;
+    const digest = buildDigest(entries, { from, to: query.to, input: stats }, mined);
+    const cacheKey = this.cacheKey(query, maxEntries, focus, collected.entries);
+    return { query, focus, digest, templates: mined.templates, cacheKey, startedAt };
+  }
+
+  /**
+   * Answers from the cache or asks the provider. `onDelta` receives the summary as it is
+   * generated; an answer from the cache (or from an identical request in progress) arrives
+   * whole, so the caller sends it as one piece.
+   */
+  async summarize(prepared: PreparedSummary, onDelta?: (text: string) => void): Promise<SummaryResult> {
+    const { summarizer, calls, settings } = this.deps;
+    const compute = async (): Promise<Omit<SummaryResult, 'cached'>> => {
+      const outcome = await summarizer.summarize({
+        digest: prepared.digest,
+        focus: prepared.focus,
+        plan: () => this.plan(prepared),
+        onDelta,
+      });
+      return { ...outcome, provider: summarizer.provider, model: summarizer.model, digest: prepared.digest };
+    };
+    try {
+      const { value, cache } = await calls.run(
+        prepared.cacheKey,
+        settings.cacheTtlSeconds,
+        compute,
+        // A partial digest misses a source that may answer on the next refresh.
+        (result) => !result.digest.input.partial,
+      );
+      const cached = cache !== 'miss';
+      this.observe(prepared, cached ? 'cached' : 'ok', cached ? undefined : value.usage);
+      return { ...value, cached };
+    } catch (error) {
+      const failure = error instanceof SummaryFailure ? error.reason : 'internal';
+      this.observe(prepared, 'error', undefined, failure);
+      throw error;
+    }
+  }
+
+  private plan(prepared: PreparedSummary) {
+    const { settings, summarizer, redactor } = this.deps;
+    return planSummaryPrompt(prepared.digest, prepared.templates, {
+      model: summarizer.model,
+      maxPromptTokens: settings.maxPromptTokens,
+      maxCompletionTokens: settings.maxCompletionTokens,
+      redact: redactor.redactText,
+      focus: prepared.focus,
+    });
+  }
+
+  private async read(query: LogQuery, maxEntries: number): Promise<Read> {
+    const collected = await collectEntries(this.deps.engine, query, maxEntries);
+    const redact = this.deps.redactor.redactText;
+    const entries = inTimeOrder(collected.entries).map((entry) => ({
+      ...entry,
+      message: redact(entry.message),
+    }));
+    const { truncated, partial, warnings } = collected;
+    return { collected, entries, stats: { entries: entries.length, truncated, partial, warnings } };
+  }
+
+  /** The query without its window (a relative window moves on every refresh) and the entries it read. */
+  private cacheKey(
+    query: LogQuery,
+    maxEntries: number,
+    focus: string | undefined,
+    entries: LogEntry[],
+  ): string {
+    const { summarizer, settings } = this.deps;
+    const identity = {
+      v: 1,
+      query: queryFingerprint(query),
+      maxEntries,
+      focus: focus ?? null,
+      provider: summarizer.provider,
+      model: summarizer.model,
+      budget: promptBudget({ ...settings, model: summarizer.model }),
+      entries: entriesFingerprint(entries),
+    };
+    return `summary:${createHash('sha256').update(JSON.stringify(identity)).digest('base64url')}`;
+  }
+
+  private observe(
+    prepared: PreparedSummary,
+    outcome: 'ok' | 'cached' | 'error',
+    usage?: Usage,
+    failure?: string,
+  ) {
+    const { summarizer, settings, observe } = this.deps;
+    if (!observe) return;
+    const seconds = (performance.now() - prepared.startedAt) / 1000;
+    const costUsd =
+      usage && summarizer.provider !== 'builtin'
+        ? (usage.promptTokens / 1000) * settings.pricePer1K.prompt +
+          (usage.completionTokens / 1000) * settings.pricePer1K.completion
+        : undefined;
+    observe({ provider: summarizer.provider, outcome, seconds, usage, costUsd, failure });
+  }
+}
