@@ -13,6 +13,7 @@ import { Metrics } from './http/metrics.js';
 import { problemResponses } from './http/middleware/errors.js';
 import { observeRequests } from './http/middleware/observe.js';
 import { requestId } from './http/middleware/request-id.js';
+import { exploreRoutes } from './http/routes/explore.js';
 import { healthRoutes } from './http/routes/health.js';
 import { insightRoutes } from './http/routes/insight.js';
 import { logRoutes } from './http/routes/logs.js';
@@ -96,6 +97,7 @@ export function createApp({ config, sources, logger, cache }: AppDeps): App {
     observe: metrics.observeSummary,
   });
   authenticated.use(insightRoutes({ service: insight, enabledSources, logger }).routes());
+  authenticated.use(exploreRoutes({ engine, enabledSources }).routes());
   authenticated.use(metaRoutes({ sources: sourceMap, sourceTimeoutMs: config.sourceTimeoutMs }).routes());
 
   const koa = new Koa<AppState>();

@@ -3,7 +3,8 @@ import type { CachedCalls } from '../cache/cached-call.js';
 import type { LogEntry, LogQuery } from '../model/index.js';
 import { queryFingerprint } from '../query/cursor.js';
 import type { QueryEngine } from '../query/engine.js';
-import { collectEntries, entriesFingerprint, type Collected } from './collect.js';
+import type { Warning } from '../query/engine.js';
+import { collectEntries, entriesFingerprint, type Collected } from '../query/collect.js';
 import { buildDigest, inTimeOrder, mineEntries, type Digest } from './digest.js';
 import type { PatternTemplate } from './patterns/index.js';
 import { planSummaryPrompt, promptBudget } from './prompt.js';
@@ -50,7 +51,7 @@ export interface ReadStats {
   entries: number;
   truncated: boolean;
   partial: boolean;
-  warnings: string[];
+  warnings: Warning[];
 }
 
 export interface PatternsResult {
@@ -103,7 +104,8 @@ export class InsightService {
     const mined = mineEntries(entries);
     // A truncated read covers only its newest part of the window; the digest says so in its window.
     const from = stats.truncated && entries[0] ? entries[0].timestamp : query.from;
-    const digest = buildDigest(entries, { from, to: query.to, input: stats }, mined);
+    const input = { ...stats, warnings: stats.warnings.map((w) => w.message) };
+    const digest = buildDigest(entries, { from, to: query.to, input }, mined);
     const cacheKey = this.cacheKey(query, maxEntries, focus, collected.entries);
     return { query, focus, digest, templates: mined.templates, cacheKey, startedAt };
   }

@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import type { InsightService, PreparedSummary, SummaryResult } from '../../insight/insight-service.js';
 import { SummaryFailure, type FailureReason } from '../../insight/summarizer.js';
 import type { SourceName } from '../../model/index.js';
-import { assertMayRead, assertMaySummarize, principalOf } from '../auth.js';
+import { assertMaySummarize, principalOf } from '../auth.js';
+import { assertQueryable, readableSources } from '../caller-scope.js';
 import type { AppContext, AppState } from '../context.js';
 import {
   PATTERN_PARAMS,
@@ -13,7 +14,7 @@ import {
   type InsightQuery,
   type RawParams,
 } from '../params.js';
-import { HttpProblem, badParam } from '../problem.js';
+import { HttpProblem } from '../problem.js';
 
 export interface InsightRouteDeps {
   service: InsightService;
@@ -41,11 +42,9 @@ function readQuery(
   shape: typeof PATTERN_PARAMS | typeof SUMMARY_PARAMS,
 ): InsightQuery {
   const principal = principalOf(ctx);
-  const readable = deps.enabledSources.filter((s) => principal.sources.includes(s));
-  const parsed = parseInsightQuery(raw, { defaultSources: readable, nowMs: Date.now() }, shape);
-  const disabled = parsed.query.sources.filter((s) => !deps.enabledSources.includes(s));
-  if (disabled.length > 0) throw badParam('source', `${disabled.join(', ')} is not enabled on this server`);
-  assertMayRead(principal, parsed.query.sources);
+  const defaultSources = readableSources(principal, deps.enabledSources);
+  const parsed = parseInsightQuery(raw, { defaultSources, nowMs: Date.now() }, shape);
+  assertQueryable(principal, parsed.query, deps.enabledSources);
   return parsed;
 }
 

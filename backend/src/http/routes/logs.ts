@@ -3,7 +3,8 @@ import type { SourceName } from '../../model/index.js';
 import { CursorError, type CursorCodec } from '../../query/cursor.js';
 import type { Redactor } from '../../insight/redact.js';
 import type { LogReader, PageResponse } from '../../query/log-reader.js';
-import { assertMayRead, principalOf } from '../auth.js';
+import { principalOf } from '../auth.js';
+import { assertQueryable, readableSources } from '../caller-scope.js';
 import type { AppContext, AppState } from '../context.js';
 import type { Metrics } from '../metrics.js';
 import { parseLogQuery } from '../params.js';
@@ -31,14 +32,11 @@ export function logRoutes(deps: LogRouteDeps): Router<AppState> {
 async function listLogs(ctx: AppContext, deps: LogRouteDeps, only?: SourceName): Promise<void> {
   const principal = principalOf(ctx);
   if (only && 'source' in ctx.query) throw badParam('source', `is fixed by the path /logs/${only}`);
-  const readable = deps.enabledSources.filter((s) => principal.sources.includes(s));
   const { query, cursor } = parseLogQuery(ctx.query, {
-    defaultSources: only ? [only] : readable,
+    defaultSources: only ? [only] : readableSources(principal, deps.enabledSources),
     nowMs: Date.now(),
   });
-  const disabled = query.sources.filter((s) => !deps.enabledSources.includes(s));
-  if (disabled.length > 0) throw badParam('source', `${disabled.join(', ')} is not enabled on this server`);
-  assertMayRead(principal, query.sources);
+  assertQueryable(principal, query, deps.enabledSources);
   if (cursor) Object.assign(query, decodeCursor(deps.cursors, query, cursor));
 
   const page = await deps.reader.page(query);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { MAX_LIMIT, type LogEntry, type LogQuery } from '../model/index.js';
-import type { QueryEngine } from '../query/engine.js';
+import type { QueryEngine, Warning } from './engine.js';
 
 /** What a summary or a pattern listing reads: up to `maxEntries` matches of a query. */
 export interface Collected {
@@ -10,7 +10,7 @@ export interface Collected {
   /** A source failed on some page; its entries are missing. */
   partial: boolean;
   /** Distinct warnings of all pages, in order of first appearance. */
-  warnings: string[];
+  warnings: Warning[];
   pages: number;
   scanned: number;
 }
@@ -43,9 +43,10 @@ export async function collectEntries(
     collected.pages += 1;
     collected.scanned += page.stats.scanned;
     collected.partial ||= page.partial;
-    for (const { message } of page.warnings) {
-      if (!seen.has(message)) collected.warnings.push(message);
-      seen.add(message);
+    for (const warning of page.warnings) {
+      const key = `${warning.source}\u0000${warning.message}`;
+      if (!seen.has(key)) collected.warnings.push(warning);
+      seen.add(key);
     }
     collected.entries.push(...page.entries);
     if (!page.next) return collected;

@@ -1,0 +1,72 @@
+import Router from '@koa/router';
+import type { SourceName } from '../../model/index.js';
+import { collectEntries } from '../../query/collect.js';
+import { contextQuery } from '../../query/context.js';
+import type { QueryEngine } from '../../query/engine.js';
+import { volumeSeries } from '../../query/volume.js';
+import { principalOf } from '../auth.js';
+import { assertQueryable, readableSources } from '../caller-scope.js';
+import type { AppContext, AppState } from '../context.js';
+import { parseContextParams, parseVolumeQuery } from '../params.js';
+import { badParam } from '../problem.js';
+
+export interface ExploreDeps {
+  engine: QueryEngine;
+  enabledSources: SourceName[];
+}
+
+/** What Grafana's Explore asks besides lines: the volume histogram and a row's context. */
+export function exploreRoutes(deps: ExploreDeps): Router<AppState> {
+  const router = new Router<AppState>();
+  router.get('/logs/volume', (ctx) => volume(ctx, deps));
+  router.get('/logs/context', (ctx) => context(ctx, deps));
+  return router;
+}
+
+/**
+ * Counts come from reading the matching entries (up to `maxEntries`, newest first); past
+ * that bound the answer says it is truncated rather than pretending the oldest buckets are empty.
+ */
+async function volume(ctx: AppContext, deps: ExploreDeps): Promise<void> {
+  const principal = principalOf(ctx);
+  const { query, stepMs, maxEntries } = parseVolumeQuery(ctx.query, {
+    defaultSources: readableSources(principal, deps.enabledSources),
+    nowMs: Date.now(),
+  });
+  assertQueryable(principal, query, deps.enabledSources);
+  const started = performance.now();
+  const read = await collectEntries(deps.engine, query, maxEntries);
+  const fromMs = Date.parse(query.from);
+  const toMs = Date.parse(query.to);
+  const oldest = read.entries.at(-1)?.timestamp;
+  const warnings: { source?: SourceName; message: string }[] = [...read.warnings];
+  if (read.truncated && oldest) {
+    warnings.push({
+      message: `more than ${maxEntries} entries matched; counts before ${oldest} are incomplete`,
+    });
+  }
+  ctx.body = {
+    step: stepMs,
+    from: query.from,
+    to: query.to,
+    series: volumeSeries(read.entries, fromMs, toMs, stepMs),
+    truncated: read.truncated,
+    partial: read.partial,
+    warnings,
+    stats: {
+      scanned: read.scanned,
+      counted: read.entries.length,
+      tookMs: Math.round(performance.now() - started),
+    },
+  };
+}
+
+async function context(ctx: AppContext, deps: ExploreDeps): Promise<void> {
+  const principal = principalOf(ctx);
+  const request = parseContextParams(ctx.query);
+  const query = contextQuery(request);
+  if (!query) throw badParam('id', `is not an id of a ${request.source} entry`);
+  assertQueryable(principal, query, deps.enabledSources);
+  const page = await deps.engine.page(query);
+  ctx.body = { entries: page.entries, partial: page.partial, warnings: page.warnings };
+}
