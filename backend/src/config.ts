@@ -118,7 +118,7 @@ const envSchema = z.object({
   GCS_MAX_OBJECT_MB: integer(1, 4096, 256),
   GCS_OBJECT_CACHE_ENTRIES: integer(0, 10_000_000, 200_000),
   GCS_MAX_LIST_CALLS: integer(1, 10_000, 200),
-  GCS_NAME_SLACK_MINUTES: integer(0, 10_080, 10),
+  GCS_NAME_SLACK_MINUTES: integer(0, 10_080, 60),
 
   FIRESTORE_COLLECTIONS: csv('gpt_runner_trades,gpt_runner_reflections'),
   FIRESTORE_DATABASE_ID: z.string().min(1).default('(default)'),

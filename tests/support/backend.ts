@@ -4,6 +4,7 @@ import { loadConfig, type Config } from '../../backend/src/config.js';
 import { generateDataset, type DemoDataset } from '../../backend/src/demo/dataset.js';
 import { memorySources } from '../../backend/src/demo/memory-sources.js';
 import { formatEpochMs } from '../../backend/src/model/index.js';
+import { createSources } from '../../backend/src/sources/create-sources.js';
 import type { LogSource } from '../../backend/src/sources/log-source.js';
 import { startServer, type RunningServer } from '../../backend/src/server.js';
 
@@ -38,6 +39,11 @@ export interface TestBackend {
 
 export interface TestBackendOptions {
   sources?: LogSource[];
+  /**
+   * Build the real sources from the configuration (`createSources(loadConfig(env))`), as
+   * `main.ts` does, instead of serving demo data from memory. Ignored when `sources` is given.
+   */
+  sourcesFromEnv?: boolean;
   env?: Record<string, string>;
   nowMs?: number;
 }
@@ -45,8 +51,7 @@ export interface TestBackendOptions {
 /** The real backend on a free loopback port, over demo data unless sources are given. */
 export async function startTestBackend(options: TestBackendOptions = {}): Promise<TestBackend> {
   const nowMs = options.nowMs ?? Date.now();
-  const dataset = options.sources ? undefined : generateDataset({ nowMs, days: 1, tradesPerHour: 20 });
-  const sources = options.sources ?? memorySources(dataset as DemoDataset, formatEpochMs(nowMs));
+  const fromEnv = !options.sources && options.sourcesFromEnv === true;
   const config: Config = loadConfig({
     HOST: '127.0.0.1',
     PORT: '0',
@@ -54,7 +59,13 @@ export async function startTestBackend(options: TestBackendOptions = {}): Promis
     CURSOR_SECRET: 'c'.repeat(32),
     ...options.env,
   });
-  const server = await startServer({ config, sources, logger: pino({ level: 'silent' }) });
+  const logger = pino({ level: 'silent' });
+  const demo = !options.sources && !fromEnv;
+  const dataset = demo ? generateDataset({ nowMs, days: 1, tradesPerHour: 20 }) : undefined;
+  const sources =
+    options.sources ??
+    (fromEnv ? createSources(config, logger) : memorySources(dataset as DemoDataset, formatEpochMs(nowMs)));
+  const server = await startServer({ config, sources, logger });
   const get = (path: string, token?: string, headers: Record<string, string> = {}): Promise<Response> =>
     fetch(`${server.url}${path}`, {
       headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers },

@@ -174,10 +174,13 @@ function tradeObjects(
 ): { objects: DemoObject[]; trades: JsonRecord[] } {
   const objects: DemoObject[] = [];
   const trades: JsonRecord[] = [];
-  for (let hour = clock.start; hour < clock.end; hour += HOUR) {
+  // Folders are clock hours, as the writer names them; each holds that hour's records.
+  for (let hour = Math.floor(clock.start / HOUR) * HOUR; hour < clock.end; hour += HOUR) {
     const records: JsonRecord[] = [];
-    for (let i = 0; i < perHour; i++)
-      records.push(trade(random, clock, hour + Math.floor(random.next() * HOUR)));
+    for (let i = 0; i < perHour; i++) {
+      const t = hour + Math.floor(random.next() * HOUR);
+      if (t >= clock.start && t < clock.end) records.push(trade(random, clock, t));
+    }
     records.sort((a, b) => String(a.timestamp).localeCompare(String(b.timestamp)));
     trades.push(...records);
     // Older hours are compacted into gzip JSONL, the current day is plain JSONL, as the writer does.
@@ -203,10 +206,11 @@ function reflectionObjects(
   const objects: DemoObject[] = [];
   const reflections: JsonRecord[] = [];
   for (let t = clock.start; t < clock.end; t += 20 * MINUTE) {
-    const record = reflection(random, clock, t + random.int(0, 60_000));
+    const at = Math.min(t + random.int(0, 60_000), clock.end - 1);
+    const record = reflection(random, clock, at);
     reflections.push(record);
     objects.push({
-      name: `reflections/${hourPath(t)}/reflection-${formatEpochMs(t).slice(14, 16)}.json`,
+      name: `reflections/${hourPath(at)}/reflection-${formatEpochMs(at).slice(14, 16)}.json`,
       format: 'json',
       records: [record],
       lines: [],
