@@ -10,4 +10,8 @@ module.exports = {
   transform: {
     '^.+\\.(t|j)sx?$|^.+\\.mjs$': Object.values(base.transform)[0],
   },
+  // jsdom plus Node's fetch: data-source tests call a real HTTP server through BackendSrv.
+  testEnvironment: '<rootDir>/src/__tests__/support/jsdomWithFetch.js',
+  // Helpers and fixtures live under __tests__/support and __tests__/fixtures; only *.test files are suites.
+  testMatch: ['<rootDir>/src/**/*.test.{ts,tsx}'],
 };
