@@ -100,8 +100,6 @@ export function createFetchBackendSrv(routes: ProxyRoute[] = []): BackendSrv {
 
   const srv: Partial<BackendSrv> = {
     fetch: fetchObservable,
-    request,
-    datasourceRequest: <T>(options: BackendSrvRequest) => lastValueFrom(fetchObservable<T>(options)),
     get: <T>(url: string) => request<T>({ url, method: 'GET' }),
     post: <T>(url: string, data?: unknown) => request<T>({ url, method: 'POST', data }),
     put: <T>(url: string, data?: unknown) => request<T>({ url, method: 'PUT', data }),

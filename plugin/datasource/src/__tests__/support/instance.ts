@@ -11,6 +11,8 @@ export const PROXY_URL = '/api/datasources/proxy/uid/unified-logs';
 
 export function instanceSettings(jsonData: UnifiedLogsOptions = {}): DataSourceInstanceSettings<UnifiedLogsOptions> {
   return {
+    // Still required by the type in Grafana 12 although deprecated; the uid is what counts.
+    // eslint-disable-next-line @typescript-eslint/no-deprecated
     id: 1,
     uid: 'unified-logs',
     type: 'gptrunner-unifiedlogs-datasource',
