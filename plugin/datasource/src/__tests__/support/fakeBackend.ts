@@ -1,13 +1,15 @@
+import fs from 'node:fs';
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import path from 'node:path';
 
-import contextFixture from '../fixtures/context.json';
-import logsFixture from '../fixtures/logs.json';
-import patternsFixture from '../fixtures/patterns.json';
-import readyzFixture from '../fixtures/readyz.json';
-import summaryFixture from '../fixtures/summary.json';
-import volumeFixture from '../fixtures/volume.json';
-import whoamiFixture from '../fixtures/whoami.json';
+
+/**
+ * Recorded answers in the backend's contract. They live outside src/ so that the build,
+ * which copies every JSON file under src/, does not ship them.
+ */
+const FIXTURES = path.resolve(__dirname, '../../../fixtures/backend');
+const fixture = (name: string): unknown => JSON.parse(fs.readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8'));
 
 export const VALID_TOKEN = 'analyst-token';
 export const VIEWER_TOKEN = 'viewer-token';
@@ -46,13 +48,13 @@ const META_VALUES: Record<string, string[]> = {
 /** Answers as the backend's contract says; tests override single routes. */
 function defaultHandlers(): Record<string, Handler> {
   const handlers: Record<string, Handler> = {
-    'GET /readyz': () => ({ body: readyzFixture }),
-    'GET /meta/whoami': () => ({ body: whoamiFixture }),
-    'GET /logs': () => ({ body: logsFixture }),
-    'GET /logs/volume': () => ({ body: volumeFixture }),
-    'GET /logs/patterns': () => ({ body: patternsFixture }),
-    'POST /logs/summary': () => ({ body: summaryFixture }),
-    'GET /logs/context': () => ({ body: contextFixture }),
+    'GET /readyz': () => ({ body: fixture('readyz') }),
+    'GET /meta/whoami': () => ({ body: fixture('whoami') }),
+    'GET /logs': () => ({ body: fixture('logs') }),
+    'GET /logs/volume': () => ({ body: fixture('volume') }),
+    'GET /logs/patterns': () => ({ body: fixture('patterns') }),
+    'POST /logs/summary': () => ({ body: fixture('summary') }),
+    'GET /logs/context': () => ({ body: fixture('context') }),
   };
   for (const [field, values] of Object.entries(META_VALUES)) {
     handlers[`GET /meta/${field}`] = () => ({ body: { values } });
