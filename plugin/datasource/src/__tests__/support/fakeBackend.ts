@@ -3,7 +3,6 @@ import http, { IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
 
-
 /**
  * Recorded answers in the backend's contract. They live outside src/ so that the build,
  * which copies every JSON file under src/, does not ship them.
