@@ -15,7 +15,8 @@ export function SeverityField({ datasource, query, onCommit }: QueryFieldProps) 
         value={query.severities ?? []}
         placeholder="any severity"
         width="auto"
-        minWidth={24}
+        minWidth={40}
+        maxWidth={80}
         onChange={(selected) => onCommit({ severities: selected.map((o) => o.value) })}
       />
     </InlineField>
