@@ -24,3 +24,12 @@ global.ResizeObserver = global.ResizeObserver ?? NoopObserver;
 for (const property of ['offsetHeight', 'offsetWidth', 'clientHeight', 'clientWidth']) {
   Object.defineProperty(HTMLElement.prototype, property, { configurable: true, get: () => 400 });
 }
+
+// i18next (inside @grafana/i18n) prints a sponsorship notice on every init; keep test output readable.
+const info = console.info.bind(console);
+console.info = (...args) => {
+  if (typeof args[0] === 'string' && args[0].includes('i18next is made possible')) {
+    return;
+  }
+  info(...args);
+};

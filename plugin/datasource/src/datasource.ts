@@ -6,6 +6,7 @@ import {
   DataSourceApi,
   DataSourceInstanceSettings,
   DataSourceWithLogsContextSupport,
+  DataSourceWithSupplementaryQueriesSupport,
   DataSourceWithToggleableQueryFiltersSupport,
   LoadingState,
   LogRowContextOptions,
@@ -15,6 +16,8 @@ import {
   QueryFilterOptions,
   QueryFixAction,
   ScopedVars,
+  SupplementaryQueryOptions,
+  SupplementaryQueryType,
   TimeRange,
   ToggleFilterAction,
 } from '@grafana/data';
@@ -53,7 +56,8 @@ export class DataSource
   extends DataSourceApi<UnifiedLogsQuery, UnifiedLogsOptions>
   implements
     DataSourceWithLogsContextSupport<UnifiedLogsQuery>,
-    DataSourceWithToggleableQueryFiltersSupport<UnifiedLogsQuery>
+    DataSourceWithToggleableQueryFiltersSupport<UnifiedLogsQuery>,
+    DataSourceWithSupplementaryQueriesSupport<UnifiedLogsQuery>
 {
   readonly api: UnifiedLogsApi;
 
@@ -178,6 +182,19 @@ export class DataSource
     ]);
     const refId = `context-${row.dataFrame.refId ?? 'A'}-${direction}`;
     return { data: [logsFrame(response.entries ?? [], { refId })] };
+  }
+
+  /** Explore's histogram above the log lines is our Volume query over the same filters. */
+  getSupportedSupplementaryQueryTypes(): SupplementaryQueryType[] {
+    return [SupplementaryQueryType.LogsVolume];
+  }
+
+  getSupplementaryQuery(options: SupplementaryQueryOptions, query: UnifiedLogsQuery): UnifiedLogsQuery | undefined {
+    const isLogs = (query.queryType ?? QueryType.Logs) === QueryType.Logs;
+    if (options.type !== SupplementaryQueryType.LogsVolume || !isLogs || query.hide) {
+      return undefined;
+    }
+    return { ...query, refId: `log-volume-${query.refId}`, queryType: QueryType.Volume };
   }
 
   // ---- Variables and editor suggestions ---------------------------------------------

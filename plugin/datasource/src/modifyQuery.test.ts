@@ -1,8 +1,10 @@
+import { SupplementaryQueryType } from '@grafana/data';
+
 import { DataSource } from './datasource';
 import { instanceSettings } from './__tests__/support/instance';
 import { createTemplateSrv } from './__tests__/support/templateSrv';
 import { hasLabelFilter, modifyQuery, toggleLabelFilter } from './modifyQuery';
-import { UnifiedLogsQuery } from './types';
+import { QueryType, UnifiedLogsQuery } from './types';
 
 const base: UnifiedLogsQuery = { refId: 'A', source: 'all', labels: [{ name: 'symbol', op: '=', value: 'BTCUSDT' }] };
 
@@ -51,5 +53,23 @@ describe('modifyQuery', () => {
     expect(ds.queryHasFilter(next, { key: 'pod', value: 'p1' })).toBe(true);
     const toggled = ds.toggleQueryFilter(next, { type: 'FILTER_FOR', options: { key: 'pod', value: 'p1' } });
     expect(ds.queryHasFilter(toggled, { key: 'pod', value: 'p1' })).toBe(false);
+  });
+});
+
+describe('logs volume in Explore', () => {
+  const ds = new DataSource(instanceSettings(), createTemplateSrv());
+
+  it('derives a Volume query from a Logs query', () => {
+    expect(ds.getSupportedSupplementaryQueryTypes()).toEqual([SupplementaryQueryType.LogsVolume]);
+    const volume = ds.getSupplementaryQuery({ type: SupplementaryQueryType.LogsVolume }, { ...base, search: 'x' });
+    expect(volume).toEqual({ ...base, search: 'x', refId: 'log-volume-A', queryType: QueryType.Volume });
+  });
+
+  it('offers nothing for other query types or hidden queries', () => {
+    const volumeOf = (query: UnifiedLogsQuery) =>
+      ds.getSupplementaryQuery({ type: SupplementaryQueryType.LogsVolume }, query);
+    expect(volumeOf({ ...base, queryType: QueryType.Patterns })).toBeUndefined();
+    expect(volumeOf({ ...base, hide: true })).toBeUndefined();
+    expect(ds.getSupplementaryQuery({ type: SupplementaryQueryType.LogsSample }, base)).toBeUndefined();
   });
 });
