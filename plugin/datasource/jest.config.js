@@ -14,4 +14,6 @@ module.exports = {
   testEnvironment: '<rootDir>/src/__tests__/support/jsdomWithFetch.js',
   // Helpers and fixtures live under __tests__/support and __tests__/fixtures; only *.test files are suites.
   testMatch: ['<rootDir>/src/**/*.test.{ts,tsx}'],
+  // Grafana UI's first render is slow on a two-core machine shared by parallel suites.
+  testTimeout: 30_000,
 };
