@@ -1,0 +1,110 @@
+import { BackendSrv, BackendSrvRequest, FetchError, FetchResponse } from '@grafana/runtime';
+import { Observable, lastValueFrom } from 'rxjs';
+
+/**
+ * Stands in for Grafana's data-source proxy: requests under `prefix` go to `target`, with
+ * the headers the plugin.json route would add on the Grafana server (the bearer token).
+ */
+export interface ProxyRoute {
+  prefix: string;
+  target: string;
+  headers?: Record<string, string>;
+}
+
+function resolve(url: string, routes: ProxyRoute[]): { url: string; headers: Record<string, string> } {
+  const route = routes.find((candidate) => url.startsWith(candidate.prefix));
+  if (!route) {
+    return { url, headers: {} };
+  }
+  return { url: route.target.replace(/\/$/, '') + url.slice(route.prefix.length), headers: route.headers ?? {} };
+}
+
+async function parseBody(response: Response, responseType: BackendSrvRequest['responseType']): Promise<unknown> {
+  const text = await response.text();
+  if (responseType === 'text') {
+    return text;
+  }
+  // Like Grafana, any body that parses as JSON is JSON (problem+json included).
+  try {
+    return text === '' ? undefined : JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function toFetchResponse<T>(response: Response, data: T, config: BackendSrvRequest): FetchResponse<T> {
+  return {
+    data,
+    status: response.status,
+    statusText: response.statusText,
+    ok: response.ok,
+    headers: response.headers,
+    redirected: response.redirected,
+    type: response.type,
+    url: response.url,
+    config,
+  };
+}
+
+function bodyOf(options: BackendSrvRequest): string | undefined {
+  if (options.data === undefined) {
+    return undefined;
+  }
+  return typeof options.data === 'string' ? options.data : JSON.stringify(options.data);
+}
+
+/**
+ * A BackendSrv on the Fetch API, close to Grafana's own: JSON bodies, FetchError-shaped
+ * rejections for non-2xx answers (status 502 when nothing answers, as Grafana's proxy
+ * does), and cancellation on unsubscribe.
+ */
+export function createFetchBackendSrv(routes: ProxyRoute[] = []): BackendSrv {
+  const fetchObservable = <T>(options: BackendSrvRequest): Observable<FetchResponse<T>> =>
+    new Observable<FetchResponse<T>>((subscriber) => {
+      const controller = new AbortController();
+      const target = resolve(options.url, routes);
+      const headers: Record<string, string> = { Accept: 'application/json', ...options.headers, ...target.headers };
+      fetch(target.url, { method: options.method ?? 'GET', headers, body: bodyOf(options), signal: controller.signal })
+        .then(async (response) => {
+          const data = (await parseBody(response, options.responseType)) as T;
+          if (!response.ok) {
+            const error: FetchError<T> = {
+              status: response.status,
+              statusText: response.statusText,
+              data,
+              config: options,
+            };
+            subscriber.error(error);
+            return;
+          }
+          subscriber.next(toFetchResponse(response, data, options));
+          subscriber.complete();
+        })
+        .catch((cause: unknown) => {
+          if (controller.signal.aborted) {
+            return;
+          }
+          const error: FetchError = {
+            status: 502,
+            statusText: 'Bad Gateway',
+            data: { message: String(cause) },
+            config: options,
+          };
+          subscriber.error(error);
+        });
+      return () => controller.abort();
+    });
+
+  const request = async <T>(options: BackendSrvRequest): Promise<T> =>
+    (await lastValueFrom(fetchObservable<T>(options))).data;
+
+  const srv: Partial<BackendSrv> = {
+    fetch: fetchObservable,
+    get: <T>(url: string) => request<T>({ url, method: 'GET' }),
+    post: <T>(url: string, data?: unknown) => request<T>({ url, method: 'POST', data }),
+    put: <T>(url: string, data?: unknown) => request<T>({ url, method: 'PUT', data }),
+    patch: <T>(url: string, data?: unknown) => request<T>({ url, method: 'PATCH', data }),
+    delete: <T>(url: string, data?: unknown) => request<T>({ url, method: 'DELETE', data }),
+  };
+  return srv as BackendSrv;
+}

@@ -1,0 +1,83 @@
+import React from 'react';
+import { DataSourceSettings } from '@grafana/data';
+import { render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+
+import { UnifiedLogsOptions, UnifiedLogsSecureJsonData } from '../types';
+import { ConfigEditor } from './ConfigEditor';
+
+type Settings = DataSourceSettings<UnifiedLogsOptions, UnifiedLogsSecureJsonData>;
+
+function settings(overrides: Partial<Settings> = {}): Settings {
+  return {
+    id: 1,
+    uid: 'unified-logs',
+    orgId: 1,
+    name: 'Unified Logs',
+    type: 'gptrunner-unifiedlogs-datasource',
+    typeName: 'Unified Logs',
+    typeLogoUrl: '',
+    access: 'proxy',
+    url: '',
+    user: '',
+    basicAuth: false,
+    basicAuthUser: '',
+    isDefault: false,
+    withCredentials: false,
+    readOnly: false,
+    jsonData: { backendUrl: 'http://unified-logs:8080', timeout: 20 },
+    secureJsonFields: {},
+    ...overrides,
+  } as Settings;
+}
+
+/** Keeps the options in state like Grafana's settings page, and records every change. */
+function renderEditor(initial: Settings) {
+  const changes: Settings[] = [];
+  const onOptionsChange = jest.fn((next: Settings) => {
+    changes.push(next);
+    view.rerender(<ConfigEditor options={next} onOptionsChange={onOptionsChange} />);
+  });
+  const view = render(<ConfigEditor options={initial} onOptionsChange={onOptionsChange} />);
+  return { changes, onOptionsChange };
+}
+
+describe('ConfigEditor', () => {
+  it('edits the backend URL and timeout in jsonData', async () => {
+    const { changes } = renderEditor(settings({ jsonData: {} }));
+    await userEvent.type(screen.getByLabelText(/Backend URL/), 'http://logs:8080');
+    expect(changes[changes.length - 1]?.jsonData.backendUrl).toBe('http://logs:8080');
+
+    await userEvent.type(screen.getByLabelText(/Timeout/), '45');
+    expect(changes[changes.length - 1]?.jsonData.timeout).toBe(45);
+  });
+
+  it('flags a backend URL that is not http(s)', () => {
+    renderEditor(settings({ jsonData: { backendUrl: 'unified-logs:8080' } }));
+    expect(screen.getByText('Use an http:// or https:// URL')).toBeInTheDocument();
+  });
+
+  it('stores a new token in secureJsonData only', async () => {
+    const { changes } = renderEditor(settings());
+    const input = screen.getByLabelText(/API token/);
+    expect(input).toHaveAttribute('type', 'password');
+    await userEvent.type(input, 's3cret');
+    const last = changes[changes.length - 1]!;
+    expect(last.secureJsonData).toEqual({ apiToken: 's3cret' });
+    expect(JSON.stringify(last.jsonData)).not.toContain('s3cret');
+  });
+
+  it('shows a saved token as configured, never its value, and resets it', async () => {
+    const { changes } = renderEditor(settings({ secureJsonFields: { apiToken: true } }));
+    const input = screen.getByLabelText(/API token/);
+    expect(input).toBeDisabled();
+    expect(input).toHaveValue('configured');
+    expect(document.body.innerHTML).not.toContain('analyst-token');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Reset' }));
+    const last = changes[changes.length - 1]!;
+    expect(last.secureJsonFields.apiToken).toBe(false);
+    expect(last.secureJsonData?.apiToken).toBe('');
+    expect(screen.getByLabelText(/API token/)).toBeEnabled();
+  });
+});

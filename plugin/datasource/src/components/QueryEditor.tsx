@@ -1,0 +1,64 @@
+import React from 'react';
+import { QueryEditorProps } from '@grafana/data';
+import { InlineFieldRow, Stack } from '@grafana/ui';
+
+import { DataSource } from '../datasource';
+import { QueryType, UnifiedLogsOptions, UnifiedLogsQuery } from '../types';
+import { FirestoreFields } from './fields/FirestoreFields';
+import { GcsFields } from './fields/GcsFields';
+import { LabelFiltersField } from './fields/LabelFiltersField';
+import { LimitField } from './fields/LimitField';
+import { PodsFields } from './fields/PodsFields';
+import { QueryTypeField } from './fields/QueryTypeField';
+import { SearchField } from './fields/SearchField';
+import { SeverityField } from './fields/SeverityField';
+import { SourceField } from './fields/SourceField';
+import { SummaryFields } from './fields/SummaryFields';
+import { QueryFieldProps } from './fields/types';
+
+type Props = QueryEditorProps<DataSource, UnifiedLogsQuery, UnifiedLogsOptions>;
+
+function SourceSpecificFields(props: QueryFieldProps) {
+  switch (props.query.source) {
+    case 'gcs':
+      return <GcsFields {...props} />;
+    case 'firestore':
+      return <FirestoreFields {...props} />;
+    case 'pods':
+      return <PodsFields {...props} />;
+    default:
+      return null;
+  }
+}
+
+/**
+ * A builder, not a query language: every field is a control, and the query runs when an
+ * edit is finished (a choice made, or Enter / leaving a text field).
+ */
+export function QueryEditor({ datasource, query, onChange, onRunQuery }: Props) {
+  const queryType = query.queryType ?? QueryType.Logs;
+  const fieldProps: QueryFieldProps = {
+    datasource,
+    query,
+    onEdit: (patch) => onChange({ ...query, ...patch }),
+    onCommit: (patch) => {
+      onChange({ ...query, ...patch });
+      onRunQuery();
+    },
+  };
+
+  return (
+    <Stack direction="column" gap={0.5}>
+      <QueryTypeField {...fieldProps} />
+      <SourceField {...fieldProps} />
+      <SourceSpecificFields {...fieldProps} />
+      <InlineFieldRow>
+        <SeverityField {...fieldProps} />
+        {queryType === QueryType.Logs && <LimitField {...fieldProps} />}
+      </InlineFieldRow>
+      <SearchField {...fieldProps} />
+      <LabelFiltersField {...fieldProps} />
+      {queryType === QueryType.Summary && <SummaryFields {...fieldProps} />}
+    </Stack>
+  );
+}

@@ -1,0 +1,31 @@
+import React from 'react';
+import { InlineField } from '@grafana/ui';
+
+import { DEFAULT_LIMIT, MAX_LIMIT } from '../../types';
+import { CommitInput } from './CommitInput';
+import { QueryFieldProps } from './types';
+
+/** A number, or a template variable such as `$limit`, kept as typed. */
+export function parseLimit(text: string): number | string | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '') {
+    return undefined;
+  }
+  const value = Number(trimmed);
+  return Number.isFinite(value) ? value : trimmed;
+}
+
+export function LimitField({ query, onCommit }: QueryFieldProps) {
+  return (
+    <InlineField label="Limit" labelWidth={8} tooltip={`Lines per query, 1–${MAX_LIMIT}`}>
+      <CommitInput
+        id={`${query.refId}-limit`}
+        aria-label="Line limit"
+        value={query.limit === undefined ? '' : String(query.limit)}
+        placeholder={String(DEFAULT_LIMIT)}
+        width={10}
+        onCommit={(text) => onCommit({ limit: parseLimit(text) })}
+      />
+    </InlineField>
+  );
+}

@@ -1,0 +1,45 @@
+import { ComboboxOption } from '@grafana/ui';
+
+import { DataSource } from '../../datasource';
+import { MetaField } from '../../types';
+
+export type OptionsLoader = (inputValue: string) => Promise<Array<ComboboxOption<string>>>;
+
+const toOption = (value: string, description?: string): ComboboxOption<string> => ({
+  value,
+  label: value,
+  description,
+});
+
+function matches(option: ComboboxOption<string>, inputValue: string): boolean {
+  return option.value.toLowerCase().includes(inputValue.toLowerCase());
+}
+
+/**
+ * Backend values for a field plus the dashboard's variables. Loaded when the list opens (not
+ * when the editor mounts), and a backend failure still leaves variables and free text usable.
+ */
+export function metaLoader(
+  datasource: DataSource,
+  field: MetaField,
+  params: () => Record<string, string | undefined> = () => ({})
+): OptionsLoader {
+  return async (inputValue: string) => {
+    const variables = datasource.variableNames().map((name) => toOption(name, 'Template variable'));
+    let values: string[] = [];
+    try {
+      values = await datasource.suggest(field, params());
+    } catch {
+      values = [];
+    }
+    return [...values.map((value) => toOption(value)), ...variables].filter((option) => matches(option, inputValue));
+  };
+}
+
+/** Fixed choices (severities) plus the dashboard's variables. */
+export function staticOptions(datasource: DataSource, values: readonly string[]): Array<ComboboxOption<string>> {
+  return [
+    ...values.map((value) => toOption(value)),
+    ...datasource.variableNames().map((name) => toOption(name, 'Template variable')),
+  ];
+}

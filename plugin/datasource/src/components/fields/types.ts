@@ -1,0 +1,12 @@
+import { DataSource } from '../../datasource';
+import { UnifiedLogsQuery } from '../../types';
+
+/** What every field of the query editor gets. */
+export interface QueryFieldProps {
+  datasource: DataSource;
+  query: UnifiedLogsQuery;
+  /** Store a change and run the query (a finished edit). */
+  onCommit: (patch: Partial<UnifiedLogsQuery>) => void;
+  /** Store a change without running (an edit that is not complete yet). */
+  onEdit: (patch: Partial<UnifiedLogsQuery>) => void;
+}

@@ -1,0 +1,234 @@
+import {
+  CoreApp,
+  DataFrame,
+  DataQueryRequest,
+  DataQueryResponse,
+  DataSourceApi,
+  DataSourceInstanceSettings,
+  DataSourceWithLogsContextSupport,
+  DataSourceWithSupplementaryQueriesSupport,
+  DataSourceWithToggleableQueryFiltersSupport,
+  LoadingState,
+  LogRowContextOptions,
+  LogRowContextQueryDirection,
+  LogRowModel,
+  MetricFindValue,
+  QueryFilterOptions,
+  QueryFixAction,
+  ScopedVars,
+  SupplementaryQueryOptions,
+  SupplementaryQueryType,
+  TimeRange,
+  ToggleFilterAction,
+} from '@grafana/data';
+import { TemplateSrv, getTemplateSrv } from '@grafana/runtime';
+import { Observable, catchError, map, merge, of } from 'rxjs';
+
+import { DEFAULT_TIMEOUT_SECONDS, UnifiedLogsApi } from './api';
+import { toDataQueryError } from './errors';
+import { logsFrame, logsResponseToFrame } from './frames/logs';
+import { patternsFrame } from './frames/patterns';
+import { summaryFrame } from './frames/summary';
+import { nanosToRfc3339 } from './frames/time';
+import { volumeFrames } from './frames/volume';
+import { HealthResult, checkHealth } from './health';
+import { hasLabelFilter, modifyQuery, toggleLabelFilter } from './modifyQuery';
+import { interpolateQuery } from './querybuilder/interpolate';
+import { clampLimit, logsParams, patternsParams, summaryBody, volumeParams } from './querybuilder/params';
+import {
+  ContextResponse,
+  DEFAULT_LIMIT,
+  DEFAULT_QUERY,
+  LogsResponse,
+  MetaField,
+  PatternsResponse,
+  QueryType,
+  SummaryResponse,
+  UnifiedLogsOptions,
+  UnifiedLogsQuery,
+  VolumeResponse,
+} from './types';
+import { parseVariableQuery, toMetricFindValues } from './variables';
+
+const CONTEXT_LIMIT = 50;
+
+export class DataSource
+  extends DataSourceApi<UnifiedLogsQuery, UnifiedLogsOptions>
+  implements
+    DataSourceWithLogsContextSupport<UnifiedLogsQuery>,
+    DataSourceWithToggleableQueryFiltersSupport<UnifiedLogsQuery>,
+    DataSourceWithSupplementaryQueriesSupport<UnifiedLogsQuery>
+{
+  readonly api: UnifiedLogsApi;
+
+  constructor(
+    instanceSettings: DataSourceInstanceSettings<UnifiedLogsOptions>,
+    private readonly templateSrv: TemplateSrv = getTemplateSrv()
+  ) {
+    super(instanceSettings);
+    const timeout = Number(instanceSettings.jsonData?.timeout) || DEFAULT_TIMEOUT_SECONDS;
+    this.api = new UnifiedLogsApi(instanceSettings.url ?? '', timeout);
+  }
+
+  getDefaultQuery(_app: CoreApp): Partial<UnifiedLogsQuery> {
+    return DEFAULT_QUERY;
+  }
+
+  filterQuery(query: UnifiedLogsQuery): boolean {
+    return !query.hide;
+  }
+
+  applyTemplateVariables(query: UnifiedLogsQuery, scopedVars: ScopedVars): UnifiedLogsQuery {
+    return interpolateQuery(query, scopedVars, this.templateSrv);
+  }
+
+  interpolateVariablesInQueries(queries: UnifiedLogsQuery[], scopedVars: ScopedVars): UnifiedLogsQuery[] {
+    return queries.map((query) => ({ ...this.applyTemplateVariables(query, scopedVars), datasource: this.getRef() }));
+  }
+
+  /**
+   * Each query runs on its own and answers under its own key, so one slow source or a failed
+   * summary does not hold back the others. A future live-tail type plugs in here as one
+   * more case that returns a long-lived Observable.
+   */
+  query(request: DataQueryRequest<UnifiedLogsQuery>): Observable<DataQueryResponse> {
+    const targets = request.targets.filter((target) => this.filterQuery(target));
+    if (targets.length === 0) {
+      return of({ data: [], state: LoadingState.Done });
+    }
+    return merge(
+      ...targets.map((target) => {
+        const query = this.applyTemplateVariables(target, request.scopedVars);
+        return this.runQuery(query, request).pipe(
+          map((data): DataQueryResponse => ({ data, key: target.refId, state: LoadingState.Done })),
+          catchError((error: unknown) =>
+            of<DataQueryResponse>({
+              data: [],
+              key: target.refId,
+              state: LoadingState.Error,
+              errors: [toDataQueryError(error, target.refId)],
+            })
+          )
+        );
+      })
+    );
+  }
+
+  private runQuery(query: UnifiedLogsQuery, request: DataQueryRequest<UnifiedLogsQuery>): Observable<DataFrame[]> {
+    const range = request.range;
+    const requestId = `${request.requestId}_${query.refId}`;
+    switch (query.queryType ?? QueryType.Logs) {
+      case QueryType.Volume:
+        return this.api
+          .get<VolumeResponse>('/logs/volume', volumeParams(query, range, request.intervalMs), { requestId })
+          .pipe(map((response) => volumeFrames(response, query.refId)));
+      case QueryType.Patterns:
+        return this.api
+          .get<PatternsResponse>('/logs/patterns', patternsParams(query, range), { requestId })
+          .pipe(map((response) => [patternsFrame(response, query.refId)]));
+      case QueryType.Summary:
+        return this.api
+          .post<SummaryResponse>('/logs/summary', summaryBody(query, range), { requestId })
+          .pipe(map((response) => [summaryFrame(response, query.refId)]));
+      case QueryType.Logs:
+      default:
+        return this.runLogs(query, range, requestId);
+    }
+  }
+
+  private runLogs(query: UnifiedLogsQuery, range: TimeRange, requestId: string): Observable<DataFrame[]> {
+    const limit = clampLimit(query.limit, DEFAULT_LIMIT);
+    return this.api
+      .get<LogsResponse>('/logs', logsParams(query, range, DEFAULT_LIMIT), { requestId })
+      .pipe(
+        map((response) => [
+          logsResponseToFrame(response, { refId: query.refId, search: query.search, regex: query.regex, limit }),
+        ])
+      );
+  }
+
+  // ---- Logs experience ---------------------------------------------------------------
+
+  modifyQuery(query: UnifiedLogsQuery, action: QueryFixAction): UnifiedLogsQuery {
+    return modifyQuery(query, action);
+  }
+
+  /** Log details' filter buttons toggle: a second click removes the filter again. */
+  toggleQueryFilter(query: UnifiedLogsQuery, filter: ToggleFilterAction): UnifiedLogsQuery {
+    const { key, value } = filter.options;
+    if (!key || value === undefined) {
+      return query;
+    }
+    return toggleLabelFilter(query, filter.type === 'FILTER_OUT' ? '!=' : '=', key, value);
+  }
+
+  queryHasFilter(query: UnifiedLogsQuery, filter: QueryFilterOptions): boolean {
+    return filter.key !== undefined && filter.value !== undefined && hasLabelFilter(query, filter.key, filter.value);
+  }
+
+  /**
+   * Lines around a row come from the same stream (object, document collection or container),
+   * which the backend finds from the entry's source, id and exact timestamp.
+   */
+  async getLogRowContext(row: LogRowModel, options?: LogRowContextOptions): Promise<DataQueryResponse> {
+    const direction = options?.direction === LogRowContextQueryDirection.Forward ? 'forward' : 'backward';
+    const { source, id } = entryRef(row);
+    const response = await this.api.getOnce<ContextResponse>('/logs/context', [
+      ['source', source],
+      ['id', id],
+      ['timestamp', nanosToRfc3339(row.timeEpochNs)],
+      ['direction', direction],
+      ['limit', String(options?.limit ?? CONTEXT_LIMIT)],
+    ]);
+    const refId = `context-${row.dataFrame.refId ?? 'A'}-${direction}`;
+    return { data: [logsFrame(response.entries ?? [], { refId })] };
+  }
+
+  /** Explore's histogram above the log lines is our Volume query over the same filters. */
+  getSupportedSupplementaryQueryTypes(): SupplementaryQueryType[] {
+    return [SupplementaryQueryType.LogsVolume];
+  }
+
+  getSupplementaryQuery(options: SupplementaryQueryOptions, query: UnifiedLogsQuery): UnifiedLogsQuery | undefined {
+    const isLogs = (query.queryType ?? QueryType.Logs) === QueryType.Logs;
+    if (options.type !== SupplementaryQueryType.LogsVolume || !isLogs || query.hide) {
+      return undefined;
+    }
+    return { ...query, refId: `log-volume-${query.refId}`, queryType: QueryType.Volume };
+  }
+
+  // ---- Variables and editor suggestions ---------------------------------------------
+
+  async metricFindQuery(query: string, options?: { scopedVars?: ScopedVars }): Promise<MetricFindValue[]> {
+    const parsed = parseVariableQuery(this.templateSrv.replace(query, options?.scopedVars));
+    if (!parsed) {
+      return [];
+    }
+    return toMetricFindValues(await this.api.metaValues(parsed.field, parsed.params));
+  }
+
+  /** Suggestions for the query editor; template variables in the scope are resolved first. */
+  async suggest(field: MetaField, params: Record<string, string | undefined> = {}): Promise<string[]> {
+    const pairs = Object.entries(params)
+      .map(([key, value]): [string, string] => [key, this.templateSrv.replace(value ?? '')])
+      .filter(([, value]) => value !== '');
+    return this.api.metaValues(field, pairs);
+  }
+
+  /** `$name` of every dashboard variable, offered in the editor's pickers. */
+  variableNames(): string[] {
+    return this.templateSrv.getVariables().map((variable) => `$${variable.name}`);
+  }
+
+  async testDatasource(): Promise<HealthResult> {
+    return checkHealth(this.api);
+  }
+}
+
+/** The frame's id is `source:id` (ids are unique only within a source); labels carry the source. */
+function entryRef(row: LogRowModel): { source: string; id: string } {
+  const rawId = row.rowId ?? row.uid;
+  const source = row.labels?.source ?? rawId.split(':')[0] ?? '';
+  const id = rawId.startsWith(`${source}:`) ? rawId.slice(source.length + 1) : rawId;
+  return { source, id };
+}

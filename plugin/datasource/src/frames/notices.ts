@@ -1,0 +1,21 @@
+import { QueryResultMetaNotice } from '@grafana/data';
+
+import { BackendWarning } from '../types';
+
+/**
+ * A source that fails does not fail the whole query; the backend says so in `warnings` and
+ * `partial`, and the panel shows them as notices next to the data.
+ */
+export function toNotices(
+  warnings: BackendWarning[] | undefined,
+  partial: boolean | undefined
+): QueryResultMetaNotice[] {
+  const notices: QueryResultMetaNotice[] = (warnings ?? []).map((warning) => ({
+    severity: 'warning',
+    text: `${warning.source}: ${warning.message}`,
+  }));
+  if (partial && notices.length === 0) {
+    notices.push({ severity: 'warning', text: 'Partial result: at least one source did not answer in full.' });
+  }
+  return notices;
+}
