@@ -1,3 +1,4 @@
+import type { ProblemBody } from '../../backend/src/http/problem.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKENS, startTestBackend, type TestBackend } from '../support/backend.js';
 
@@ -7,14 +8,7 @@ beforeAll(async () => {
 });
 afterAll(() => backend.close());
 
-interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  param?: string;
-  instance?: string;
-}
+type Problem = ProblemBody;
 
 async function problem(
   path: string,

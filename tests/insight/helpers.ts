@@ -1,14 +1,8 @@
+import type { ProblemBody } from '../../backend/src/http/problem.js';
 import { TOKENS, type TestBackend } from '../support/backend.js';
 
 /** A problem document as the backend renders it. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  param?: string;
-  instance?: string;
-}
+export type Problem = ProblemBody;
 
 export interface ServerEvent {
   event: string;

@@ -10,24 +10,10 @@ import { MemorySource } from '../../backend/src/sources/memory-source.js';
 import { TOKENS, startTestBackend, type TestBackend } from '../support/backend.js';
 import { startOpenAIServer, type OpenAIServer } from '../support/openai-server.js';
 import { postSummary } from './helpers.js';
+import { ALNUM, UPPER_DIGITS, URLSAFE, base64url, fake } from '../../backend/src/insight/secrets.fixture.js';
 
 // Every credential is generated at run time, so the repository holds nothing a scanner
 // (or a reader) could take for a live key.
-
-function fake(alphabet: string, length: number, seed: number): string {
-  let state = seed >>> 0;
-  let out = '';
-  for (let i = 0; i < length; i += 1) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out += alphabet[state % alphabet.length] ?? '';
-  }
-  return out;
-}
-
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const URLSAFE = `${ALNUM}_-`;
-const UPPER_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 const secrets = {
   openaiKey: `sk-proj-${fake(URLSAFE, 64, 1)}`,
@@ -36,8 +22,8 @@ const secrets = {
   awsKey: `AKIA${fake(UPPER_DIGITS, 16, 4)}`,
   slackToken: `xoxb-${fake('0123456789', 12, 5)}-${fake('0123456789', 13, 6)}-${fake(ALNUM, 24, 7)}`,
   jwt: [
-    b64url({ alg: 'RS256', typ: 'JWT' }),
-    b64url({ sub: 'runner', exp: 1767225600 }),
+    base64url({ alg: 'RS256', typ: 'JWT' }),
+    base64url({ sub: 'runner', exp: 1767225600 }),
     fake(URLSAFE, 86, 8),
   ].join('.'),
   bearer: fake(URLSAFE, 40, 9),

@@ -2,25 +2,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRedactor, REDACTION_TYPES, redactionMarker, type RedactionType } from './redact.js';
+import { ALNUM, UPPER_DIGITS, URLSAFE, base64url, fake } from './secrets.fixture.js';
 
 // Every credential below is generated at run time, so the repository never stores anything a
 // secret scanner (or a reader) could take for a live key.
-
-/** Deterministic pseudo-random text from a small linear congruential generator. */
-function fake(alphabet: string, length: number, seed: number): string {
-  let state = seed >>> 0;
-  let out = '';
-  for (let i = 0; i < length; i += 1) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out += alphabet[state % alphabet.length] ?? '';
-  }
-  return out;
-}
-
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const URLSAFE = `${ALNUM}_-`;
-const UPPER_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-const base64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 const openaiLegacy = `sk-${fake(ALNUM, 48, 1)}`;
 const openaiProject = `sk-proj-${fake(URLSAFE, 156, 2)}`;
