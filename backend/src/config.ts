@@ -119,6 +119,8 @@ const envSchema = z.object({
   GCS_OBJECT_CACHE_ENTRIES: integer(0, 10_000_000, 200_000),
   GCS_MAX_LIST_CALLS: integer(1, 10_000, 200),
   GCS_NAME_SLACK_MINUTES: integer(0, 10_080, 60),
+  GCS_LISTING_TTL_SECONDS: integer(0, 86_400, 10),
+  GCS_CLOSED_LISTING_TTL_SECONDS: integer(0, 86_400, 300),
 
   FIRESTORE_COLLECTIONS: csv('gpt_runner_trades,gpt_runner_reflections'),
   FIRESTORE_DATABASE_ID: z.string().min(1).default('(default)'),
@@ -177,6 +179,7 @@ export interface Config {
     objectCacheEntries: number;
     maxListCalls: number;
     nameSlackMs: number;
+    listingTtlMs: { open: number; closed: number };
   };
   firestore: {
     collections: string[];
@@ -257,6 +260,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       objectCacheEntries: e.GCS_OBJECT_CACHE_ENTRIES,
       maxListCalls: e.GCS_MAX_LIST_CALLS,
       nameSlackMs: e.GCS_NAME_SLACK_MINUTES * 60_000,
+      listingTtlMs: {
+        open: e.GCS_LISTING_TTL_SECONDS * 1000,
+        closed: e.GCS_CLOSED_LISTING_TTL_SECONDS * 1000,
+      },
     },
     firestore: {
       collections: e.FIRESTORE_COLLECTIONS,

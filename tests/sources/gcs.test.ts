@@ -30,6 +30,7 @@ const GCS_COUNTERS = [
   'objectsDownloaded',
   'objectCacheHits',
   'bytesDownloaded',
+  'listCacheHits',
 ] as const;
 
 /** Hand-made objects for the cases the generated data set does not cover, dated 2020. */
@@ -146,7 +147,7 @@ describe('GCS source over the emulator', () => {
     expect(trades.entries.every((e) => e.labels.prefix === 'trades/')).toBe(true);
   });
 
-  it('serves a repeated query from the object cache without downloading', async () => {
+  it('serves a repeated query from the folder and object caches without listing or downloading', async () => {
     // Noon yesterday: objects no earlier test has read.
     const { from, to } = oneHourWindow();
     const window = { from: iso(Date.parse(from) + DAY), to: iso(Date.parse(to) + DAY), limit: 500 };
@@ -158,6 +159,8 @@ describe('GCS source over the emulator', () => {
     expect(again.objectsDownloaded).toBe(0);
     expect(again.bytesDownloaded).toBe(0);
     expect(again.objectCacheHits).toBe(again.objectsRead);
+    expect(again.listCalls).toBe(0); // folder listings are reused within their TTL
+    expect(again.listCacheHits).toBeGreaterThan(0);
     expect(second.entries).toEqual(first.entries);
   });
 

@@ -19,7 +19,12 @@ beforeAll(async () => {
     // Six hours of data: the two-hour window below, and enough around it.
     days: 0.25,
     // A dead source costs a page at most this long.
-    env: { SOURCE_TIMEOUT_MS: String(SOURCE_TIMEOUT_MS) },
+    // Folder listings are not reused here, so the first page after the stop meets the outage.
+    env: {
+      SOURCE_TIMEOUT_MS: String(SOURCE_TIMEOUT_MS),
+      GCS_LISTING_TTL_SECONDS: '0',
+      GCS_CLOSED_LISTING_TTL_SECONDS: '0',
+    },
     seed: async (stack, dataset) => {
       seedPods(stack.kube, dataset);
       await Promise.all([

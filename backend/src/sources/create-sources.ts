@@ -54,6 +54,7 @@ export function gcsSource(config: Config): GcsSource {
     maxListCalls: config.gcs.maxListCalls,
     objectCacheEntries: config.gcs.objectCacheEntries,
     nameSlackMs: config.gcs.nameSlackMs,
+    listingTtlMs: config.gcs.listingTtlMs,
     mappingFor: mappingResolver(config.fieldMappings),
   });
 }

@@ -13,7 +13,7 @@ import type {
   SourceResult,
   SourceStats,
 } from '../log-source.js';
-import { ListingBudgetExceeded, listCandidates, type ListedObject, type ListingBudget } from './listing.js';
+import { FolderLister, ListingBudgetExceeded, type ListedObject, type ListingBudget } from './listing.js';
 import { readObject } from './object-reader.js';
 import { intersects, objectBounds, type TimeBounds } from './object-time.js';
 
@@ -26,11 +26,15 @@ export interface GcsSourceOptions {
   /** Parsed objects kept in memory, counted in entries. */
   objectCacheEntries: number;
   nameSlackMs: number;
+  /** How long folder listings are reused: folders still written to, and dated folders whose time is past. */
+  listingTtlMs: { open: number; closed: number };
   mappingFor: (prefix: string) => FieldMapping;
 }
 
 interface Candidate {
   object: ListedObject;
+  /** The configured prefix the object sits under: its `prefix` label and its field mapping. */
+  root: string;
   bounds: TimeBounds;
 }
 
@@ -51,7 +55,15 @@ export class GcsSource implements LogSource {
     Promise<{ entries: LogEntry[]; bytes: number; strayLines: number }>
   >();
 
+  private readonly lister: FolderLister;
+
   constructor(private readonly options: GcsSourceOptions) {
+    this.lister = new FolderLister(options.bucket, {
+      slackMs: options.nameSlackMs,
+      openTtlMs: options.listingTtlMs.open,
+      closedTtlMs: options.listingTtlMs.closed,
+      concurrency: options.downloadConcurrency,
+    });
     this.parsed = new LRUCache({
       maxSize: options.objectCacheEntries,
       sizeCalculation: (entries) => Math.max(1, entries.length),
@@ -90,26 +102,38 @@ export class GcsSource implements LogSource {
     stats: GcsStats,
     warnings: string[],
   ): Promise<Candidate[]> {
-    const budget: ListingBudget = { callsLeft: this.options.maxListCalls, calls: 0 };
-    const listed: ListedObject[] = [];
-    for (const prefix of prefixes) {
-      try {
-        listed.push(
-          ...(await listCandidates(this.options.bucket, prefix, window, this.options.nameSlackMs, budget)),
-        );
-      } catch (error) {
-        if (!(error instanceof ListingBudgetExceeded)) throw error;
-        warnings.push(`${prefix}: ${error.message}; narrow the prefix or the time range`);
-      }
-    }
+    const budget: ListingBudget = { callsLeft: this.options.maxListCalls, calls: 0, cacheHits: 0 };
+    const listed = await Promise.all(
+      prefixes.map(async (prefix) => {
+        const root = this.rootOf(prefix);
+        try {
+          const objects = await this.lister.candidates(prefix, window, budget);
+          return objects.map((object) => ({ object, root }));
+        } catch (error) {
+          if (!(error instanceof ListingBudgetExceeded)) throw error;
+          warnings.push(`${prefix}: ${error.message}; narrow the prefix or the time range`);
+          return [];
+        }
+      }),
+    );
+    const objects = listed.flat();
     stats.listCalls = budget.calls;
-    stats.objectsListed = listed.length;
+    stats.listCacheHits = budget.cacheHits;
+    stats.objectsListed = objects.length;
     const timeOptions = { nameSlackMs: this.options.nameSlackMs, updatedSlackMs: UPDATED_SLACK_MS };
-    const candidates = listed
-      .map((object) => ({ object, bounds: objectBounds(object.name, object.updated, timeOptions) }))
+    const candidates = objects
+      .map(({ object, root }) => ({
+        object,
+        root,
+        bounds: objectBounds(object.name, object.updated, timeOptions),
+      }))
       .filter((candidate) => intersects(candidate.bounds, window));
-    stats.objectsSkippedByTime = listed.length - candidates.length;
+    stats.objectsSkippedByTime = objects.length - candidates.length;
     return candidates;
+  }
+
+  private rootOf(prefix: string): string {
+    return this.options.prefixes.find((root) => prefix.startsWith(root)) ?? prefix;
   }
 
   /**
@@ -132,7 +156,7 @@ export class GcsSource implements LogSource {
       if (next && pageIsFull(collected, request.limit, next.bounds, backward)) break;
       const batch = candidates.slice(start, start + this.options.downloadConcurrency);
       const results = await Promise.all(
-        batch.map((c) => limit(() => this.entriesOf(c.object, request, stats, warnings))),
+        batch.map((c) => limit(() => this.entriesOf(c, request, stats, warnings))),
       );
       for (const entries of results) {
         stats.scanned += entries.length;
@@ -144,7 +168,7 @@ export class GcsSource implements LogSource {
   }
 
   private async entriesOf(
-    object: ListedObject,
+    { object, root }: Candidate,
     request: SourceRequest,
     stats: GcsStats,
     warnings: string[],
@@ -157,7 +181,7 @@ export class GcsSource implements LogSource {
       return cached;
     }
     try {
-      const parsed = await this.download(key, object);
+      const parsed = await this.download(key, object, root);
       stats.objectsDownloaded += 1;
       stats.bytesDownloaded += parsed.bytes;
       if (parsed.strayLines > 0)
@@ -175,15 +199,15 @@ export class GcsSource implements LogSource {
    * tied to the request that started it: a page that gave up still leaves the object parsed
    * for the next refresh.
    */
-  private download(key: string, object: ListedObject) {
+  private download(key: string, object: ListedObject, root: string) {
     const pending = this.inFlight.get(key);
     if (pending) return pending;
     const origin = {
       bucket: this.options.bucket.name,
       name: object.name,
-      prefix: object.prefix,
+      prefix: root,
       fallbackTime: parseTimestamp(object.updated) ?? formatEpochMs(0),
-      mapping: this.options.mappingFor(object.prefix),
+      mapping: this.options.mappingFor(root),
     };
     const signal = AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS);
     const limits = { maxBytes: this.options.maxObjectBytes, signal, idleTimeoutMs: DOWNLOAD_IDLE_MS };
@@ -215,6 +239,7 @@ export class GcsSource implements LogSource {
 /** Work counters a page reports, so pushdown can be seen (and tested) rather than assumed. */
 interface GcsStats extends SourceStats {
   listCalls: number;
+  listCacheHits: number;
   objectsListed: number;
   objectsSkippedByTime: number;
   objectsRead: number;
@@ -227,6 +252,7 @@ function newStats(): GcsStats {
   return {
     scanned: 0,
     listCalls: 0,
+    listCacheHits: 0,
     objectsListed: 0,
     objectsSkippedByTime: 0,
     objectsRead: 0,
