@@ -15,6 +15,7 @@ import { startLocalStack } from './stack.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
+const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 50);
 const PORT = process.env.BENCH_PORT ?? '18099';
 const TOKEN = 'bench-token-0123456789abcdef';
 const MAIN = fileURLToPath(new URL('../backend/dist/main.js', import.meta.url));
@@ -67,6 +68,19 @@ function sourcePercentiles(samples: Sample[], p: number): Record<string, number>
       ),
     ]),
   );
+}
+
+/** `count` distinct queries from `clients` concurrent clients; each query ends a few ms earlier than the last. */
+async function measure(base: string, nowMs: number, count: number, clients: number, offset: number) {
+  const samples: Sample[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < count) samples.push(await request(base, nowMs - 7 * (offset + next++)));
+    }),
+  );
+  return { samples, seconds: (performance.now() - started) / 1000 };
 }
 
 async function waitForHealth(base: string): Promise<void> {
@@ -125,17 +139,11 @@ async function main(): Promise<void> {
     console.log(
       `cold request: ${cold.ms.toFixed(0)} ms, ${cold.entries} entries, ${cold.bytes} bytes from GCS`,
     );
-    const samples: Sample[] = [];
-    let next = 0;
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        // Each request ends a few milliseconds earlier: a distinct query, as a dashboard refresh is.
-        while (next < REQUESTS) samples.push(await request(base, nowMs - 7 * next++));
-      }),
-    );
-    const seconds = (performance.now() - started) / 1000;
+    // Latency alone: one request at a time. Then throughput: several clients at once.
+    const sequential = await measure(base, nowMs, SEQUENTIAL, 1, 0);
+    const { samples, seconds } = await measure(base, nowMs, REQUESTS, CONCURRENCY, SEQUENTIAL);
     const latencies = samples.map((s) => s.ms).sort((a, b) => a - b);
+    const alone = sequential.samples.map((s) => s.ms).sort((a, b) => a - b);
     const result = {
       requests: samples.length,
       concurrency: CONCURRENCY,
@@ -143,6 +151,13 @@ async function main(): Promise<void> {
       p95Ms: Math.round(percentile(latencies, 95)),
       p99Ms: Math.round(percentile(latencies, 99)),
       requestsPerSecond: Math.round((samples.length / seconds) * 10) / 10,
+      sequential: {
+        requests: alone.length,
+        p50Ms: Math.round(percentile(alone, 50)),
+        p95Ms: Math.round(percentile(alone, 95)),
+        p99Ms: Math.round(percentile(alone, 99)),
+        sourceP95Ms: sourcePercentiles(sequential.samples, 95),
+      },
       gcsBytesPerRequest: Math.round(samples.reduce((n, s) => n + s.bytes, 0) / samples.length),
       coldMs: Math.round(cold.ms),
       coldGcsBytes: cold.bytes,
@@ -159,6 +174,9 @@ async function main(): Promise<void> {
         podLines: lines,
       },
     };
+    console.log(
+      `one at a time: p50 ${result.sequential.p50Ms} ms, p95 ${result.sequential.p95Ms} ms, p99 ${result.sequential.p99Ms} ms`,
+    );
     console.log(
       `p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms, p99 ${result.p99Ms} ms, ` +
         `${result.requestsPerSecond} req/s at concurrency ${CONCURRENCY}, ${result.gcsBytesPerRequest} GCS bytes/request`,

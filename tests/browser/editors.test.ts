@@ -6,23 +6,61 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { TOKENS, startTestBackend, type TestBackend } from '../support/backend.js';
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = path.join(root, 'artifacts', 'browser');
 const hasChromium = fs.existsSync(CHROMIUM);
 
+/** The data source's instance URL in harness/settings.ts plus its route path (`api`). */
+const PROXY_API = '/api/datasources/proxy/uid/unified-logs/api';
+const HOUR = 3_600_000;
+
 if (!hasChromium) {
   console.warn(`SKIPPED browser tests: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
 }
 
+let backend: TestBackend;
 let server: ViteDevServer;
 let browser: Browser;
 let baseUrl: string;
 
+/**
+ * The harness page, served by Vite, which forwards the plugin's proxy URL to the real
+ * backend and adds the token on the way, as Grafana's data-source proxy route does.
+ */
+async function startHarness(backendUrl: string): Promise<ViteDevServer> {
+  const vite = await createServer({
+    root: path.join(here, 'harness'),
+    configFile: false,
+    logLevel: 'error',
+    server: {
+      host: '127.0.0.1',
+      port: 0,
+      strictPort: false,
+      fs: { allow: [root] },
+      proxy: {
+        [PROXY_API]: {
+          target: backendUrl,
+          rewrite: (url) => url.slice(PROXY_API.length),
+          headers: { Authorization: `Bearer ${TOKENS.analyst}` },
+        },
+      },
+    },
+    resolve: { dedupe: ['react', 'react-dom', '@grafana/data', '@grafana/ui', '@grafana/runtime'] },
+    define: { 'process.env.NODE_ENV': JSON.stringify('development') },
+  });
+  await vite.listen();
+  return vite;
+}
+
+/** The page over the demo data's last hour, which holds the error burst. */
 async function open(theme: 'light' | 'dark'): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  await page.goto(`${baseUrl}?theme=${theme}`);
+  const range = new URLSearchParams({ theme, from: String(backend.nowMs - HOUR), to: String(backend.nowMs) });
+  await page.goto(`${baseUrl}?${range}`);
   await page.getByText('Query type').waitFor();
   return page;
 }
@@ -30,17 +68,28 @@ async function open(theme: 'light' | 'dark'): Promise<Page> {
 const runs = async (page: Page) => Number(await page.locator('#runs').textContent());
 const query = async (page: Page) => JSON.parse((await page.locator('#query').textContent()) ?? '{}');
 
-describe.skipIf(!hasChromium)('data-source editors in Chromium', () => {
+/** Waits until the results on the page are those of the latest run. */
+async function settled(page: Page) {
+  const results = page.locator(
+    `section[aria-label="Query results"][data-state="done"][data-run="${await runs(page)}"]`,
+  );
+  await results.waitFor();
+  return results;
+}
+
+async function pickSeverity(page: Page, severity: string): Promise<void> {
+  await page.getByRole('combobox', { name: 'Severity' }).click();
+  await page.getByRole('listbox').getByText(severity, { exact: true }).click();
+  await page.keyboard.press('Escape');
+}
+
+const shoot = (page: Page, name: string) =>
+  page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+describe.skipIf(!hasChromium)('data-source editors and results in Chromium, against the real backend', () => {
   beforeAll(async () => {
-    server = await createServer({
-      root: path.join(here, 'harness'),
-      configFile: false,
-      logLevel: 'error',
-      server: { host: '127.0.0.1', port: 0, strictPort: false, fs: { allow: [root] } },
-      resolve: { dedupe: ['react', 'react-dom', '@grafana/data', '@grafana/ui', '@grafana/runtime'] },
-      define: { 'process.env.NODE_ENV': JSON.stringify('development') },
-    });
-    await server.listen();
+    backend = await startTestBackend();
+    server = await startHarness(backend.url);
     const address = server.httpServer?.address();
     if (!address || typeof address === 'string') throw new Error('vite did not listen');
     baseUrl = `http://127.0.0.1:${address.port}/`;
@@ -61,14 +110,74 @@ describe.skipIf(!hasChromium)('data-source editors in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    await backend?.close();
   });
 
   it.each(['light', 'dark'] as const)('renders both editors in the %s theme', async (theme) => {
     const page = await open(theme);
     await expect(page.getByLabel('API token').inputValue()).resolves.toBe('configured');
     await expect(page.getByRole('button', { name: 'Reset' }).isVisible()).resolves.toBe(true);
-    await expect(page.getByLabel('Label selector').inputValue()).resolves.toBe('app=gpt-runner');
-    await page.screenshot({ path: path.join(SCREENSHOTS, `editors-${theme}.png`), fullPage: true });
+    await expect(page.getByRole('radio', { name: 'All' }).isChecked()).resolves.toBe(true);
+    await expect(page.getByText('Run the query to see its results.').isVisible()).resolves.toBe(true);
+    await shoot(page, `editors-${theme}`);
+    await page.close();
+  });
+
+  it.each(['light', 'dark'] as const)(
+    'picks a source and a severity, runs, and shows the burst errors in the %s theme',
+    async (theme) => {
+      const page = await open(theme);
+      await page.getByRole('radio', { name: 'Pods' }).click();
+      await expect(page.getByLabel('Label selector').isVisible()).resolves.toBe(true);
+      await pickSeverity(page, 'ERROR');
+      expect(await query(page)).toMatchObject({ source: 'pods', severities: ['ERROR'] });
+
+      const results = await settled(page);
+      const table = results.getByRole('table', { name: 'Log lines' });
+      await expect(results.getByRole('alert').count()).resolves.toBe(0);
+      // The demo's burst: the broker answers 503 and every trader order fails.
+      await expect(
+        table
+          .getByText(/order submission failed for [A-Z]+: broker returned 503/)
+          .first()
+          .isVisible(),
+      ).resolves.toBe(true);
+      const levels = await table.locator('tbody tr td:nth-child(2)').allTextContents();
+      expect(levels.length).toBeGreaterThan(5);
+      expect(new Set(levels)).toEqual(new Set(['ERROR']));
+      const sources = await table.locator('tbody tr td:nth-child(3)').allTextContents();
+      expect(new Set(sources)).toEqual(new Set(['pods']));
+      await expect(results.getByText(`${levels.length} lines`).isVisible()).resolves.toBe(true);
+
+      // The volume above the lines counts only what the filters let through.
+      const legend = await results.locator('figcaption [data-severity]').allTextContents();
+      expect(legend).toHaveLength(1);
+      expect(legend[0]).toMatch(/ERROR (\d+)$/);
+      expect(Number(/(\d+)$/.exec(legend[0] ?? '')?.[1])).toBeGreaterThanOrEqual(levels.length);
+      await expect(results.locator('svg rect').count()).resolves.toBeGreaterThan(0);
+
+      await shoot(page, `results-${theme}`);
+      await page.close();
+    },
+  );
+
+  it("shows the backend's reason when a query fails", async () => {
+    const page = await open('dark');
+    await page.getByLabel('Search is a regular expression').click({ force: true });
+    await page.getByLabel('Search text').fill('order (rejected');
+    await page.getByLabel('Search text').press('Enter');
+    expect(await query(page)).toMatchObject({ search: 'order (rejected', regex: true });
+
+    const results = await settled(page);
+    // The lines and their volume histogram both fail, each with the same readable reason.
+    await expect(results.getByRole('alert').count()).resolves.toBe(2);
+    const alert = results.getByRole('alert', { name: 'Query A failed: Bad Request' });
+    await expect(alert.isVisible()).resolves.toBe(true);
+    await expect(alert.textContent()).resolves.toMatch(
+      /search: invalid regular expression \(RE2 syntax\): missing closing \)/,
+    );
+    await expect(results.getByRole('table').count()).resolves.toBe(0);
+    await shoot(page, 'query-error-dark');
     await page.close();
   });
 
@@ -88,15 +197,16 @@ describe.skipIf(!hasChromium)('data-source editors in Chromium', () => {
     await page.close();
   });
 
-  it('suggests namespaces and dashboard variables in the list', async () => {
+  it('suggests namespaces from the backend and dashboard variables in the list', async () => {
     const page = await open('dark');
+    await page.getByRole('radio', { name: 'Pods' }).click();
     await page.getByRole('combobox', { name: 'Namespace' }).click();
     const listbox = page.getByRole('listbox');
-    await listbox.getByText('monitoring').waitFor();
+    await listbox.getByText('gpt-runner').waitFor();
     await expect(listbox.getByText('$pod').isVisible()).resolves.toBe(true);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'namespace-suggestions-dark.png') });
-    await listbox.getByText('monitoring').click();
-    expect((await query(page)).namespace).toBe('monitoring');
+    await listbox.getByText('gpt-runner').click();
+    expect((await query(page)).namespace).toBe('gpt-runner');
     await page.close();
   });
 });

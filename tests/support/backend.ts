@@ -29,6 +29,8 @@ export interface TestBackend {
   url: string;
   server: RunningServer;
   dataset?: DemoDataset;
+  /** The time the server started at; the demo data ends then (to the second). */
+  nowMs: number;
   get(path: string, token?: string, headers?: Record<string, string>): Promise<Response>;
   json<T = Record<string, unknown>>(
     path: string,
@@ -74,6 +76,7 @@ export async function startTestBackend(options: TestBackendOptions = {}): Promis
     url: server.url,
     server,
     dataset,
+    nowMs,
     get,
     async json<T>(path: string, token?: string) {
       const response = await get(path, token);

@@ -27,6 +27,7 @@ import { Observable, catchError, map, merge, of } from 'rxjs';
 import { DEFAULT_TIMEOUT_SECONDS, UnifiedLogsApi } from './api';
 import { toDataQueryError } from './errors';
 import { logsFrame, logsResponseToFrame } from './frames/logs';
+import { toNotices } from './frames/notices';
 import { patternsFrame } from './frames/patterns';
 import { summaryFrame } from './frames/summary';
 import { nanosToRfc3339 } from './frames/time';
@@ -181,7 +182,9 @@ export class DataSource
       ['limit', String(options?.limit ?? CONTEXT_LIMIT)],
     ]);
     const refId = `context-${row.dataFrame.refId ?? 'A'}-${direction}`;
-    return { data: [logsFrame(response.entries ?? [], { refId })] };
+    const frame = logsFrame(response.entries ?? [], { refId });
+    frame.meta = { ...frame.meta, notices: toNotices(response.warnings, response.partial) };
+    return { data: [frame] };
   }
 
   /** Explore's histogram above the log lines is our Volume query over the same filters. */

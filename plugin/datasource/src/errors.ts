@@ -65,10 +65,18 @@ function fallbackDetail(status: number | undefined, data: unknown): string {
   return typeof message === 'string' ? message : `HTTP ${status ?? 'error'}`;
 }
 
+/** The backend's details for bad input already start with the parameter (`search: …`). */
+function withParam(detail: string, param: string | undefined): string {
+  if (!param || detail.includes(`${param}:`)) {
+    return detail;
+  }
+  return `${detail} (parameter: ${param})`;
+}
+
 /** A DataQueryError whose message is the backend's `detail`, so panels show the real cause. */
 export function toDataQueryError(error: unknown, refId?: string): DataQueryError {
   const described = describeError(error);
-  const message = described.param ? `${described.detail} (parameter: ${described.param})` : described.detail;
+  const message = withParam(described.detail, described.param);
   return {
     refId,
     message,

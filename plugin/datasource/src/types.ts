@@ -97,7 +97,8 @@ export interface UnifiedLogsSecureJsonData {
 // ---- Backend HTTP contract ----------------------------------------------------------
 
 export interface BackendWarning {
-  source: string;
+  /** Absent when the warning is about the whole answer rather than one source. */
+  source?: string;
   message: string;
 }
 
@@ -125,8 +126,11 @@ export interface VolumeResponse {
   from: string | number;
   to: string | number;
   series: Array<{ severity: Severity; points: Array<[number, number]> }>;
+  /** More lines matched than the backend counts; its warning says from when counts are incomplete. */
+  truncated?: boolean;
   partial: boolean;
   warnings: BackendWarning[];
+  stats?: { scanned: number; counted: number; tookMs: number };
 }
 
 export interface PatternTemplate {
@@ -157,6 +161,8 @@ export interface SummaryResponse {
 
 export interface ContextResponse {
   entries: LogEntryDto[];
+  partial?: boolean;
+  warnings?: BackendWarning[];
 }
 
 export type Role = 'viewer' | 'analyst' | 'admin';

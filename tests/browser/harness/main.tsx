@@ -1,6 +1,6 @@
 import React, { useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { DataSourceSettings, createTheme } from '@grafana/data';
+import { DataSourceSettings, TimeRange, createTheme, dateTime } from '@grafana/data';
 import { setBackendSrv } from '@grafana/runtime';
 import { GlobalStyles, ThemeContext } from '@grafana/ui';
 
@@ -13,12 +13,36 @@ import {
   UnifiedLogsQuery,
   UnifiedLogsSecureJsonData,
 } from '../../../plugin/datasource/src/types';
-import { instanceSettings, stubBackendSrv, stubTemplateSrv } from './stubs';
+import { createFetchBackendSrv } from '../../../plugin/datasource/src/__tests__/support/fetchBackendSrv';
+import { createTemplateSrv } from '../../../plugin/datasource/src/__tests__/support/templateSrv';
+import { Results } from './Results';
+import { instanceSettings } from './settings';
+import { useQueryResults } from './useQueryResults';
 
 type Settings = DataSourceSettings<UnifiedLogsOptions, UnifiedLogsSecureJsonData>;
 
-setBackendSrv(stubBackendSrv());
-const datasource = new DataSource(instanceSettings(), stubTemplateSrv(['namespace', 'pod', 'severity']));
+const params = new URLSearchParams(window.location.search);
+
+/**
+ * Requests go to the page's own origin under the data source's proxy URL; the dev server
+ * forwards them to the backend with the token, as Grafana's data-source proxy would.
+ */
+setBackendSrv(createFetchBackendSrv());
+
+/** Dashboard variables, with values that exist in the demo data. */
+const datasource = new DataSource(
+  instanceSettings(),
+  createTemplateSrv({ namespace: 'gpt-runner', pod: 'trader-7d9f8c6b5-x2kqp', severity: 'ERROR' }),
+);
+
+/** The dashboard's time range: `from` and `to` (epoch ms) from the URL, else the last hour. */
+function timeRangeFromUrl(): TimeRange {
+  const to = Number(params.get('to')) || Date.now();
+  const from = Number(params.get('from')) || to - 3_600_000;
+  return { from: dateTime(from), to: dateTime(to), raw: { from: dateTime(from), to: dateTime(to) } };
+}
+
+const range = timeRangeFromUrl();
 
 const initialSettings = {
   uid: 'unified-logs',
@@ -32,19 +56,18 @@ const initialSettings = {
 const initialQuery: UnifiedLogsQuery = {
   refId: 'A',
   queryType: QueryType.Logs,
-  source: 'pods',
-  namespace: '$namespace',
-  selector: 'app=gpt-runner',
-  severities: ['WARNING', 'ERROR'],
-  labels: [{ name: 'symbol', op: '=', value: 'BTCUSDT' }],
-  limit: 200,
+  source: 'all',
+  severities: [],
+  labels: [],
+  limit: 40,
 };
 
-/** Shows the editors as Grafana would, plus what they report, for browser tests to read. */
+/** Shows the editors as Grafana would, what they report, and the results of running the query. */
 function Harness() {
   const [settings, setSettings] = useState(initialSettings);
   const [query, setQuery] = useState(initialQuery);
   const [runs, setRuns] = useState(0);
+  const results = useQueryResults(datasource, query, range, runs);
   return (
     <div style={{ padding: 16, display: 'flex', flexDirection: 'column', gap: 24, maxWidth: 1100 }}>
       <section aria-label="Config editor">
@@ -60,11 +83,12 @@ function Harness() {
       </section>
       <output id="runs">{runs}</output>
       <pre id="query">{JSON.stringify(query)}</pre>
+      <Results results={results} />
     </div>
   );
 }
 
-const mode = new URLSearchParams(window.location.search).get('theme') === 'light' ? 'light' : 'dark';
+const mode = params.get('theme') === 'light' ? 'light' : 'dark';
 const theme = createTheme({ colors: { mode } });
 document.body.style.background = theme.colors.background.primary;
 

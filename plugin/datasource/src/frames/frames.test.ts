@@ -1,5 +1,6 @@
 import { alignedPoints, stepMs } from './volume';
 import { grafanaLevel, searchWords } from './logs';
+import { toNotices } from './notices';
 import { formatMix } from './patterns';
 import { nanosToRfc3339, parsePreciseTime } from './time';
 
@@ -69,5 +70,22 @@ describe('logs', () => {
 describe('patterns', () => {
   it('orders the mix most severe first', () => {
     expect(formatMix({ INFO: 2, ERROR: 1, WARNING: 0 }, ['INFO', 'WARNING', 'ERROR'])).toBe('ERROR 1, INFO 2');
+  });
+});
+
+describe('notices', () => {
+  it('names the source when a warning has one', () => {
+    expect(
+      toNotices(
+        [
+          { source: 'gcs', message: 'object could not be read' },
+          { message: 'more than 50000 entries matched; counts before 2026-11-29T07:10:00Z are incomplete' },
+        ],
+        false
+      ).map((notice) => notice.text)
+    ).toEqual([
+      'gcs: object could not be read',
+      'more than 50000 entries matched; counts before 2026-11-29T07:10:00Z are incomplete',
+    ]);
   });
 });

@@ -12,7 +12,8 @@ export function toNotices(
 ): QueryResultMetaNotice[] {
   const notices: QueryResultMetaNotice[] = (warnings ?? []).map((warning) => ({
     severity: 'warning',
-    text: `${warning.source}: ${warning.message}`,
+    // Warnings about the whole answer (a truncated volume count) name no source.
+    text: warning.source ? `${warning.source}: ${warning.message}` : warning.message,
   }));
   if (partial && notices.length === 0) {
     notices.push({ severity: 'warning', text: 'Partial result: at least one source did not answer in full.' });

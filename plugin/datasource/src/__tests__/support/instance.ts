@@ -1,4 +1,4 @@
-import { DataQueryRequest, DataSourceInstanceSettings, PluginType, dateTime } from '@grafana/data';
+import { DataQueryRequest, DataSourceInstanceSettings, PluginType, TimeRange, dateTime } from '@grafana/data';
 import { setBackendSrv } from '@grafana/runtime';
 
 import { DataSource } from '../../datasource';
@@ -58,6 +58,13 @@ export function connectDataSource(backendUrl: string, options: ConnectOptions = 
 
 export const RANGE_FROM = '2026-11-29T07:00:00.000Z';
 export const RANGE_TO = '2026-11-29T07:05:00.000Z';
+
+/** An absolute range, as a dashboard's time picker gives one to `query()`. */
+export function timeRange(fromMs: number, toMs: number): TimeRange {
+  const from = dateTime(fromMs);
+  const to = dateTime(toMs);
+  return { from, to, raw: { from, to } };
+}
 
 export function queryRequest(
   targets: UnifiedLogsQuery[],

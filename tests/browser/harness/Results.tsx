@@ -1,0 +1,195 @@
+import React from 'react';
+import { DataFrame, DataFrameType, DataQueryError, GrafanaTheme2, dateTimeFormat } from '@grafana/data';
+import { Alert, useTheme2 } from '@grafana/ui';
+
+import type { QueryResults } from './useQueryResults';
+
+type Labels = Record<string, string>;
+
+const column = (frame: DataFrame, name: string): unknown[] =>
+  frame.fields.find((field) => field.name === name)?.values ?? [];
+
+const formatTime = (ms: number) => dateTimeFormat(ms, { timeZone: 'utc', format: 'YYYY-MM-DD HH:mm:ss.SSS' });
+
+/** The colours Grafana's logs panel gives levels, taken from the theme. */
+function levelColor(theme: GrafanaTheme2, level: string): string {
+  switch (level) {
+    case 'error':
+    case 'critical':
+    case 'alert':
+    case 'emerg':
+      return theme.colors.error.text;
+    case 'warning':
+      return theme.colors.warning.text;
+    case 'info':
+    case 'notice':
+      return theme.colors.success.text;
+    default:
+      return theme.colors.text.secondary;
+  }
+}
+
+/** Where a line came from, in a few words: its pod and container, collection or object. */
+function origin(labels: Labels): string {
+  if (labels.pod) {
+    return `${labels.pod}/${labels.container ?? ''}`;
+  }
+  return labels.collection ?? labels.object ?? labels.bucket ?? '';
+}
+
+function LogsTable({ frame }: { frame: DataFrame }) {
+  const theme = useTheme2();
+  const times = column(frame, 'timestamp') as number[];
+  const bodies = column(frame, 'body') as string[];
+  const levels = column(frame, 'severity') as string[];
+  const labels = column(frame, 'labels') as Labels[];
+  const cell: React.CSSProperties = {
+    padding: theme.spacing(0.25, 1),
+    borderBottom: `1px solid ${theme.colors.border.weak}`,
+    verticalAlign: 'top',
+  };
+  return (
+    <table aria-label="Log lines" style={{ width: '100%', borderCollapse: 'collapse', fontSize: 12 }}>
+      <thead>
+        <tr style={{ textAlign: 'left', color: theme.colors.text.secondary }}>
+          {['Time (UTC)', 'Level', 'Source', 'Origin', 'Message'].map((name) => (
+            <th key={name} style={cell}>
+              {name}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody style={{ fontFamily: theme.typography.fontFamilyMonospace }}>
+        {bodies.map((body, i) => {
+          const [firstLine = '', ...more] = body.split('\n');
+          return (
+            <tr key={i}>
+              <td style={{ ...cell, whiteSpace: 'nowrap' }}>{formatTime(times[i] ?? 0)}</td>
+              <td style={{ ...cell, color: levelColor(theme, levels[i] ?? ''), fontWeight: 500 }}>
+                {(levels[i] ?? '').toUpperCase()}
+              </td>
+              <td style={cell}>{labels[i]?.source}</td>
+              <td style={{ ...cell, whiteSpace: 'nowrap' }}>{origin(labels[i] ?? {})}</td>
+              <td style={cell}>
+                {firstLine}
+                {more.length > 0 && (
+                  <span style={{ color: theme.colors.text.secondary }}>{` (+${more.length} lines)`}</span>
+                )}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+interface Series {
+  name: string;
+  color: string;
+  times: number[];
+  counts: number[];
+}
+
+function toSeries(theme: GrafanaTheme2, frames: DataFrame[]): Series[] {
+  return frames.map((frame) => {
+    const value = frame.fields.find((field) => field.name === 'Value');
+    return {
+      name: frame.name ?? '',
+      color: theme.visualization.getColorByName(value?.config.color?.fixedColor ?? 'text'),
+      times: column(frame, 'Time') as number[],
+      counts: (value?.values ?? []) as number[],
+    };
+  });
+}
+
+const WIDTH = 1000;
+const HEIGHT = 120;
+
+/** A stacked bar per time bucket, as Explore's histogram above the log lines. */
+function VolumeBars({ frames }: { frames: DataFrame[] }) {
+  const theme = useTheme2();
+  const series = toSeries(theme, frames);
+  const times = series[0]?.times ?? [];
+  const totals = times.map((_, i) => series.reduce((sum, s) => sum + (s.counts[i] ?? 0), 0));
+  const max = Math.max(1, ...totals);
+  const barWidth = WIDTH / Math.max(1, times.length);
+  return (
+    <figure aria-label="Log volume" style={{ margin: 0 }}>
+      <svg width="100%" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} preserveAspectRatio="none" role="img">
+        <line x1={0} y1={HEIGHT} x2={WIDTH} y2={HEIGHT} stroke={theme.colors.border.medium} strokeWidth={2} />
+        {times.map((time, i) => {
+          let top = HEIGHT;
+          return series.map((s) => {
+            const height = ((s.counts[i] ?? 0) / max) * HEIGHT;
+            top -= height;
+            return height > 0 ? (
+              <rect
+                key={`${time}-${s.name}`}
+                x={i * barWidth + 1}
+                y={top}
+                width={barWidth - 2}
+                height={height}
+                fill={s.color}
+              />
+            ) : null;
+          });
+        })}
+      </svg>
+      <figcaption
+        style={{ display: 'flex', gap: theme.spacing(2), fontSize: 12, color: theme.colors.text.secondary }}
+      >
+        <span>
+          {times.length > 0 && `${formatTime(times[0]!)} – ${formatTime(times[times.length - 1]!)}`}
+        </span>
+        {series.map((s) => (
+          <span key={s.name} data-severity={s.name}>
+            <span style={{ color: s.color }}>■</span> {`${s.name} ${s.counts.reduce((a, b) => a + b, 0)}`}
+          </span>
+        ))}
+      </figcaption>
+    </figure>
+  );
+}
+
+function QueryErrors({ errors }: { errors: DataQueryError[] }) {
+  return (
+    <>
+      {errors.map((error, i) => (
+        <Alert
+          key={i}
+          severity="error"
+          title={`Query ${error.refId ?? ''} failed: ${error.data?.message ?? 'error'}`}
+        >
+          {error.message}
+        </Alert>
+      ))}
+    </>
+  );
+}
+
+/** The frames a query returned: its log lines and its volume, or its errors. */
+export function Results({ results }: { results: QueryResults }) {
+  const theme = useTheme2();
+  const logs = results.frames.filter((frame) => frame.meta?.type === DataFrameType.LogLines);
+  const volume = results.frames.filter((frame) => frame.meta?.type === DataFrameType.TimeSeriesMulti);
+  return (
+    <section
+      aria-label="Query results"
+      data-state={results.state}
+      data-run={results.run}
+      style={{ display: 'flex', flexDirection: 'column', gap: theme.spacing(1) }}
+    >
+      {results.state === 'idle' && <p>Run the query to see its results.</p>}
+      {results.state === 'loading' && <p>Loading…</p>}
+      <QueryErrors errors={results.errors} />
+      {volume.length > 0 && <VolumeBars frames={volume} />}
+      {logs.map((frame) => (
+        <div key={frame.refId}>
+          <p style={{ margin: 0, color: theme.colors.text.secondary }}>{`${frame.length} lines`}</p>
+          <LogsTable frame={frame} />
+        </div>
+      ))}
+    </section>
+  );
+}
