@@ -86,6 +86,37 @@ describe('compileFilter', () => {
   });
 });
 
+describe('selectors', () => {
+  it.each<[Partial<LogQuery>, Partial<LogEntry>, boolean]>([
+    [{ selectors: { pods: { namespace: 'gpt-runner' } } }, { labels: { namespace: 'gpt-runner' } }, true],
+    [{ selectors: { pods: { namespace: 'gpt-runner' } } }, { labels: { namespace: 'kube-system' } }, false],
+    [{ selectors: { pods: { pods: ['a', 'b'] } } }, { labels: { pod: 'b' } }, true],
+    [{ selectors: { pods: { container: 'feed' } } }, { labels: { container: 'trader' } }, false],
+    [{}, { labels: { previous: 'true' } }, false], // a terminated instance only when asked for
+    [{ selectors: { pods: { previous: true } } }, { labels: { previous: 'true' } }, true],
+    [{ selectors: { pods: { previous: true } } }, { labels: {} }, false],
+    [
+      { selectors: { gcs: { prefixes: ['trades/'] } } },
+      { source: 'gcs', labels: { object: 'trades/a.jsonl' } },
+      true,
+    ],
+    [
+      { selectors: { gcs: { prefixes: ['trades/'] } } },
+      { source: 'gcs', labels: { object: 'strategies/a.json' } },
+      false,
+    ],
+    [{ selectors: { gcs: { bucket: 'logs' } } }, { source: 'gcs', labels: { bucket: 'other' } }, false],
+    [
+      { selectors: { firestore: { collections: ['t'] } } },
+      { source: 'firestore', labels: { collection: 'r' } },
+      false,
+    ],
+    [{ selectors: { firestore: { collections: ['t'] } } }, { source: 'pods', labels: {} }, true], // other sources pass
+  ])('%j on %j → %s', (over, entryOver, expected) => {
+    expect(compileFilter(query(over))(entry(entryOver))).toBe(expected);
+  });
+});
+
 describe('user regexes', () => {
   it('answers a catastrophic pattern on a long line within 100 ms', () => {
     const line = `${'a'.repeat(50_000)}!`;

@@ -57,6 +57,36 @@ function searchPredicate(query: LogQuery): EntryPredicate | undefined {
   return (entry) => contains(entry.message);
 }
 
+/** A source's selector narrows only that source's entries; the others pass. */
+function forSource(source: LogEntry['source'], check: EntryPredicate): EntryPredicate {
+  return (entry) => entry.source !== source || check(entry);
+}
+
+/**
+ * Selectors are pushed down by each source; checking them here as well keeps every source,
+ * the in-memory one included, to one meaning of "this namespace", "these prefixes"….
+ */
+function selectorPredicates({ selectors }: LogQuery): EntryPredicate[] {
+  const checks: EntryPredicate[] = [];
+  const { gcs, firestore, pods } = selectors;
+  if (gcs?.bucket) checks.push(forSource('gcs', (e) => e.labels.bucket === gcs.bucket));
+  const prefixes = gcs?.prefixes;
+  if (prefixes?.length) {
+    checks.push(forSource('gcs', (e) => prefixes.some((p) => (e.labels.object ?? '').startsWith(p))));
+  }
+  const collections = firestore?.collections;
+  if (collections?.length)
+    checks.push(forSource('firestore', (e) => collections.includes(e.labels.collection ?? '')));
+  if (pods?.namespace) checks.push(forSource('pods', (e) => e.labels.namespace === pods.namespace));
+  const names = pods?.pods;
+  if (names?.length) checks.push(forSource('pods', (e) => names.includes(e.labels.pod ?? '')));
+  if (pods?.container) checks.push(forSource('pods', (e) => e.labels.container === pods.container));
+  // A terminated instance's lines only when asked for, as `kubectl logs --previous`.
+  const previous = pods?.previous ?? false;
+  checks.push(forSource('pods', (e) => (e.labels.previous === 'true') === previous));
+  return checks;
+}
+
 function afterPredicate(query: LogQuery): EntryPredicate | undefined {
   const after = query.after;
   if (!after) return undefined;
@@ -74,6 +104,7 @@ export function compileFilter(query: LogQuery): EntryPredicate {
   const checks = [
     severityPredicate(query),
     afterPredicate(query),
+    ...selectorPredicates(query),
     ...query.labels.map(labelPredicate),
     searchPredicate(query),
   ].filter((check): check is EntryPredicate => check !== undefined);
