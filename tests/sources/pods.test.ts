@@ -145,7 +145,7 @@ describe('pod source over the Kubernetes API double', () => {
     expect(newest.some((m) => m.startsWith('panic: runtime error: invalid memory address'))).toBe(true);
     expect(newest[0]).toMatch(/goroutine 41 \[running\]:\n\tgithub\.com\/gpt-runner\/market-data/);
     const expected = await expectedEntries(
-      { from: params.from, to: params.to },
+      { from: params.from, to: params.to, previous: true },
       (e) => e.labels.previous === 'true' && e.labels.container === 'feed',
     );
     expect(essentials(page.entries)).toEqual(essentials(expected));
