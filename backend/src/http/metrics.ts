@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { CacheStatus } from '../cache/cache.js';
+import type { Cache, CacheOp, CacheStatus } from '../cache/cache.js';
 import type { SourceName } from '../model/index.js';
 
 /** What the summary pipeline reports about one request. */
@@ -54,6 +54,25 @@ export class Metrics {
     name: 'log_aggregator_cache_requests_total',
     help: 'Query cache lookups by result: hit, miss, or coalesced into an identical request in flight.',
     labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
+  private watchedCache?: Cache;
+
+  readonly cacheUp = new Gauge({
+    name: 'log_aggregator_cache_up',
+    help: '1 when the query cache answers (always for the in-process cache), 0 while requests go uncached.',
+    registers: [this.registry],
+    // Asked at scrape time, so the gauge is as fresh as the scrape (bounded by the cache's command timeout).
+    collect: async () => {
+      if (this.watchedCache) this.cacheUp.set((await this.watchedCache.health()).up ? 1 : 0);
+    },
+  });
+
+  readonly cacheErrors = new Counter({
+    name: 'log_aggregator_cache_errors_total',
+    help: 'Failed cache operations by op (get, set, ping, connect); each one was answered from the sources.',
+    labelNames: ['op'] as const,
     registers: [this.registry],
   });
 
@@ -126,4 +145,13 @@ export class Metrics {
   observeCache = (result: CacheStatus): void => {
     this.cacheRequests.inc({ result });
   };
+
+  observeCacheError = (op: CacheOp): void => {
+    this.cacheErrors.inc({ op });
+  };
+
+  /** The cache whose health `log_aggregator_cache_up` reports. */
+  watchCache(cache: Cache): void {
+    this.watchedCache = cache;
+  }
 }

@@ -7,7 +7,7 @@ import { volumeSeries } from '../../query/volume.js';
 import { principalOf } from '../auth.js';
 import { assertQueryable, readableSources } from '../caller-scope.js';
 import type { AppContext, AppState } from '../context.js';
-import { parseContextParams, parseVolumeQuery } from '../params.js';
+import { parseContextParams, parseVolumeQuery } from '../params/index.js';
 import { badParam } from '../problem.js';
 
 export interface ExploreDeps {

@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import type { Cache } from '../../cache/cache.js';
 import type { SourceName } from '../../model/index.js';
 import type { LogSource } from '../../sources/log-source.js';
 import { describeError } from '../../query/engine.js';
@@ -11,8 +12,17 @@ export interface SourceStatus {
   latencyMs: number;
 }
 
+/** A cache that is down keeps the pod ready: requests are then answered from the sources, uncached. */
+export interface CacheStatusReport {
+  kind: Cache['kind'];
+  up: boolean;
+  detail: string;
+}
+
 export interface HealthDeps {
   sources: ReadonlyMap<SourceName, LogSource>;
+  /** Reported, never failing readiness: without it requests are answered from the sources. */
+  cache?: Cache;
   metrics: Metrics;
   /** True once shutdown has begun: readiness fails so Kubernetes stops routing here. */
   isShuttingDown: () => boolean;
@@ -35,6 +45,12 @@ async function checkSource(source: LogSource, timeoutMs: number): Promise<Source
   }
 }
 
+async function checkCache(cache: Cache | undefined): Promise<CacheStatusReport | undefined> {
+  if (!cache) return undefined;
+  const { up, detail } = await cache.health();
+  return { kind: cache.kind, up, detail };
+}
+
 /**
  * `/healthz` says the process serves; `/readyz` also reports each source. A source being down
  * keeps the pod ready on purpose: every replica would see the same outage, and a ready pod
@@ -46,20 +62,23 @@ export function healthRoutes(deps: HealthDeps): Router<AppState> {
     ctx.body = { status: 'ok' };
   });
   router.get('/readyz', async (ctx) => {
-    const checks = await Promise.all(
-      [...deps.sources].map(
-        async ([name, source]) => [name, await checkSource(source, deps.checkTimeoutMs)] as const,
+    const [checks, cache] = await Promise.all([
+      Promise.all(
+        [...deps.sources].map(
+          async ([name, source]) => [name, await checkSource(source, deps.checkTimeoutMs)] as const,
+        ),
       ),
-    );
+      checkCache(deps.cache),
+    ]);
     for (const [name, status] of checks) deps.metrics.sourceUp.set({ source: name }, status.up ? 1 : 0);
     const sources = Object.fromEntries(checks);
-    const allUp = checks.every(([, status]) => status.up);
+    const allUp = checks.every(([, status]) => status.up) && (cache?.up ?? true);
     if (deps.isShuttingDown()) {
       ctx.status = 503;
-      ctx.body = { status: 'shutting_down', sources };
+      ctx.body = { status: 'shutting_down', sources, cache };
       return;
     }
-    ctx.body = { status: allUp ? 'ok' : 'degraded', sources };
+    ctx.body = { status: allUp ? 'ok' : 'degraded', sources, cache };
   });
   return router;
 }

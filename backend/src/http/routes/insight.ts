@@ -13,7 +13,7 @@ import {
   parseInsightQuery,
   type InsightQuery,
   type RawParams,
-} from '../params.js';
+} from '../params/index.js';
 import { HttpProblem } from '../problem.js';
 
 export interface InsightRouteDeps {

@@ -7,7 +7,7 @@ import { principalOf } from '../auth.js';
 import { assertQueryable, readableSources } from '../caller-scope.js';
 import type { AppContext, AppState } from '../context.js';
 import type { Metrics } from '../metrics.js';
-import { parseLogQuery } from '../params.js';
+import { parseLogQuery } from '../params/index.js';
 import { badParam } from '../problem.js';
 
 export interface LogRouteDeps {

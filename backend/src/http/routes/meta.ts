@@ -4,7 +4,7 @@ import { META_FIELDS, type LogSource, type MetaField } from '../../sources/log-s
 import { describeError } from '../../query/engine.js';
 import { canSummarize, principalOf } from '../auth.js';
 import type { AppState } from '../context.js';
-import { validateParams } from '../params.js';
+import { validateParams } from '../params/index.js';
 import { HttpProblem } from '../problem.js';
 import { z } from 'zod';
 

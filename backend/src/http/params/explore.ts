@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { SOURCE_NAMES, type LogQuery, type SourceName } from '../../model/index.js';
+import {
+  bad,
+  parseDuration,
+  parseTimeParam,
+  single,
+  validateParams,
+  wholeNumber,
+  type RawParams,
+} from './validate.js';
+import { LOG_QUERY_PARAMS, buildLogQuery, type QueryContext } from './log-query.js';
+import { MAX_SUMMARY_ENTRIES } from './insight.js';
+
+// Explore: log volume and log row context.
+
+/** Enough buckets for any panel width; a finer step for a long range is refused by name. */
+export const MAX_VOLUME_BUCKETS = 11_000;
+const AUTO_BUCKETS = 120;
+const NICE_STEPS_MS = [
+  1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200, 86400,
+].map((s) => s * 1000);
+
+/** `GET /logs/volume`: every listing parameter plus `step` and `maxEntries`. */
+export const VOLUME_PARAMS = { ...LOG_QUERY_PARAMS, step: single, maxEntries: single } as const;
+
+export interface VolumeQuery {
+  query: LogQuery;
+  stepMs: number;
+  maxEntries: number;
+}
+
+function autoStep(spanMs: number): number {
+  const wanted = spanMs / AUTO_BUCKETS;
+  return NICE_STEPS_MS.find((step) => step >= wanted) ?? 86_400_000;
+}
+
+function parseStep(text: string | undefined, spanMs: number): number {
+  if (text === undefined) return autoStep(spanMs);
+  const stepMs = /^\d+$/.test(text.trim()) ? Number(text) : parseDuration(text);
+  if (stepMs === undefined || stepMs < 1000) {
+    return bad('step', 'must be milliseconds or a duration such as 30s, 5m, 1h; at least 1s');
+  }
+  if (spanMs / stepMs > MAX_VOLUME_BUCKETS) {
+    bad('step', `gives more than ${MAX_VOLUME_BUCKETS} buckets for this range; choose a wider step`);
+  }
+  return stepMs;
+}
+
+export function parseVolumeQuery(raw: RawParams, context: QueryContext): VolumeQuery {
+  const params = validateParams(raw, VOLUME_PARAMS);
+  if (params.cursor !== undefined) bad('cursor', 'volume covers the whole range; leave it out');
+  const query = buildLogQuery(params, context);
+  const spanMs = Date.parse(query.to) - Date.parse(query.from);
+  return {
+    query,
+    stepMs: parseStep(params.step, spanMs),
+    maxEntries: wholeNumber('maxEntries', params.maxEntries, MAX_SUMMARY_ENTRIES, MAX_SUMMARY_ENTRIES),
+  };
+}
+
+const MAX_CONTEXT_LINES = 500;
+
+/** `GET /logs/context`: the row (source, id, timestamp), a direction and how many lines. */
+export const CONTEXT_PARAMS = {
+  source: single.pipe(z.enum(SOURCE_NAMES, { error: `must be one of ${SOURCE_NAMES.join(', ')}` })),
+  id: single.pipe(z.string().min(1).max(2048)),
+  timestamp: single,
+  direction: LOG_QUERY_PARAMS.direction,
+  limit: single,
+} as const;
+
+export interface ContextParams {
+  source: SourceName;
+  id: string;
+  timestamp: string;
+  direction: 'backward' | 'forward';
+  limit: number;
+}
+
+export function parseContextParams(raw: RawParams): ContextParams {
+  const p = validateParams(raw, CONTEXT_PARAMS);
+  if (!p.source) bad('source', 'is required');
+  if (!p.id) bad('id', 'is required');
+  const timestamp = p.timestamp === undefined ? undefined : parseTimeParam(p.timestamp, Date.now());
+  if (!timestamp) bad('timestamp', "is required: the row's time, RFC 3339 or epoch milliseconds");
+  return {
+    source: p.source as SourceName,
+    id: p.id as string,
+    timestamp: timestamp as string,
+    direction: p.direction ?? 'backward',
+    limit: wholeNumber('limit', p.limit, 20, MAX_CONTEXT_LINES),
+  };
+}
