@@ -5,7 +5,7 @@ import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Cache } from './cache/cache.js';
 import { CachedCalls } from './cache/cached-call.js';
-import { MemoryCache } from './cache/memory-cache.js';
+import { createCache } from './cache/create-cache.js';
 import type { Config } from './config.js';
 import { TokenAuthenticator, requireToken } from './http/auth.js';
 import type { AppState } from './http/context.js';
@@ -52,7 +52,8 @@ export function createApp({ config, sources, logger, cache }: AppDeps): App {
   const sourceMap = new Map<SourceName, LogSource>(
     sources.filter((s) => config.enabledSources.includes(s.name)).map((s) => [s.name, s]),
   );
-  const queryCache = cache ?? new MemoryCache({ maxEntries: config.cache.maxEntries });
+  const queryCache = cache ?? createCache(config, { logger, onError: metrics.observeCacheError });
+  metrics.watchCache(queryCache);
   const cursors = new CursorCodec(config.cursorSecret ?? randomBytes(32).toString('hex'));
   const engine = new QueryEngine({
     sources: sourceMap,
@@ -71,6 +72,7 @@ export function createApp({ config, sources, logger, cache }: AppDeps): App {
   open.use(
     healthRoutes({
       sources: sourceMap,
+      cache: queryCache,
       metrics,
       isShuttingDown: () => shuttingDown,
       checkTimeoutMs: 2_000,

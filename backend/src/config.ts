@@ -104,6 +104,17 @@ const envSchema = z.object({
   SOURCE_TIMEOUT_MS: integer(100, 120_000, 5_000),
   CACHE_TTL_SECONDS: integer(0, 86_400, 15),
   CACHE_MAX_ENTRIES: integer(1, 1_000_000, 1_000),
+  // The shared cache for several replicas; the in-process cache stays the default.
+  CACHE_BACKEND: z.enum(['memory', 'redis']).default('memory'),
+  REDIS_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^rediss?:\/\/[^\s/?#]+(?:[/?]\S*)?$/, 'must be a redis:// or rediss:// URL')
+      .optional(),
+  ),
+  REDIS_KEY_PREFIX: z.string().min(1).max(200).default('gpt-runner-logs:'),
+  REDIS_COMMAND_TIMEOUT_MS: integer(10, 60_000, 200),
+  REDIS_MAX_VALUE_BYTES: integer(1_024, 512 * 1024 * 1024, 8 * 1024 * 1024),
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000, 10_000),
   FIELD_MAPPINGS: jsonMap(mappingOverride, 'a JSON object of prefix or collection → field mapping'),
 
@@ -156,6 +167,12 @@ const envSchema = z.object({
   REDACT_EMAILS: flag(false),
 });
 
+/** Rules across variables, reported with the variable to fix. */
+const checkedEnvSchema = envSchema.superRefine((env, ctx) => {
+  if (env.CACHE_BACKEND === 'redis' && !env.REDIS_URL)
+    ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'is required when CACHE_BACKEND is redis' });
+});
+
 export interface Config {
   host: string;
   port: number;
@@ -165,7 +182,14 @@ export interface Config {
   cursorSecret?: string;
   enabledSources: SourceName[];
   sourceTimeoutMs: number;
-  cache: { ttlSeconds: number; maxEntries: number };
+  cache: {
+    /** `memory` (per process) unless `redis` is configured. */
+    backend?: 'memory' | 'redis';
+    ttlSeconds: number;
+    /** Per process in memory, per key prefix in Redis. */
+    maxEntries: number;
+    redis?: RedisCacheConfig;
+  };
   shutdownTimeoutMs: number;
   /** Field-mapping overrides by GCS prefix or Firestore collection. */
   fieldMappings: Record<string, Partial<FieldMapping>>;
@@ -208,6 +232,14 @@ export interface Config {
   };
 }
 
+/** Present when `REDIS_URL` is set; used when `CACHE_BACKEND=redis`. */
+export interface RedisCacheConfig {
+  url: string;
+  keyPrefix: string;
+  commandTimeoutMs: number;
+  maxValueBytes: number;
+}
+
 /** LLM summaries: without an API key the built-in summary (written from the digest) answers. */
 export interface SummaryConfig {
   apiKey?: string;
@@ -236,7 +268,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+  const parsed = checkedEnvSchema.safeParse(env);
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map(describeIssue));
   const e = parsed.data;
   return {
@@ -247,7 +279,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cursorSecret: e.CURSOR_SECRET,
     enabledSources: e.ENABLED_SOURCES,
     sourceTimeoutMs: e.SOURCE_TIMEOUT_MS,
-    cache: { ttlSeconds: e.CACHE_TTL_SECONDS, maxEntries: e.CACHE_MAX_ENTRIES },
+    cache: {
+      backend: e.CACHE_BACKEND,
+      ttlSeconds: e.CACHE_TTL_SECONDS,
+      maxEntries: e.CACHE_MAX_ENTRIES,
+      redis: e.REDIS_URL
+        ? {
+            url: e.REDIS_URL,
+            keyPrefix: e.REDIS_KEY_PREFIX,
+            commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+            maxValueBytes: e.REDIS_MAX_VALUE_BYTES,
+          }
+        : undefined,
+    },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     fieldMappings: (e.FIELD_MAPPINGS ?? {}) as Record<string, Partial<FieldMapping>>,
     projectId: e.GOOGLE_CLOUD_PROJECT,

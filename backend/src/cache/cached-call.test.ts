@@ -41,6 +41,7 @@ describe('CachedCalls', () => {
       kind: 'memory',
       get: async () => Promise.reject(new Error('down')),
       set: async () => Promise.reject(new Error('down')),
+      health: async () => ({ up: false, detail: 'down' }),
       close: async () => undefined,
     };
     const result = await new CachedCalls(broken).run('k', 10, async () => 'fresh');

@@ -46,9 +46,17 @@ export class CachedCalls {
     const cached = await this.readCache<T>(key);
     if (cached !== undefined) return { value: cached, cache: 'hit' };
     const value = await compute();
-    if (ttlSeconds > 0 && cacheable(value))
-      await this.cache.set(key, value, ttlSeconds).catch(() => undefined);
+    if (ttlSeconds > 0 && cacheable(value)) await this.writeCache(key, value, ttlSeconds);
     return { value, cache: 'miss' };
+  }
+
+  /** A cache that cannot store is only a lost chance to save work, never a failed request. */
+  private async writeCache<T>(key: string, value: T, ttlSeconds: number): Promise<void> {
+    try {
+      await this.cache.set(key, value, ttlSeconds);
+    } catch {
+      // Dropped: the next request computes the value again.
+    }
   }
 
   /** A cache that cannot answer is a miss, never a failed request. */

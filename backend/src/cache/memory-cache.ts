@@ -1,5 +1,5 @@
 import NodeCache from 'node-cache';
-import type { Cache } from './cache.js';
+import type { Cache, CacheHealth } from './cache.js';
 
 export interface MemoryCacheOptions {
   maxEntries: number;
@@ -26,6 +26,10 @@ export class MemoryCache implements Cache {
   async set<T>(key: string, value: T, ttlSeconds: number): Promise<void> {
     if (this.size >= this.options.maxEntries && !this.store.has(key)) this.evictOldest();
     this.store.set(key, value, ttlSeconds);
+  }
+
+  async health(): Promise<CacheHealth> {
+    return { up: true, detail: 'in-process' };
   }
 
   get size(): number {
