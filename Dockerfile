@@ -1,0 +1,60 @@
+# syntax=docker/dockerfile:1
+#
+# The log aggregator backend. Stages:
+#   build      all dependencies the compiler needs, then `tsc` to backend/dist
+#   demo-seed  the build stage plus the demo data generator; docker-compose runs it once to
+#              fill the local emulators (never deployed)
+#   prod-deps  production dependencies only, with the compiled backend
+#   runtime    (default target) what a pod runs: Node, production node_modules, dist/
+#
+# Node 20 matches the version CI tests with (package.json engines: >=20.19); the Alpine variant
+# keeps the image small, and the backend has no native modules that would need glibc.
+
+FROM node:20.20.2-alpine AS build
+WORKDIR /app
+# Lock file and every workspace's package.json first, so the dependency layer is rebuilt only
+# when they change. .dockerignore lets through only the package.json of each plugin workspace:
+# npm checks the whole workspace set against the lock file even when installing one workspace.
+COPY package.json package-lock.json ./
+COPY backend/package.json backend/
+COPY plugin/ plugin/
+# The root workspace carries the compiler; scripts are skipped because nothing the backend
+# uses builds native code, and the root's test tools would try to.
+RUN npm ci --workspace backend --include-workspace-root --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json ./
+COPY backend/tsconfig.json backend/tsconfig.build.json backend/
+COPY backend/src backend/src
+RUN npm run build --workspace backend
+
+FROM build AS demo-seed
+# The generator and seeding code `npm run demo` uses; docker-compose passes the script to run.
+COPY local/seed.ts local/
+USER node
+
+FROM node:20.20.2-alpine AS prod-deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY backend/package.json backend/
+COPY plugin/ plugin/
+RUN npm ci --omit=dev --workspace backend --ignore-scripts --no-audit --no-fund \
+  && npm cache clean --force
+COPY --from=build /app/backend/dist backend/dist
+
+FROM node:20.20.2-alpine AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+# Everything stays owned by root and read-only to the process, so the container also runs with
+# a read-only root filesystem. Copied whole because npm nests some backend dependencies under
+# backend/node_modules when their versions differ from the hoisted ones.
+COPY --from=prod-deps /app /app
+WORKDIR /app/backend
+# The `node` user of the base image, by number so Kubernetes' runAsNonRoot can verify it.
+USER 1000:1000
+EXPOSE 8080
+# No curl or wget needed: Node's fetch asks /healthz (Kubernetes uses its own probes instead).
+HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# Exec form, Node itself as PID 1: SIGTERM from `docker stop` or the kubelet reaches the
+# backend's handler, which fails readiness and drains in-flight requests (SHUTDOWN_TIMEOUT_MS).
+# A shell or `npm start` in between would swallow or delay the signal.
+ENTRYPOINT ["node", "--enable-source-maps", "dist/main.js"]

@@ -1,0 +1,535 @@
+import { readdirSync } from 'node:fs';
+import { Deployment, type IDeployment } from 'kubernetes-models/apps/v1';
+import { HorizontalPodAutoscaler, type IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { NetworkPolicy, type INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { PodDisruptionBudget, type IPodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import {
+  Role,
+  RoleBinding,
+  type IRole,
+  type IRoleBinding,
+} from 'kubernetes-models/rbac.authorization.k8s.io/v1';
+import {
+  ConfigMap,
+  Namespace,
+  Secret,
+  Service,
+  ServiceAccount,
+  type IConfigMap,
+  type IContainer,
+  type ISecret,
+  type IService,
+  type IServiceAccount,
+} from 'kubernetes-models/v1';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../backend/src/server.js';
+import {
+  PLACEHOLDER_SECRETS,
+  PROCESS_VARIABLES,
+  backendVariables,
+  isRecord,
+  parseBackendEnv,
+  readText,
+  readYaml,
+  readYamlDocuments,
+  repoPath,
+  startBackendFor,
+} from './support.js';
+
+/**
+ * The GKE manifests in deployments/: built as `kubectl apply -k deployments/` would build them,
+ * validated against the Kubernetes schemas, and checked against the backend they deploy.
+ */
+
+const DIR = 'deployments';
+const BACKEND_NAMESPACE = 'gpt-runner-logs';
+const SECRET_TEMPLATE = `${DIR}/secret.template.yaml`;
+
+interface Manifest {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  [field: string]: unknown;
+}
+
+interface Validatable {
+  validate(): void;
+}
+
+/** The Kubernetes model of each kind the base may hold; another kind fails the suite until it is added here. */
+const MODELS: Record<string, new (data: never) => Validatable> = {
+  'v1/Namespace': Namespace,
+  'v1/ServiceAccount': ServiceAccount,
+  'v1/ConfigMap': ConfigMap,
+  'v1/Secret': Secret,
+  'v1/Service': Service,
+  'apps/v1/Deployment': Deployment,
+  'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
+  'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
+  'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
+  'rbac.authorization.k8s.io/v1/Role': Role,
+  'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding,
+};
+
+const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding']);
+
+interface Kustomization {
+  resources: string[];
+  images: { name: string; newName?: string; newTag?: string; digest?: string }[];
+  namespace?: string;
+}
+
+function readKustomization(): Kustomization {
+  const raw = readYaml(`${DIR}/kustomization.yaml`);
+  if (!isRecord(raw)) throw new Error('kustomization.yaml is not a mapping');
+  return {
+    resources: (raw.resources as string[] | undefined) ?? [],
+    images: (raw.images as Kustomization['images'] | undefined) ?? [],
+    namespace: raw.namespace as string | undefined,
+  };
+}
+
+function asManifest(value: unknown, file: string): Manifest {
+  if (!isRecord(value) || typeof value.apiVersion !== 'string' || typeof value.kind !== 'string')
+    throw new Error(`${file}: a document without apiVersion and kind`);
+  if (!isRecord(value.metadata) || typeof value.metadata.name !== 'string')
+    throw new Error(`${file}: a ${value.kind} without metadata.name`);
+  return value as Manifest;
+}
+
+const podContainers = (deployment: IDeployment): IContainer[] =>
+  deployment.spec?.template.spec?.containers ?? [];
+
+/** Kustomize's `images` transformer: a container image named like an entry gets its name and tag. */
+function applyImages(manifest: Manifest, images: Kustomization['images']): Manifest {
+  if (manifest.kind !== 'Deployment') return manifest;
+  for (const container of podContainers(manifest as unknown as IDeployment)) {
+    const [name] = container.image?.split(':') ?? [];
+    const entry = images.find((image) => image.name === name);
+    if (!entry) continue;
+    const target = entry.newName ?? entry.name;
+    container.image = entry.digest ? `${target}@${entry.digest}` : `${target}:${entry.newTag ?? 'latest'}`;
+  }
+  return manifest;
+}
+
+/** What `kubectl apply -k deployments/` sends: every listed file's documents, images substituted. */
+function buildKustomization(kustomization: Kustomization): Manifest[] {
+  return kustomization.resources.flatMap((file) =>
+    readYamlDocuments(`${DIR}/${file}`).map((doc) =>
+      applyImages(asManifest(doc, file), kustomization.images),
+    ),
+  );
+}
+
+const kustomization = readKustomization();
+const manifests = buildKustomization(kustomization);
+const secretTemplate = asManifest(readYaml(SECRET_TEMPLATE), SECRET_TEMPLATE) as unknown as ISecret &
+  Manifest;
+
+function only<T>(kind: string, name?: string): T {
+  const found = manifests.filter((m) => m.kind === kind && (name === undefined || m.metadata.name === name));
+  if (found.length !== 1)
+    throw new Error(`expected one ${kind}${name ? ` ${name}` : ''}, found ${found.length}`);
+  return found[0] as unknown as T;
+}
+
+const all = <T>(kind: string): T[] => manifests.filter((m) => m.kind === kind) as unknown as T[];
+
+const backend = only<IDeployment>('Deployment', 'log-aggregator');
+const backendContainer = podContainers(backend)[0] as IContainer;
+const backendPodLabels = backend.spec?.template.metadata?.labels ?? {};
+const configMap = only<IConfigMap>('ConfigMap', 'log-aggregator-config');
+
+/** A label selector's matchLabels select these labels (matchExpressions are not used here). */
+function selects(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
+  const entries = Object.entries(selector ?? {});
+  return entries.length > 0 && entries.every(([key, value]) => labels[key] === value);
+}
+
+/** CPU in cores, memory in bytes. */
+function quantity(value: string | number | undefined): number {
+  if (value === undefined) return Number.NaN;
+  const match = /^(\d+(?:\.\d+)?)(m|Ki|Mi|Gi|Ti|k|M|G)?$/.exec(String(value));
+  if (!match) return Number.NaN;
+  const factor: Record<string, number> = {
+    m: 1e-3,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+  };
+  return Number(match[1]) * (match[2] ? (factor[match[2]] ?? Number.NaN) : 1);
+}
+
+/** The environment the backend container starts with: its env, the ConfigMap, the Secret. */
+function containerEnvironment(container: IContainer): {
+  names: Map<string, string>;
+  values: Record<string, string>;
+} {
+  const names = new Map<string, string>();
+  const values: Record<string, string> = {};
+  for (const source of container.envFrom ?? []) {
+    if (source.configMapRef) {
+      const map = only<IConfigMap>('ConfigMap', source.configMapRef.name);
+      for (const [key, value] of Object.entries(map.data ?? {})) {
+        names.set(key, `ConfigMap ${map.metadata?.name}`);
+        values[key] = value;
+      }
+    }
+    if (source.secretRef) {
+      expect(source.secretRef.name, 'the Secret the Deployment reads is the template').toBe(
+        secretTemplate.metadata?.name,
+      );
+      for (const key of Object.keys(secretTemplate.stringData ?? {}))
+        names.set(key, `Secret ${source.secretRef.name}`);
+    }
+  }
+  for (const variable of container.env ?? []) {
+    names.set(variable.name, 'the container env');
+    if (variable.value !== undefined) values[variable.name] = variable.value;
+  }
+  return { names, values };
+}
+
+describe('kustomization', () => {
+  it('lists files that exist, and every manifest in deployments/ is listed', () => {
+    const files = readdirSync(repoPath(DIR)).filter((f) => /\.ya?ml$/.test(f));
+    for (const resource of kustomization.resources)
+      expect(files, `${resource} is listed`).toContain(resource);
+    const manifestsOnDisk = files.filter((f) => f !== 'kustomization.yaml' && !f.endsWith('.template.yaml'));
+    expect([...kustomization.resources].sort()).toEqual(manifestsOnDisk.sort());
+  });
+
+  it('sets no namespace of its own: the Role lives in the watched namespace, not the backend one', () => {
+    expect(kustomization.namespace).toBeUndefined();
+    for (const manifest of manifests) {
+      if (CLUSTER_SCOPED.has(manifest.kind)) continue;
+      expect(manifest.metadata.namespace, `${manifest.kind} ${manifest.metadata.name}`).toBeTruthy();
+    }
+  });
+
+  it('pins every image to a version', () => {
+    const images = all<IDeployment>('Deployment').flatMap((d) => podContainers(d).map((c) => c.image ?? ''));
+    expect(images.length).toBeGreaterThan(1);
+    for (const image of images) {
+      expect(image, image).toMatch(/^[^:@]+(?::[\w][\w.-]*|@sha256:[0-9a-f]{64})$/);
+      expect(image, image).not.toMatch(/:latest$/);
+    }
+    expect(backendContainer.image).toMatch(/\/log-aggregator:\d+\.\d+\.\d+$/);
+  });
+
+  it('names each object once per kind and namespace', () => {
+    const keys = manifests.map((m) => `${m.kind}/${m.metadata.namespace ?? ''}/${m.metadata.name}`);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+});
+
+describe('Kubernetes schemas', () => {
+  const checked: [string, Manifest][] = [
+    ...manifests.map((m): [string, Manifest] => [`${m.kind} ${m.metadata.name}`, m]),
+    ['the Secret template', secretTemplate],
+  ];
+  it.each(checked)('%s validates', (_name, manifest) => {
+    const Model = MODELS[`${manifest.apiVersion}/${manifest.kind}`];
+    expect(Model, `a model for ${manifest.apiVersion} ${manifest.kind}`).toBeDefined();
+    expect(() => new (Model as new (data: unknown) => Validatable)(manifest).validate()).not.toThrow();
+  });
+});
+
+describe('selectors', () => {
+  it("the Deployment's selector matches its pods", () => {
+    expect(selects(backend.spec?.selector.matchLabels, backendPodLabels)).toBe(true);
+  });
+
+  it('the Service, the PodDisruptionBudget and the spread constraints select the backend pods', () => {
+    const service = only<IService>('Service', 'log-aggregator');
+    expect(selects(service.spec?.selector, backendPodLabels)).toBe(true);
+    const pdb = only<IPodDisruptionBudget>('PodDisruptionBudget', 'log-aggregator');
+    expect(selects(pdb.spec?.selector?.matchLabels, backendPodLabels)).toBe(true);
+    for (const constraint of backend.spec?.template.spec?.topologySpreadConstraints ?? [])
+      expect(selects(constraint.labelSelector?.matchLabels, backendPodLabels)).toBe(true);
+  });
+
+  it('every Service selects the pods of a Deployment in its namespace, on a port they declare', () => {
+    for (const service of all<IService>('Service')) {
+      const targets = all<IDeployment>('Deployment').filter(
+        (d) =>
+          d.metadata?.namespace === service.metadata?.namespace &&
+          selects(service.spec?.selector, d.spec?.template.metadata?.labels ?? {}),
+      );
+      expect(targets, `pods of Service ${service.metadata?.name}`).toHaveLength(1);
+      const ports = podContainers(targets[0] as IDeployment).flatMap((c) => c.ports ?? []);
+      for (const port of service.spec?.ports ?? []) {
+        const target = port.targetPort ?? port.port;
+        expect(
+          ports.some((p) => p.name === target || p.containerPort === target),
+          `Service ${service.metadata?.name} port ${port.name}`,
+        ).toBe(true);
+      }
+    }
+  });
+
+  it('the HorizontalPodAutoscaler scales the backend Deployment, never below two replicas', () => {
+    const hpa = only<IHorizontalPodAutoscaler>('HorizontalPodAutoscaler');
+    expect(hpa.spec?.scaleTargetRef).toMatchObject({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: 'log-aggregator',
+    });
+    expect(hpa.metadata?.namespace).toBe(backend.metadata?.namespace);
+    expect(hpa.spec?.minReplicas).toBeGreaterThanOrEqual(2);
+    expect(hpa.spec?.maxReplicas).toBeGreaterThan(hpa.spec?.minReplicas ?? 0);
+    expect(backend.spec?.replicas).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('the backend Deployment', () => {
+  const httpPort = backendContainer.ports?.find((p) => p.name === 'http');
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    server = await startBackendFor({
+      ...containerEnvironment(backendContainer).values,
+      ...PLACEHOLDER_SECRETS,
+    });
+  });
+  afterAll(async () => {
+    await server?.shutdown();
+  });
+
+  it('listens on the port the container declares', () => {
+    const config = parseBackendEnv({
+      ...containerEnvironment(backendContainer).values,
+      ...PLACEHOLDER_SECRETS,
+    });
+    expect(httpPort?.containerPort).toBe(config.port);
+  });
+
+  it('probes /healthz for liveness and /readyz for readiness, paths the backend answers', async () => {
+    const probes = { '/healthz': backendContainer.livenessProbe, '/readyz': backendContainer.readinessProbe };
+    for (const [path, probe] of Object.entries(probes)) {
+      expect(probe?.httpGet?.path).toBe(path);
+      expect([httpPort?.name, httpPort?.containerPort]).toContain(probe?.httpGet?.port);
+      const response = await fetch(`${server.url}${path}`);
+      expect(response.status, path).toBe(200);
+    }
+    // /readyz gives each source 2 s; the probe must wait longer than that.
+    expect(backendContainer.readinessProbe?.timeoutSeconds).toBeGreaterThan(2);
+  });
+
+  it('is scraped by annotation on the port and path of /metrics', async () => {
+    const annotations = backend.spec?.template.metadata?.annotations ?? {};
+    expect(annotations['prometheus.io/scrape']).toBe('true');
+    expect(Number(annotations['prometheus.io/port'])).toBe(httpPort?.containerPort);
+    const response = await fetch(`${server.url}${annotations['prometheus.io/path']}`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('# TYPE');
+  });
+
+  it('sets requests and limits, requests within limits, and a heap below the memory limit', () => {
+    const { requests = {}, limits = {} } = backendContainer.resources ?? {};
+    for (const resource of ['cpu', 'memory']) {
+      expect(quantity(requests[resource]), `requests.${resource}`).toBeGreaterThan(0);
+      expect(quantity(limits[resource]), `limits.${resource}`).toBeGreaterThanOrEqual(
+        quantity(requests[resource]),
+      );
+    }
+    const heapMb = Number(
+      /--max-old-space-size=(\d+)/.exec(
+        containerEnvironment(backendContainer).values.NODE_OPTIONS ?? '',
+      )?.[1],
+    );
+    expect(heapMb * 2 ** 20).toBeLessThan(quantity(limits.memory));
+  });
+
+  it('runs as a non-root user on a read-only root filesystem, without privileges', () => {
+    const pod = backend.spec?.template.spec?.securityContext;
+    expect(pod?.runAsNonRoot).toBe(true);
+    expect(pod?.runAsUser).toBeGreaterThan(0);
+    const container = backendContainer.securityContext;
+    expect(container?.readOnlyRootFilesystem).toBe(true);
+    expect(container?.allowPrivilegeEscalation).toBe(false);
+    expect(container?.capabilities?.drop).toEqual(['ALL']);
+  });
+
+  it('gives the graceful shutdown time: the preStop pause plus SHUTDOWN_TIMEOUT_MS fit the grace period', () => {
+    const config = parseBackendEnv({
+      ...containerEnvironment(backendContainer).values,
+      ...PLACEHOLDER_SECRETS,
+    });
+    const preStop = backendContainer.lifecycle?.preStop?.sleep?.seconds ?? 0;
+    const grace = backend.spec?.template.spec?.terminationGracePeriodSeconds ?? 30;
+    // Closing the sources and the Redis connection after the drain needs a few seconds more.
+    expect(grace).toBeGreaterThanOrEqual(preStop + config.shutdownTimeoutMs / 1000 + 5);
+  });
+
+  it('runs as the Workload Identity service account of its namespace', () => {
+    const account = only<IServiceAccount>('ServiceAccount', backend.spec?.template.spec?.serviceAccountName);
+    expect(account.metadata?.namespace).toBe(backend.metadata?.namespace);
+    expect(account.metadata?.annotations?.['iam.gke.io/gcp-service-account']).toMatch(
+      /^[a-z][a-z0-9-]+@[A-Za-z0-9_-]+\.iam\.gserviceaccount\.com$/,
+    );
+  });
+});
+
+describe('environment', () => {
+  const { read, required } = backendVariables();
+  const { names, values } = containerEnvironment(backendContainer);
+
+  it('sets only variables the backend reads (or Node and the Google clients read)', () => {
+    const unknown = [...names].filter(([name]) => !read.has(name) && !(name in PROCESS_VARIABLES));
+    expect(unknown.map(([name, where]) => `${name} (${where})`)).toEqual([]);
+  });
+
+  it('sets every variable the backend requires', () => {
+    expect(required.size).toBeGreaterThan(0);
+    for (const name of required) expect(names.has(name), name).toBe(true);
+  });
+
+  it('parses as a valid configuration once the Secret is filled in', () => {
+    const config = parseBackendEnv({ ...values, ...PLACEHOLDER_SECRETS });
+    expect(config.enabledSources).toEqual(['gcs', 'firestore', 'pods']);
+    expect(config.cache.backend).toBe('redis');
+  });
+
+  it("refuses to start on the Secret template's placeholders", () => {
+    const placeholders = Object.fromEntries(
+      Object.entries(secretTemplate.stringData ?? {}).filter(([, value]) => value !== ''),
+    );
+    expect(Object.keys(placeholders).sort()).toEqual(['AUTH_TOKENS', 'CURSOR_SECRET']);
+    expect(() => parseBackendEnv({ ...values, ...placeholders })).toThrow(/AUTH_TOKENS[\s\S]*CURSOR_SECRET/);
+  });
+
+  it('keeps secrets out of the ConfigMap', () => {
+    const secretKeys = Object.keys(secretTemplate.stringData ?? {});
+    expect(Object.keys(configMap.data ?? {}).filter((key) => secretKeys.includes(key))).toEqual([]);
+    expect(secretKeys).toContain('OPENAI_API_KEY');
+  });
+
+  it('points REDIS_URL at the Redis Service', () => {
+    const url = new URL(values.REDIS_URL ?? '');
+    const [name, namespace] = url.hostname.split('.');
+    const service = only<IService>('Service', name);
+    expect(service.metadata?.namespace).toBe(namespace);
+    expect(service.spec?.ports?.map((p) => p.port)).toContain(Number(url.port));
+  });
+});
+
+/** Kubernetes API calls of the pod source (method of the client → the permission it needs). */
+const API_CALLS: Record<string, { resource: string; verb: string }> = {
+  'core.listNamespacedPod': { resource: 'pods', verb: 'list' },
+  'core.readNamespacedPod': { resource: 'pods', verb: 'get' },
+  'core.readNamespacedPodLog': { resource: 'pods/log', verb: 'get' },
+  'log.log': { resource: 'pods/log', verb: 'get' },
+  'watch.watch': { resource: 'pods', verb: 'watch' },
+};
+
+/** The most the Role may grant: reading pods and their logs (watch for a future live tail). */
+const GRANTABLE: Record<string, string[]> = { pods: ['get', 'list', 'watch'], 'pods/log': ['get'] };
+
+describe('RBAC', () => {
+  const roles = all<IRole>('Role');
+  const bindings = all<IRoleBinding>('RoleBinding');
+  const account = backend.spec?.template.spec?.serviceAccountName;
+
+  it('has no cluster-wide grants', () => {
+    expect(manifests.filter((m) => m.kind.startsWith('Cluster')).map((m) => m.kind)).toEqual([]);
+  });
+
+  it('binds a Role to the backend in exactly the namespaces it watches (K8S_NAMESPACES)', () => {
+    const watched = parseBackendEnv({
+      ...containerEnvironment(backendContainer).values,
+      ...PLACEHOLDER_SECRETS,
+    }).pods.namespaces;
+    const bound = bindings
+      .filter((b) =>
+        b.subjects?.some(
+          (s) => s.kind === 'ServiceAccount' && s.name === account && s.namespace === BACKEND_NAMESPACE,
+        ),
+      )
+      .map((b) => {
+        expect(b.roleRef.kind).toBe('Role');
+        expect(
+          roles.some(
+            (r) => r.metadata?.name === b.roleRef.name && r.metadata?.namespace === b.metadata?.namespace,
+          ),
+        ).toBe(true);
+        return b.metadata?.namespace;
+      });
+    expect(bound.sort()).toEqual([...watched].sort());
+    expect(bindings.flatMap((b) => b.subjects ?? []).every((s) => s.name === account)).toBe(true);
+  });
+
+  it('grants each call the pod source makes, and nothing beyond reading pods and their logs', () => {
+    const source = readText('backend/src/sources/pods/pod-source.ts');
+    const calls = [...source.matchAll(/this\.options\.(core|log|watch)\.(\w+)\(/g)].map(
+      ([, client, method]) => `${client}.${method}`,
+    );
+    expect(calls.length).toBeGreaterThan(0);
+    for (const call of calls) expect(API_CALLS, `the permission ${call} needs`).toHaveProperty([call]);
+    for (const role of roles) {
+      const granted = new Map<string, Set<string>>();
+      for (const rule of role.rules ?? []) {
+        expect(rule.apiGroups).toEqual(['']);
+        expect(rule.resourceNames).toBeUndefined();
+        for (const resource of rule.resources ?? []) {
+          for (const verb of rule.verbs) {
+            expect(GRANTABLE[resource] ?? [], `${role.metadata?.name} grants ${verb} ${resource}`).toContain(
+              verb,
+            );
+            granted.set(resource, (granted.get(resource) ?? new Set()).add(verb));
+          }
+        }
+      }
+      for (const call of calls) {
+        const needed = API_CALLS[call] as { resource: string; verb: string };
+        expect(
+          granted.get(needed.resource)?.has(needed.verb),
+          `${call} needs ${needed.verb} ${needed.resource}`,
+        ).toBe(true);
+      }
+    }
+  });
+});
+
+describe('NetworkPolicy', () => {
+  const policies = all<INetworkPolicy>('NetworkPolicy');
+
+  it('lets only Grafana and Prometheus reach the backend, on its port', () => {
+    const policy = policies.find((p) => selects(p.spec?.podSelector.matchLabels, backendPodLabels));
+    expect(policy?.spec?.policyTypes).toContain('Ingress');
+    const peers = (policy?.spec?.ingress ?? []).flatMap((rule) => {
+      expect(rule.ports?.map((p) => p.port)).toEqual([backendContainer.ports?.[0]?.containerPort]);
+      return rule.from ?? [];
+    });
+    for (const peer of peers) {
+      // Both selectors in one peer: these pods in that namespace. Apart, either would admit a whole namespace.
+      expect(peer.ipBlock).toBeUndefined();
+      expect(peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']).toBeTruthy();
+      expect(peer.podSelector?.matchLabels?.['app.kubernetes.io/name']).toBeTruthy();
+    }
+    expect(peers.map((p) => p.podSelector?.matchLabels?.['app.kubernetes.io/name']).sort()).toEqual([
+      'grafana',
+      'prometheus',
+    ]);
+  });
+
+  it('lets only the backend reach Redis', () => {
+    const redisPods =
+      only<IDeployment>('Deployment', 'log-aggregator-redis').spec?.template.metadata?.labels ?? {};
+    const policy = policies.find((p) => selects(p.spec?.podSelector.matchLabels, redisPods));
+    const peers = (policy?.spec?.ingress ?? []).flatMap((rule) => rule.from ?? []);
+    expect(peers).toHaveLength(1);
+    expect(peers[0]?.namespaceSelector).toBeUndefined();
+    expect(selects(peers[0]?.podSelector?.matchLabels, backendPodLabels)).toBe(true);
+  });
+});
