@@ -1,0 +1,204 @@
+import React from 'react';
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { LoadingState } from '@grafana/data';
+
+import { RECORDED, panelProps, summaryFrame } from '../__tests__/panelProps';
+import { REFRESH_BUTTON_SELECTOR, refreshDashboard } from '../summary/refresh';
+import { SummaryPanel } from './SummaryPanel';
+
+const firstErrorTemplate = RECORDED.digest.templates.errors[0]!;
+
+describe('SummaryPanel with a Summary frame', () => {
+  it('renders the markdown summary', () => {
+    render(<SummaryPanel {...panelProps({ series: [summaryFrame()] })} />);
+    expect(screen.getByRole('heading', { name: 'What happened' })).toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: 'Likely causes' })).toBeInTheDocument();
+    const summary = screen.getByTestId('summary-markdown');
+    expect(within(summary).getAllByText(firstErrorTemplate.id).length).toBeGreaterThan(0);
+  });
+
+  it('shows provider, model and tokens in the footer', () => {
+    render(
+      <SummaryPanel
+        {...panelProps({
+          series: [
+            summaryFrame({
+              provider: 'openai',
+              model: 'gpt-4o-mini',
+              usage: { promptTokens: 1834, completionTokens: 212 },
+              cached: true,
+            }),
+          ],
+        })}
+      />
+    );
+    expect(screen.getByLabelText('Summary source')).toHaveTextContent(
+      'openai · gpt-4o-mini · 1,834 prompt + 212 completion tokens · cached'
+    );
+  });
+
+  it('shows severity counts, spikes with their times, and the top error templates', () => {
+    render(<SummaryPanel {...panelProps({ series: [summaryFrame()] })} />);
+    const highlights = screen.getByRole('region', { name: 'Digest highlights' });
+    const severities = within(highlights).getByRole('list', { name: 'Lines by severity' });
+    expect(severities).toHaveTextContent(`${RECORDED.digest.totals.entries} lines`);
+    expect(within(severities).getByText('ERROR', { exact: false })).toHaveTextContent(
+      `ERROR ${RECORDED.digest.bySeverity.ERROR}`
+    );
+
+    const spikes = within(highlights).getByRole('list', { name: 'Error spikes' });
+    expect(spikes).toHaveTextContent('2026-03-02 11:20–11:34: 45 errors, peak 8 per bucket (8.0× the median)');
+
+    const table = within(highlights).getByRole('table', { name: 'Top error templates' });
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows).toHaveLength(5);
+    expect(rows[0]).toHaveTextContent(firstErrorTemplate.id);
+    expect(rows[0]).toHaveTextContent(firstErrorTemplate.template);
+    expect(within(rows[0]!).getAllByRole('cell')[1]).toHaveTextContent(String(firstErrorTemplate.errors));
+  });
+
+  it('hides the digest when the option is off', () => {
+    render(<SummaryPanel {...panelProps({ series: [summaryFrame()], options: { showDigest: false } })} />);
+    expect(screen.queryByRole('region', { name: 'Digest highlights' })).not.toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: 'What happened' })).toBeInTheDocument();
+  });
+
+  it('leaves out the highlights when the digest is not one the panel knows', () => {
+    render(<SummaryPanel {...panelProps({ series: [summaryFrame({ digest: {} as never })] })} />);
+    expect(screen.queryByRole('region', { name: 'Digest highlights' })).not.toBeInTheDocument();
+  });
+
+  it('caps its height at the maximum height option, and otherwise fills the panel', () => {
+    const { rerender } = render(
+      <SummaryPanel {...panelProps({ series: [summaryFrame()], options: { maxHeight: 240 }, height: 500 })} />
+    );
+    expect(screen.getByTestId('summary-panel')).toHaveStyle({ maxHeight: '240px' });
+    rerender(<SummaryPanel {...panelProps({ series: [summaryFrame()], options: { maxHeight: 0 }, height: 500 })} />);
+    expect(screen.getByTestId('summary-panel')).toHaveStyle({ maxHeight: '500px' });
+  });
+
+  it('never lets script or raw HTML from log text into the page', () => {
+    const summary =
+      '## What happened\n\n<script>window.pwned = true</script>\n\nbroker said <img src=x onerror="window.pwned=true"> ' +
+      'see [docs](javascript:window.pwned=true)';
+    const { container } = render(<SummaryPanel {...panelProps({ series: [summaryFrame({ summary })] })} />);
+    expect(container.querySelector('script, img, iframe')).toBeNull();
+    expect(container.querySelector('a[href^="javascript"]')).toBeNull();
+    expect(screen.getByTestId('summary-markdown')).toHaveTextContent('<script>window.pwned = true</script>');
+    expect((window as unknown as { pwned?: boolean }).pwned).toBeUndefined();
+  });
+});
+
+describe('SummaryPanel states', () => {
+  it('explains what it needs when there is no Summary frame', () => {
+    render(<SummaryPanel {...panelProps()} />);
+    expect(screen.getByRole('status')).toHaveTextContent('No summary yet.');
+    expect(screen.getByRole('status')).toHaveTextContent('Summary query type');
+  });
+
+  it('ignores frames of other query types', () => {
+    const logs = summaryFrame();
+    logs.fields = logs.fields.filter((f) => f.name !== 'summary');
+    render(<SummaryPanel {...panelProps({ series: [logs] })} />);
+    expect(screen.getByText('No summary yet.')).toBeInTheDocument();
+  });
+
+  it('shows the loading state while the first summary is generated', () => {
+    render(<SummaryPanel {...panelProps({ state: LoadingState.Loading })} />);
+    expect(screen.getByText('Generating summary…')).toBeInTheDocument();
+    expect(screen.queryByText('No summary yet.')).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Regenerate' })).toHaveAttribute('aria-disabled', 'true');
+  });
+
+  it('keeps the previous summary visible while regenerating', () => {
+    render(<SummaryPanel {...panelProps({ series: [summaryFrame()], state: LoadingState.Loading })} />);
+    expect(screen.getByText('Regenerating…')).toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: 'What happened' })).toBeInTheDocument();
+    expect(screen.getByTestId('summary-panel')).toHaveAttribute('data-state', 'loading');
+  });
+
+  it('shows "writing…" while the frame streams, from its meta or the data state', () => {
+    const partial = '## What happened\n\nBetween 11:00 and';
+    const { rerender } = render(
+      <SummaryPanel {...panelProps({ series: [summaryFrame({ summary: partial }, { streaming: true })] })} />
+    );
+    expect(screen.getByText('writing…')).toBeInTheDocument();
+    expect(screen.getByText('Between 11:00 and')).toBeInTheDocument();
+    expect(screen.getByRole('article', { name: 'Log summary' })).toHaveAttribute('aria-busy', 'true');
+
+    rerender(
+      <SummaryPanel {...panelProps({ series: [summaryFrame({ summary: partial })], state: LoadingState.Streaming })} />
+    );
+    expect(screen.getByText('writing…')).toBeInTheDocument();
+
+    rerender(<SummaryPanel {...panelProps({ series: [summaryFrame()] })} />);
+    expect(screen.queryByText('writing…')).not.toBeInTheDocument();
+  });
+
+  it("shows the backend's reason when the query fails", () => {
+    render(
+      <SummaryPanel
+        {...panelProps({
+          state: LoadingState.Error,
+          errors: [
+            {
+              refId: 'A',
+              message: 'Forbidden',
+              data: { message: 'Forbidden', error: 'role viewer may not summarize' },
+            },
+          ],
+        })}
+      />
+    );
+    const alert = screen.getByRole('alert');
+    expect(alert).toHaveTextContent('Summary failed (A)');
+    expect(alert).toHaveTextContent('role viewer may not summarize');
+    expect(screen.queryByText('No summary yet.')).not.toBeInTheDocument();
+  });
+
+  it('says so when the summary is empty', () => {
+    render(<SummaryPanel {...panelProps({ series: [summaryFrame({ summary: '' })] })} />);
+    expect(screen.getByText('The summary is empty.')).toBeInTheDocument();
+  });
+});
+
+describe('Regenerate', () => {
+  it("presses the dashboard's refresh button", async () => {
+    // Grafana's RefreshPicker renders this button in the dashboard controls.
+    const refresh = document.createElement('button');
+    refresh.setAttribute('data-testid', 'data-testid RefreshPicker run button');
+    const clicks = jest.fn();
+    refresh.addEventListener('click', clicks);
+    document.body.appendChild(refresh);
+
+    render(<SummaryPanel {...panelProps({ series: [summaryFrame()] })} />);
+    await userEvent.click(screen.getByRole('button', { name: 'Regenerate' }));
+    expect(clicks).toHaveBeenCalledTimes(1);
+    expect(screen.queryByText('Refresh the dashboard to regenerate.')).not.toBeInTheDocument();
+    refresh.remove();
+  });
+
+  it('tells the reader how to refresh where the dashboard hides its refresh button', async () => {
+    render(<SummaryPanel {...panelProps({ series: [summaryFrame()] })} />);
+    await userEvent.click(screen.getByRole('button', { name: 'Regenerate' }));
+    expect(screen.getByText('Refresh the dashboard to regenerate.')).toBeInTheDocument();
+  });
+
+  it('is disabled while the summary is still being written', async () => {
+    const regenerate = jest.fn(() => true);
+    render(
+      <SummaryPanel {...panelProps({ series: [summaryFrame({}, { streaming: true })] })} regenerate={regenerate} />
+    );
+    expect(screen.getByRole('button', { name: 'Regenerate' })).toHaveAttribute('aria-disabled', 'true');
+    await userEvent.click(screen.getByRole('button', { name: 'Regenerate' }), { pointerEventsCheck: 0 });
+    expect(regenerate).not.toHaveBeenCalled();
+  });
+
+  it('finds the button by the selector Grafana publishes for it', () => {
+    expect(REFRESH_BUTTON_SELECTOR).toBe('[data-testid="data-testid RefreshPicker run button"]');
+    const root = document.createElement('div');
+    root.innerHTML = '<button data-testid="data-testid RefreshPicker run button" disabled></button>';
+    expect(refreshDashboard(root)).toBe(false);
+  });
+});

@@ -1,0 +1,68 @@
+import { DigestHighlights, DigestSpike, DigestTemplate } from '../types';
+
+/** Most severe first, as the backend's severity order (backend/src/model) ranks them. */
+const SEVERITY_ORDER = ['EMERGENCY', 'ALERT', 'CRITICAL', 'ERROR', 'WARNING', 'NOTICE', 'INFO', 'DEBUG', 'DEFAULT'];
+
+/** Error templates shown in the compact table; the digest keeps up to ten. */
+export const MAX_ERROR_TEMPLATES = 5;
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const num = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+function readSpike(value: unknown): DigestSpike | undefined {
+  if (!isRecord(value) || !str(value.start) || !str(value.end)) {
+    return undefined;
+  }
+  return {
+    start: str(value.start)!,
+    end: str(value.end)!,
+    errors: num(value.errors),
+    peakErrors: num(value.peakErrors),
+    factor: num(value.factor),
+  };
+}
+
+function readTemplate(value: unknown): DigestTemplate | undefined {
+  if (!isRecord(value) || !str(value.id) || !str(value.template)) {
+    return undefined;
+  }
+  return {
+    id: str(value.id)!,
+    template: str(value.template)!,
+    count: num(value.count),
+    errors: num(value.errors),
+    lastSeen: str(value.lastSeen),
+  };
+}
+
+const present = <T>(value: T | undefined): value is T => value !== undefined;
+
+/**
+ * Reads the highlights out of a digest value. Returns undefined for anything that is not a
+ * digest (an older backend, a `{}` placeholder), so the panel simply leaves them out.
+ */
+export function readDigest(value: unknown): DigestHighlights | undefined {
+  if (!isRecord(value) || !isRecord(value.totals)) {
+    return undefined;
+  }
+  const totals = value.totals;
+  const bySeverity = isRecord(value.bySeverity) ? value.bySeverity : {};
+  const templates = isRecord(value.templates) ? value.templates : {};
+  const input = isRecord(value.input) ? value.input : {};
+  return {
+    totals: {
+      entries: num(totals.entries),
+      errors: num(totals.errors),
+      warnings: num(totals.warnings),
+      errorRate: num(totals.errorRate),
+    },
+    bySeverity: SEVERITY_ORDER.filter((s) => num(bySeverity[s]) > 0).map((s) => [s, num(bySeverity[s])]),
+    spikes: list(value.spikes).map(readSpike).filter(present),
+    errorTemplates: list(templates.errors).map(readTemplate).filter(present).slice(0, MAX_ERROR_TEMPLATES),
+    truncated: input.truncated === true,
+    partial: input.partial === true,
+  };
+}

@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createServer, type ViteDevServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { TOKENS, startTestBackend, type TestBackend } from '../support/backend.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = path.join(root, 'artifacts', 'browser');
+const hasChromium = fs.existsSync(CHROMIUM);
+const PROXY_API = '/api/datasources/proxy/uid/unified-logs/api';
+const HOUR = 3_600_000;
+
+let backend: TestBackend;
+let server: ViteDevServer;
+let browser: Browser;
+let baseUrl: string;
+
+/** The summary page, its proxy forwarding to the real backend with an analyst's token. */
+async function startHarness(backendUrl: string): Promise<ViteDevServer> {
+  const vite = await createServer({
+    root: path.join(here, 'harness'),
+    configFile: false,
+    logLevel: 'error',
+    server: {
+      host: '127.0.0.1',
+      port: 0,
+      strictPort: false,
+      fs: { allow: [root] },
+      proxy: {
+        [PROXY_API]: {
+          target: backendUrl,
+          rewrite: (url) => url.slice(PROXY_API.length),
+          headers: { Authorization: `Bearer ${TOKENS.analyst}` },
+        },
+      },
+    },
+    resolve: { dedupe: ['react', 'react-dom', '@grafana/data', '@grafana/ui', '@grafana/runtime'] },
+    define: { 'process.env.NODE_ENV': JSON.stringify('development') },
+  });
+  await vite.listen();
+  return vite;
+}
+
+/** The panel over the demo data's last hour, which holds the error burst, once its summary arrived. */
+async function open(theme: 'light' | 'dark'): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 940, height: 900 } });
+  page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+  const range = new URLSearchParams({ theme, from: String(backend.nowMs - HOUR), to: String(backend.nowMs) });
+  await page.goto(`${baseUrl}summary.html?${range}`);
+  await page.locator('section[aria-label="Summary panel"][data-state="Done"]').waitFor();
+  return page;
+}
+
+describe.skipIf(!hasChromium)('summary panel in Chromium, with a summary from the real backend', () => {
+  beforeAll(async () => {
+    backend = await startTestBackend();
+    server = await startHarness(backend.url);
+    const address = server.httpServer?.address();
+    if (!address || typeof address === 'string') throw new Error('vite did not listen');
+    baseUrl = `http://127.0.0.1:${address.port}/`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+    });
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await backend?.close();
+  });
+
+  it.each(['light', 'dark'] as const)(
+    'renders summary, digest and footer in the %s theme',
+    async (theme) => {
+      const page = await open(theme);
+      const panel = page.getByTestId('summary-panel');
+      await expect(panel.getByRole('heading', { name: 'What happened' }).isVisible()).resolves.toBe(true);
+      await expect(panel.getByRole('heading', { name: 'Likely causes' }).isVisible()).resolves.toBe(true);
+
+      // The summary names the top error template, and the digest's table lists it first.
+      const table = panel.getByRole('table', { name: 'Top error templates' });
+      const firstId = (await table.locator('tbody tr').first().locator('td code').textContent()) ?? '';
+      expect(firstId).toMatch(/^p[0-9a-f]{8}$/);
+      await expect(
+        panel.getByTestId('summary-markdown').getByText(firstId).first().isVisible(),
+      ).resolves.toBe(true);
+      await expect(
+        table
+          .getByText(/broker returned/)
+          .first()
+          .isVisible(),
+      ).resolves.toBe(true);
+
+      await expect(panel.getByRole('list', { name: 'Error spikes' }).textContent()).resolves.toMatch(
+        /\d{4}-\d\d-\d\d \d\d:\d\d–\d\d:\d\d: \d+ errors/,
+      );
+      await expect(panel.getByRole('list', { name: 'Lines by severity' }).textContent()).resolves.toMatch(
+        /ERROR\s*\d+/,
+      );
+      // The second theme's request is answered from the backend's cache, and the footer says so.
+      await expect(panel.getByLabel('Summary source').textContent()).resolves.toMatch(
+        /^builtin · builtin-digest · 0 prompt \+ 0 completion tokens( · cached)?$/,
+      );
+      await expect(panel.locator('script, img, iframe').count()).resolves.toBe(0);
+
+      await page.screenshot({ path: path.join(SCREENSHOTS, `summary-panel-${theme}.png`), fullPage: true });
+      await page.close();
+    },
+    120_000,
+  );
+});
