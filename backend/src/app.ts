@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Cache } from './cache/cache.js';
 import { CachedCalls } from './cache/cached-call.js';
 import { createCache } from './cache/create-cache.js';
+import { Collector } from './collector/collector.js';
 import type { Config } from './config.js';
 import { TokenAuthenticator, requireToken } from './http/auth.js';
 import type { AppState } from './http/context.js';
@@ -37,9 +38,13 @@ export interface AppDeps {
 export interface App {
   koa: Koa<AppState>;
   metrics: Metrics;
+  /** The background log-volume collector, created stopped. */
+  collector: Collector;
+  /** Starts the collector (once); never from a request. */
+  startCollector(): void;
   /** Fails readiness from now on; in-flight requests still finish. */
   beginShutdown(): void;
-  /** Closes sources and the cache. */
+  /** Stops the collector, then closes sources and the cache. */
   close(): Promise<void>;
 }
 
@@ -121,13 +126,19 @@ export function createApp({ config, sources, logger, cache }: AppDeps): App {
   koa.use(authenticated.routes());
   koa.use(authenticated.allowedMethods());
 
+  const collector = new Collector({ config, sources, metrics, logger });
+
   return {
     koa,
     metrics,
+    collector,
+    startCollector: () => collector.start(),
     beginShutdown: () => {
       shuttingDown = true;
     },
     close: async () => {
+      // Followers use the sources' clients: they stop first, so none fails on a closed client.
+      collector.stop();
       await Promise.allSettled([...sources.map((s) => s.close?.()), queryCache.close()]);
     },
   };

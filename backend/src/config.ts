@@ -165,6 +165,14 @@ const envSchema = z.object({
   SUMMARY_PRICE_COMPLETION_PER_1K: pricePer1K(0.0006),
   REDACT_RESPONSES: flag(false),
   REDACT_EMAILS: flag(false),
+
+  // Off by default: every replica would follow every source, multiplying the counts and the
+  // load on the API server and Firestore; enable it on one replica (or one small Deployment).
+  COLLECTOR_ENABLED: flag(false),
+  COLLECTOR_GCS_INTERVAL_SECONDS: integer(1, 86_400, 60),
+  COLLECTOR_POD_RELIST_SECONDS: integer(1, 86_400, 30),
+  COLLECTOR_MAX_BACKOFF_SECONDS: integer(1, 3_600, 60),
+  COLLECTOR_MAX_POD_STREAMS: integer(1, 10_000, 200),
 });
 
 /** Rules across variables, reported with the variable to fix. */
@@ -230,6 +238,19 @@ export interface Config {
     responses: boolean;
     emails: boolean;
   };
+  collector: CollectorConfig;
+}
+
+/** The background log-volume collector (metrics only; it never serves a request). */
+export interface CollectorConfig {
+  /** Whether `main.ts` starts it once the server listens. */
+  enabled: boolean;
+  gcsIntervalMs: number;
+  podRelistMs: number;
+  /** Cap of the jittered exponential back-off between reconnects. */
+  maxBackoffMs: number;
+  /** Container log streams followed at once at most. */
+  maxPodStreams: number;
 }
 
 /** Present when `REDIS_URL` is set; used when `CACHE_BACKEND=redis`. */
@@ -339,5 +360,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pricePer1K: { prompt: e.SUMMARY_PRICE_PROMPT_PER_1K, completion: e.SUMMARY_PRICE_COMPLETION_PER_1K },
     },
     redaction: { responses: e.REDACT_RESPONSES, emails: e.REDACT_EMAILS },
+    collector: {
+      enabled: e.COLLECTOR_ENABLED,
+      gcsIntervalMs: e.COLLECTOR_GCS_INTERVAL_SECONDS * 1000,
+      podRelistMs: e.COLLECTOR_POD_RELIST_SECONDS * 1000,
+      maxBackoffMs: e.COLLECTOR_MAX_BACKOFF_SECONDS * 1000,
+      maxPodStreams: e.COLLECTOR_MAX_POD_STREAMS,
+    },
   };
 }

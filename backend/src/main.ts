@@ -12,6 +12,8 @@ async function main(): Promise<void> {
   const sources = createSources(config, logger);
   const server = await startServer({ config, sources, logger });
   logger.info({ url: server.url, sources: config.enabledSources }, 'log aggregator listening');
+  // Only once serving: the collector's first listings and streams must not delay readiness.
+  if (config.collector.enabled) server.startCollector();
 
   const stop = (signal: string): void => {
     logger.info({ signal }, 'shutting down');

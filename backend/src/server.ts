@@ -7,6 +7,8 @@ export interface RunningServer {
   app: App;
   server: Server;
   url: string;
+  /** Starts the background log-volume collector (once); `main.ts` calls it after listening. */
+  startCollector(): void;
   /** Graceful: stop accepting, let in-flight requests finish (up to the timeout), close clients. */
   shutdown(): Promise<void>;
 }
@@ -52,10 +54,12 @@ export async function startServer(deps: AppDeps): Promise<RunningServer> {
   const shutdown = (): Promise<void> => {
     closing ??= (async () => {
       app.beginShutdown();
+      // Nothing new is counted while requests drain; the sources close after them.
+      app.collector.stop();
       await closeServer(server, config.shutdownTimeoutMs, logger);
       await app.close();
     })();
     return closing;
   };
-  return { app, server, url, shutdown };
+  return { app, server, url, startCollector: () => app.startCollector(), shutdown };
 }

@@ -45,8 +45,36 @@ export class Metrics {
 
   readonly sourceUp = new Gauge({
     name: 'log_aggregator_source_up',
-    help: '1 when the last readiness check reached the source, else 0.',
+    help: '1 when the last readiness check or collector follower reached the source, else 0.',
     labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+
+  readonly logEntries = new Counter({
+    name: 'log_aggregator_log_entries_total',
+    help: 'Log entries the collector saw arrive, by source, severity and origin (GCS prefix, Firestore collection, or namespace/app of a pod).',
+    labelNames: ['source', 'severity', 'origin'] as const,
+    registers: [this.registry],
+  });
+
+  readonly sourceLastEntry = new Gauge({
+    name: 'log_aggregator_source_last_entry_timestamp_seconds',
+    help: "Time of the newest entry the collector saw per source (the entry's own time, capped at the current time), in seconds since the epoch.",
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+
+  readonly collectorReconnects = new Counter({
+    name: 'log_aggregator_collector_reconnects_total',
+    help: 'Times the collector reconnected a follower (a pod log stream or a Firestore listener) after it ended or failed.',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+
+  readonly collectorErrors = new Counter({
+    name: 'log_aggregator_collector_errors_total',
+    help: 'Failures the collector caught, by source and stage (listen, list, read, stream); none reaches a request.',
+    labelNames: ['source', 'stage'] as const,
     registers: [this.registry],
   });
 

@@ -115,6 +115,30 @@ export class FirestoreSource implements LogSource {
   async close(): Promise<void> {
     await this.options.db.terminate();
   }
+
+  get collections(): readonly string[] {
+    return this.options.collections;
+  }
+
+  /**
+   * The documents of a collection stamped at or after `since`, and how each becomes an
+   * entry: the log-volume collector listens to this query and maps with the source's own
+   * mapping, so its counts agree with what `/logs` serves.
+   */
+  newDocuments(collection: string, since: Rfc3339): NewDocuments {
+    const settings = this.options.settingsFor(collection);
+    const mapping = this.options.mappingFor(collection);
+    const field = settings.timeField;
+    return {
+      query: this.options.db.collection(collection).where(field, '>=', timeValue(since, settings.timeType)),
+      toEntry: (doc) => documentEntry(collection, doc, settings, mapping),
+    };
+  }
+}
+
+export interface NewDocuments {
+  query: Query;
+  toEntry: (doc: QueryDocumentSnapshot) => LogEntry;
 }
 
 /**

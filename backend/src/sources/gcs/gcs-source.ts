@@ -221,6 +221,24 @@ export class GcsSource implements LogSource {
     return call;
   }
 
+  get bucket(): Bucket {
+    return this.options.bucket;
+  }
+
+  get prefixes(): readonly string[] {
+    return this.options.prefixes;
+  }
+
+  /**
+   * One listed object's entries through the parsed-object cache and the in-flight
+   * coalescing that queries use: what the log-volume collector reads is then already
+   * parsed when a dashboard asks for it.
+   */
+  async readListed(object: ListedObject, root: string): Promise<LogEntry[]> {
+    const key = `${object.name}#${object.generation}`;
+    return this.parsed.get(key) ?? (await this.download(key, object, root)).entries;
+  }
+
   async listValues(field: MetaField): Promise<string[] | undefined> {
     if (field === 'buckets') return [this.options.bucket.name];
     if (field === 'prefixes') return [...this.options.prefixes].sort();

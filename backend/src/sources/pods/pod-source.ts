@@ -217,6 +217,12 @@ export class PodSource implements LogSource {
     return [...new Set(values.filter(Boolean))].sort();
   }
 
+  /** The clients and scope the log-volume collector follows pods with: the same as queries read. */
+  get followScope(): Pick<PodSourceOptions, 'core' | 'log' | 'namespaces' | 'labelSelector'> {
+    const { core, log, namespaces, labelSelector } = this.options;
+    return { core, log, namespaces, labelSelector };
+  }
+
   async health(): Promise<SourceHealth> {
     const namespace = this.options.namespaces[0] ?? 'default';
     const list = await this.options.core.listNamespacedPod({ namespace, limit: 1 });
@@ -248,8 +254,15 @@ function mayHoldWindow(stream: Stream, { query }: SourceRequest): boolean {
   return !started || new Date(started).getTime() <= toMs;
 }
 
+/** The pod's `app` (or `app.kubernetes.io/name`) label: what groups its replicas. */
+export function appOf(pod: V1Pod): string | undefined {
+  const labels = pod.metadata?.labels ?? {};
+  if (!labels.app && !labels['app.kubernetes.io/name']) return undefined;
+  return labels.app ?? labels['app.kubernetes.io/name'] ?? '';
+}
+
 function originOf(stream: Stream): PodLogOrigin {
-  const labels = stream.pod.metadata?.labels ?? {};
+  const app = appOf(stream.pod);
   return {
     namespace: stream.namespace,
     pod: stream.podName,
@@ -260,9 +273,7 @@ function originOf(stream: Stream): PodLogOrigin {
       pod: stream.podName,
       container: stream.container,
       ...(stream.pod.spec?.nodeName ? { node: stream.pod.spec.nodeName } : {}),
-      ...(labels.app || labels['app.kubernetes.io/name']
-        ? { app: labels.app ?? labels['app.kubernetes.io/name'] ?? '' }
-        : {}),
+      ...(app !== undefined ? { app } : {}),
       ...(stream.previous ? { previous: 'true' } : {}),
     },
   };
