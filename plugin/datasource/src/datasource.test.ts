@@ -179,7 +179,10 @@ describe('query: volume', () => {
     frames.forEach((frame) => expect(values(frame, 'Time')).toEqual(grid));
     expect(field(frames[0], 'Time')?.config.interval).toBe(MINUTE);
     // The error burst is where the ERROR series is.
-    const errors = values<number>(frames.find((f) => f.name === 'ERROR'), 'Value');
+    const errors = values<number>(
+      frames.find((f) => f.name === 'ERROR'),
+      'Value'
+    );
     const peak = grid[errors.indexOf(Math.max(...errors))]!;
     expect(peak).toBeGreaterThanOrEqual(backend.burst.fromMs - MINUTE);
     expect(peak).toBeLessThan(backend.burst.toMs);
