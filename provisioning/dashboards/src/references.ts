@@ -3,6 +3,7 @@
  * the ones provisioning/grafana/datasources/datasources.yaml gives; the plugin ids are the
  * ones in each plugin's src/plugin.json.
  */
+import type { Severity } from '../../../backend/src/model/severity.js';
 
 export interface DataSourceRef {
   type: string;
@@ -19,19 +20,8 @@ export const DASHBOARD_UIDS = {
   health: 'log-aggregator-health',
 } as const;
 
-/** Cloud Logging's scale, lowest first: the backend's and the plugin's vocabulary. */
-export const SEVERITIES = [
-  'DEFAULT',
-  'DEBUG',
-  'INFO',
-  'NOTICE',
-  'WARNING',
-  'ERROR',
-  'CRITICAL',
-  'ALERT',
-  'EMERGENCY',
-] as const;
-export type Severity = (typeof SEVERITIES)[number];
+// Cloud Logging's scale, lowest first: the backend's vocabulary, defined once there.
+export { SEVERITIES, type Severity } from '../../../backend/src/model/severity.js';
 
 /** "ERROR and above", as the error-spike rule counts them. */
 export const ERROR_SEVERITIES: readonly Severity[] = ['ERROR', 'CRITICAL', 'ALERT', 'EMERGENCY'];
