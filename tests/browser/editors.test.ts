@@ -1,60 +1,16 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
+import type { Browser, Page } from 'playwright-core';
+import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { TOKENS, startTestBackend, type TestBackend } from '../support/backend.js';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '../..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOTS = path.join(root, 'artifacts', 'browser');
-const hasChromium = fs.existsSync(CHROMIUM);
-
-/** The data source's instance URL in harness/settings.ts plus its route path (`api`). */
-const PROXY_API = '/api/datasources/proxy/uid/unified-logs/api';
-const HOUR = 3_600_000;
-
-if (!hasChromium) {
-  console.warn(`SKIPPED browser tests: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
-}
+import { startTestBackend, type TestBackend } from '../support/backend.js';
+import { HOUR, SCREENSHOTS, hasChromium, launchChromium, startHarness } from './support.js';
 
 let backend: TestBackend;
 let server: ViteDevServer;
 let browser: Browser;
 let baseUrl: string;
-
-/**
- * The harness page, served by Vite, which forwards the plugin's proxy URL to the real
- * backend and adds the token on the way, as Grafana's data-source proxy route does.
- */
-async function startHarness(backendUrl: string): Promise<ViteDevServer> {
-  const vite = await createServer({
-    root: path.join(here, 'harness'),
-    configFile: false,
-    logLevel: 'error',
-    server: {
-      host: '127.0.0.1',
-      port: 0,
-      strictPort: false,
-      fs: { allow: [root] },
-      proxy: {
-        [PROXY_API]: {
-          target: backendUrl,
-          rewrite: (url) => url.slice(PROXY_API.length),
-          headers: { Authorization: `Bearer ${TOKENS.analyst}` },
-        },
-      },
-    },
-    resolve: { dedupe: ['react', 'react-dom', '@grafana/data', '@grafana/ui', '@grafana/runtime'] },
-    define: { 'process.env.NODE_ENV': JSON.stringify('development') },
-  });
-  await vite.listen();
-  return vite;
-}
 
 /** The page over the demo data's last hour, which holds the error burst. */
 async function open(theme: 'light' | 'dark'): Promise<Page> {
@@ -93,18 +49,7 @@ describe.skipIf(!hasChromium)('data-source editors and results in Chromium, agai
     const address = server.httpServer?.address();
     if (!address || typeof address === 'string') throw new Error('vite did not listen');
     baseUrl = `http://127.0.0.1:${address.port}/`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--no-first-run',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {

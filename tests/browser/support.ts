@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { chromium, type Browser } from 'playwright-core';
+import { createServer, type ViteDevServer } from 'vite';
+
+import { TOKENS } from '../support/backend.js';
+
+/**
+ * What the browser suites share: Debian's Chromium driven by playwright-core, and the Vite
+ * harness that serves the plugins' components with a proxy standing in for Grafana's.
+ */
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const SCREENSHOTS = path.join(root, 'artifacts', 'browser');
+export const hasChromium = fs.existsSync(CHROMIUM);
+if (!hasChromium) {
+  console.warn(`SKIPPED browser tests: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+}
+
+/** The data source's instance URL in harness/settings.ts plus its route path (`api`). */
+export const PROXY_API = '/api/datasources/proxy/uid/unified-logs/api';
+export const HOUR = 3_600_000;
+
+/**
+ * The harness pages, served by Vite, which forwards the plugin's proxy URL to the real
+ * backend and adds an analyst's token on the way, as Grafana's data-source proxy route does.
+ */
+export async function startHarness(backendUrl: string): Promise<ViteDevServer> {
+  const vite = await createServer({
+    root: path.join(here, 'harness'),
+    configFile: false,
+    logLevel: 'error',
+    server: {
+      host: '127.0.0.1',
+      port: 0,
+      strictPort: false,
+      fs: { allow: [root] },
+      proxy: {
+        [PROXY_API]: {
+          target: backendUrl,
+          rewrite: (url) => url.slice(PROXY_API.length),
+          headers: { Authorization: `Bearer ${TOKENS.analyst}` },
+        },
+      },
+    },
+    resolve: { dedupe: ['react', 'react-dom', '@grafana/data', '@grafana/ui', '@grafana/runtime'] },
+    define: { 'process.env.NODE_ENV': JSON.stringify('development') },
+  });
+  await vite.listen();
+  return vite;
+}
+
+/** Headless Chromium with the flags this machine needs (no sandbox as root, no background traffic). */
+export async function launchChromium(): Promise<Browser> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
