@@ -1,22 +1,21 @@
 import path from 'node:path';
 
-import type { Browser, Page } from 'playwright-core';
-import type { ViteDevServer } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { startTestBackend, type TestBackend } from '../support/backend.js';
-import { HOUR, SCREENSHOTS, hasChromium, launchChromium, startHarness } from './support.js';
+import { HOUR, SCREENSHOTS, hasChromium, startBrowserRig, type BrowserRig } from './support.js';
 
-let backend: TestBackend;
-let server: ViteDevServer;
-let browser: Browser;
-let baseUrl: string;
+let rig: BrowserRig;
 
 /** The page over the demo data's last hour, which holds the error burst. */
 async function open(theme: 'light' | 'dark'): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  const range = new URLSearchParams({ theme, from: String(backend.nowMs - HOUR), to: String(backend.nowMs) });
-  await page.goto(`${baseUrl}?${range}`);
+  const page = await rig.browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const range = new URLSearchParams({
+    theme,
+    from: String(rig.backend.nowMs - HOUR),
+    to: String(rig.backend.nowMs),
+  });
+  await page.goto(`${rig.baseUrl}?${range}`);
   await page.getByText('Query type').waitFor();
   return page;
 }
@@ -44,19 +43,10 @@ const shoot = (page: Page, name: string) =>
 
 describe.skipIf(!hasChromium)('data-source editors and results in Chromium, against the real backend', () => {
   beforeAll(async () => {
-    backend = await startTestBackend();
-    server = await startHarness(backend.url);
-    const address = server.httpServer?.address();
-    if (!address || typeof address === 'string') throw new Error('vite did not listen');
-    baseUrl = `http://127.0.0.1:${address.port}/`;
-    browser = await launchChromium();
+    rig = await startBrowserRig();
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await backend?.close();
-  });
+  afterAll(() => rig?.close());
 
   it.each(['light', 'dark'] as const)('renders both editors in the %s theme', async (theme) => {
     const page = await open(theme);

@@ -1,42 +1,32 @@
 import path from 'node:path';
 
-import type { Browser, Page } from 'playwright-core';
-import type { ViteDevServer } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { startTestBackend, type TestBackend } from '../support/backend.js';
-import { HOUR, SCREENSHOTS, hasChromium, launchChromium, startHarness } from './support.js';
+import { HOUR, SCREENSHOTS, hasChromium, startBrowserRig, type BrowserRig } from './support.js';
 
-let backend: TestBackend;
-let server: ViteDevServer;
-let browser: Browser;
-let baseUrl: string;
+let rig: BrowserRig;
 
 /** The panel over the demo data's last hour, which holds the error burst, once its summary arrived. */
 async function open(theme: 'light' | 'dark'): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 940, height: 900 } });
+  const page = await rig.browser.newPage({ viewport: { width: 940, height: 900 } });
   page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
-  const range = new URLSearchParams({ theme, from: String(backend.nowMs - HOUR), to: String(backend.nowMs) });
-  await page.goto(`${baseUrl}summary.html?${range}`);
+  const range = new URLSearchParams({
+    theme,
+    from: String(rig.backend.nowMs - HOUR),
+    to: String(rig.backend.nowMs),
+  });
+  await page.goto(`${rig.baseUrl}summary.html?${range}`);
   await page.locator('section[aria-label="Summary panel"][data-state="Done"]').waitFor();
   return page;
 }
 
 describe.skipIf(!hasChromium)('summary panel in Chromium, with a summary from the real backend', () => {
   beforeAll(async () => {
-    backend = await startTestBackend();
-    server = await startHarness(backend.url);
-    const address = server.httpServer?.address();
-    if (!address || typeof address === 'string') throw new Error('vite did not listen');
-    baseUrl = `http://127.0.0.1:${address.port}/`;
-    browser = await launchChromium();
+    rig = await startBrowserRig();
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await backend?.close();
-  });
+  afterAll(() => rig?.close());
 
   it.each(['light', 'dark'] as const)(
     'renders summary, digest and footer in the %s theme',

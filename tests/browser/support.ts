@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 
-import { TOKENS } from '../support/backend.js';
+import { TOKENS, startTestBackend, type TestBackend } from '../support/backend.js';
 
 /**
  * What the browser suites share: Debian's Chromium driven by playwright-core, and the Vite
@@ -68,4 +68,31 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** Everything a browser suite runs against: the real backend, the harness in front of it, Chromium. */
+export interface BrowserRig {
+  backend: TestBackend;
+  browser: Browser;
+  /** The harness's root URL, ending in `/`. */
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startBrowserRig(): Promise<BrowserRig> {
+  const backend = await startTestBackend();
+  const server = await startHarness(backend.url);
+  const address = server.httpServer?.address();
+  if (!address || typeof address === 'string') throw new Error('vite did not listen');
+  const browser = await launchChromium();
+  return {
+    backend,
+    browser,
+    baseUrl: `http://127.0.0.1:${address.port}/`,
+    async close() {
+      await browser.close();
+      await server.close();
+      await backend.close();
+    },
+  };
 }
