@@ -6,7 +6,7 @@
 import { SEVERITIES, SOURCE_NAMES, formatEpochMs, type LogEntry, type LogQuery } from '../src/model/index.js';
 import { CursorCodec } from '../src/query/cursor.js';
 import { QueryEngine } from '../src/query/engine.js';
-import { MemorySource } from '../src/sources/memory-source.js';
+import { memorySourcesFor } from '../src/sources/memory-source.js';
 
 const TOTAL = Number(process.env.BENCH_ENTRIES ?? 1_000_000);
 const PAGE = 5_000;
@@ -68,16 +68,7 @@ async function walkAllPages(engine: QueryEngine, query: LogQuery) {
 
 async function main(): Promise<void> {
   const entries = syntheticEntries();
-  const sources = new Map(
-    SOURCE_NAMES.map((name) => [
-      name,
-      new MemorySource(
-        name,
-        entries.filter((e) => e.source === name),
-      ),
-    ]),
-  );
-  const engine = new QueryEngine({ sources, sourceTimeoutMs: 60_000 });
+  const engine = new QueryEngine({ sources: memorySourcesFor(entries), sourceTimeoutMs: 60_000 });
   const scenarios: Record<string, LogQuery> = {
     // The common dashboard query: a severity floor, a label filter and a text search.
     filtered: baseQuery({

@@ -9,7 +9,7 @@ import {
   type LogQuery,
   type SourceName,
 } from '../model/index.js';
-import { MemorySource } from '../sources/memory-source.js';
+import { memorySourcesFor } from '../sources/memory-source.js';
 import { CursorCodec } from './cursor.js';
 import { QueryEngine } from './engine.js';
 import { compileFilter } from './filter.js';
@@ -67,16 +67,7 @@ function buildQuery(q: QuerySpec): LogQuery {
 }
 
 function engineOver(entries: LogEntry[]): QueryEngine {
-  const sources = new Map(
-    SOURCE_NAMES.map((name) => [
-      name,
-      new MemorySource(
-        name,
-        entries.filter((e) => e.source === name),
-      ),
-    ]),
-  );
-  return new QueryEngine({ sources, sourceTimeoutMs: 5_000 });
+  return new QueryEngine({ sources: memorySourcesFor(entries), sourceTimeoutMs: 5_000 });
 }
 
 describe('paging through the engine', () => {

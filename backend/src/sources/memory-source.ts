@@ -1,4 +1,4 @@
-import { compareKeys, type EntryKey, type LogEntry, type SourceName } from '../model/index.js';
+import { SOURCE_NAMES, compareKeys, type EntryKey, type LogEntry, type SourceName } from '../model/index.js';
 import type {
   LogSource,
   MetaField,
@@ -97,4 +97,17 @@ function startIndex(
   const exact = at < entries.length && compareKeys(entries[at] as LogEntry, after) === 0;
   if (backward) return Math.min(at - 1, hi - 1);
   return Math.max(exact ? at + 1 : at, lo);
+}
+
+/** One in-memory source per source name, each holding the entries that came from it. */
+export function memorySourcesFor(entries: readonly LogEntry[]): Map<SourceName, MemorySource> {
+  return new Map(
+    SOURCE_NAMES.map((name) => [
+      name,
+      new MemorySource(
+        name,
+        entries.filter((e) => e.source === name),
+      ),
+    ]),
+  );
 }
