@@ -21,7 +21,7 @@ if (!hasChromium) {
   console.warn(`SKIPPED browser tests: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
 }
 
-/** The data source's instance URL in harness/settings.ts plus its route path (`api`). */
+/** The data source's instance URL (plugin/datasource/src/__tests__/support/instanceSettings.ts) plus its route path (`api`). */
 export const PROXY_API = '/api/datasources/proxy/uid/unified-logs/api';
 export const HOUR = 3_600_000;
 

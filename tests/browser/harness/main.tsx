@@ -16,7 +16,7 @@ import {
 import { createFetchBackendSrv } from '../../../plugin/datasource/src/__tests__/support/fetchBackendSrv';
 import { createTemplateSrv } from '../../../plugin/datasource/src/__tests__/support/templateSrv';
 import { Results } from './Results';
-import { instanceSettings } from './settings';
+import { instanceSettings } from '../../../plugin/datasource/src/__tests__/support/instanceSettings';
 import { useQueryResults } from './useQueryResults';
 
 type Settings = DataSourceSettings<UnifiedLogsOptions, UnifiedLogsSecureJsonData>;

@@ -15,7 +15,7 @@ import { summaryFrame } from '../../../plugin/datasource/src/frames/summary';
 import type { SummaryResponse } from '../../../plugin/datasource/src/types';
 import { SummaryPanel } from '../../../plugin/summary-panel/src/components/SummaryPanel';
 import type { SummaryOptions } from '../../../plugin/summary-panel/src/types';
-import { PROXY_URL } from './settings';
+import { PROXY_URL } from '../../../plugin/datasource/src/__tests__/support/instanceSettings';
 
 const params = new URLSearchParams(window.location.search);
 const to = Number(params.get('to')) || Date.now();
