@@ -6,7 +6,7 @@
  *   {"url":"http://127.0.0.1:41234","tokens":{"admin":"…",…},"now":"…","burst":{"from":"…","to":"…"}}
  *
  * `now` is the end of the generated data and `burst` the error burst inside it, so clients
- * can aim their time ranges. It stops on SIGTERM, SIGINT, or when stdin closes (the parent
+ * can aim their time ranges; the server's clock starts at `now`, so relative ranges aim there too. It stops on SIGTERM, SIGINT, or when stdin closes (the parent
  * went away). Usage: `tsx local/memory-backend.ts [--port 8080] [--now 2026-11-29T08:00:00Z]`.
  */
 import { parseArgs } from 'node:util';
@@ -14,7 +14,7 @@ import { pino } from 'pino';
 import { loadConfig } from '../backend/src/config.js';
 import { generateDataset } from '../backend/src/demo/dataset.js';
 import { memorySources } from '../backend/src/demo/memory-sources.js';
-import { formatEpochMs } from '../backend/src/model/index.js';
+import { clockStartingAt, formatEpochMs } from '../backend/src/model/index.js';
 import { startServer } from '../backend/src/server.js';
 import { TOKENS, TOKEN_CONFIG } from '../tests/support/backend.js';
 
@@ -43,6 +43,8 @@ async function main(): Promise<void> {
     config,
     sources: memorySources(dataset, formatEpochMs(nowMs)),
     logger,
+    // `now-1h` means the last hour of the generated data, whatever `--now` says.
+    clock: clockStartingAt(nowMs),
   });
 
   let stopping = false;

@@ -22,7 +22,7 @@ import { metaRoutes } from './http/routes/meta.js';
 import { InsightService } from './insight/insight-service.js';
 import { createRedactor } from './insight/redact.js';
 import { createSummarizer } from './insight/summarizer.js';
-import type { SourceName } from './model/index.js';
+import { systemClock, type Clock, type SourceName } from './model/index.js';
 import { CursorCodec } from './query/cursor.js';
 import { QueryEngine } from './query/engine.js';
 import { LogReader } from './query/log-reader.js';
@@ -33,6 +33,8 @@ export interface AppDeps {
   sources: LogSource[];
   logger: Logger;
   cache?: Cache;
+  /** Where "now" comes from (relative windows such as `now-1h`); the system clock by default. */
+  clock?: Clock;
 }
 
 export interface App {
@@ -52,7 +54,7 @@ export interface App {
 const BODY_LIMIT = '64kb';
 
 /** Composes the middleware chain and routes; `main.ts` decides where it listens. */
-export function createApp({ config, sources, logger, cache }: AppDeps): App {
+export function createApp({ config, sources, logger, cache, clock = systemClock }: AppDeps): App {
   const metrics = new Metrics();
   const sourceMap = new Map<SourceName, LogSource>(
     sources.filter((s) => config.enabledSources.includes(s.name)).map((s) => [s.name, s]),
@@ -93,7 +95,9 @@ export function createApp({ config, sources, logger, cache }: AppDeps): App {
   const enabledSources = [...sourceMap.keys()];
   const redactor = createRedactor({ emails: config.redaction.emails });
   const logRedactor = config.redaction.responses ? redactor : undefined;
-  authenticated.use(logRoutes({ reader, cursors, metrics, enabledSources, redactor: logRedactor }).routes());
+  authenticated.use(
+    logRoutes({ reader, cursors, metrics, enabledSources, clock, redactor: logRedactor }).routes(),
+  );
   const insight = new InsightService({
     engine,
     // Summaries share the query cache's store under their own keys and metric.
@@ -103,8 +107,8 @@ export function createApp({ config, sources, logger, cache }: AppDeps): App {
     settings: config.summary,
     observe: metrics.observeSummary,
   });
-  authenticated.use(insightRoutes({ service: insight, enabledSources, logger }).routes());
-  authenticated.use(exploreRoutes({ engine, enabledSources }).routes());
+  authenticated.use(insightRoutes({ service: insight, enabledSources, logger, clock }).routes());
+  authenticated.use(exploreRoutes({ engine, enabledSources, clock }).routes());
   authenticated.use(metaRoutes({ sources: sourceMap, sourceTimeoutMs: config.sourceTimeoutMs }).routes());
 
   const koa = new Koa<AppState>();

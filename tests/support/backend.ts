@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { loadConfig, type Config } from '../../backend/src/config.js';
 import { generateDataset, type DemoDataset } from '../../backend/src/demo/dataset.js';
 import { memorySources } from '../../backend/src/demo/memory-sources.js';
-import { formatEpochMs } from '../../backend/src/model/index.js';
+import { clockStartingAt, formatEpochMs } from '../../backend/src/model/index.js';
 import { createSources } from '../../backend/src/sources/create-sources.js';
 import type { LogSource } from '../../backend/src/sources/log-source.js';
 import { startServer, type RunningServer } from '../../backend/src/server.js';
@@ -29,7 +29,7 @@ export interface TestBackend {
   url: string;
   server: RunningServer;
   dataset?: DemoDataset;
-  /** The time the server started at; the demo data ends then (to the second). */
+  /** The time the server started at (its clock runs on from there); the demo data ends then (to the second). */
   nowMs: number;
   get(path: string, token?: string, headers?: Record<string, string>): Promise<Response>;
   json<T = Record<string, unknown>>(
@@ -67,7 +67,7 @@ export async function startTestBackend(options: TestBackendOptions = {}): Promis
   const sources =
     options.sources ??
     (fromEnv ? createSources(config, logger) : memorySources(dataset as DemoDataset, formatEpochMs(nowMs)));
-  const server = await startServer({ config, sources, logger });
+  const server = await startServer({ config, sources, logger, clock: clockStartingAt(nowMs) });
   const get = (path: string, token?: string, headers: Record<string, string> = {}): Promise<Response> =>
     fetch(`${server.url}${path}`, {
       headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers },

@@ -78,11 +78,11 @@ export interface ContextParams {
   limit: number;
 }
 
-export function parseContextParams(raw: RawParams): ContextParams {
+export function parseContextParams(raw: RawParams, nowMs: number): ContextParams {
   const p = validateParams(raw, CONTEXT_PARAMS);
   if (!p.source) bad('source', 'is required');
   if (!p.id) bad('id', 'is required');
-  const timestamp = p.timestamp === undefined ? undefined : parseTimeParam(p.timestamp, Date.now());
+  const timestamp = p.timestamp === undefined ? undefined : parseTimeParam(p.timestamp, nowMs);
   if (!timestamp) bad('timestamp', "is required: the row's time, RFC 3339 or epoch milliseconds");
   return {
     source: p.source as SourceName,

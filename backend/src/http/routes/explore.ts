@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import type { SourceName } from '../../model/index.js';
+import type { Clock, SourceName } from '../../model/index.js';
 import { collectEntries } from '../../query/collect.js';
 import { contextQuery } from '../../query/context.js';
 import type { QueryEngine } from '../../query/engine.js';
@@ -13,6 +13,7 @@ import { badParam } from '../problem.js';
 export interface ExploreDeps {
   engine: QueryEngine;
   enabledSources: SourceName[];
+  clock: Clock;
 }
 
 /** What Grafana's Explore asks besides lines: the volume histogram and a row's context. */
@@ -31,7 +32,7 @@ async function volume(ctx: AppContext, deps: ExploreDeps): Promise<void> {
   const principal = principalOf(ctx);
   const { query, stepMs, maxEntries } = parseVolumeQuery(ctx.query, {
     defaultSources: readableSources(principal, deps.enabledSources),
-    nowMs: Date.now(),
+    nowMs: deps.clock.now(),
   });
   assertQueryable(principal, query, deps.enabledSources);
   const started = performance.now();
@@ -63,7 +64,7 @@ async function volume(ctx: AppContext, deps: ExploreDeps): Promise<void> {
 
 async function context(ctx: AppContext, deps: ExploreDeps): Promise<void> {
   const principal = principalOf(ctx);
-  const request = parseContextParams(ctx.query);
+  const request = parseContextParams(ctx.query, deps.clock.now());
   const query = contextQuery(request);
   if (!query) throw badParam('id', `is not an id of a ${request.source} entry`);
   assertQueryable(principal, query, deps.enabledSources);

@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import type { Logger } from 'pino';
 import type { InsightService, PreparedSummary, SummaryResult } from '../../insight/insight-service.js';
 import { SummaryFailure, type FailureReason } from '../../insight/summarizer.js';
-import type { SourceName } from '../../model/index.js';
+import type { Clock, SourceName } from '../../model/index.js';
 import { assertMaySummarize, principalOf } from '../auth.js';
 import { assertQueryable, readableSources } from '../caller-scope.js';
 import type { AppContext, AppState } from '../context.js';
@@ -20,6 +20,7 @@ export interface InsightRouteDeps {
   service: InsightService;
   enabledSources: SourceName[];
   logger: Logger;
+  clock: Clock;
 }
 
 /**
@@ -43,7 +44,7 @@ function readQuery(
 ): InsightQuery {
   const principal = principalOf(ctx);
   const defaultSources = readableSources(principal, deps.enabledSources);
-  const parsed = parseInsightQuery(raw, { defaultSources, nowMs: Date.now() }, shape);
+  const parsed = parseInsightQuery(raw, { defaultSources, nowMs: deps.clock.now() }, shape);
   assertQueryable(principal, parsed.query, deps.enabledSources);
   return parsed;
 }

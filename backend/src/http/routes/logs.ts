@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import type { SourceName } from '../../model/index.js';
+import type { Clock, SourceName } from '../../model/index.js';
 import { CursorError, type CursorCodec } from '../../query/cursor.js';
 import type { Redactor } from '../../insight/redact.js';
 import type { LogReader, PageResponse } from '../../query/log-reader.js';
@@ -15,6 +15,7 @@ export interface LogRouteDeps {
   cursors: CursorCodec;
   metrics: Metrics;
   enabledSources: SourceName[];
+  clock: Clock;
   /** Set when REDACT_RESPONSES is on: messages, payloads and labels are redacted on the way out. */
   redactor?: Redactor;
 }
@@ -34,7 +35,7 @@ async function listLogs(ctx: AppContext, deps: LogRouteDeps, only?: SourceName):
   if (only && 'source' in ctx.query) throw badParam('source', `is fixed by the path /logs/${only}`);
   const { query, cursor } = parseLogQuery(ctx.query, {
     defaultSources: only ? [only] : readableSources(principal, deps.enabledSources),
-    nowMs: Date.now(),
+    nowMs: deps.clock.now(),
   });
   assertQueryable(principal, query, deps.enabledSources);
   if (cursor) Object.assign(query, decodeCursor(deps.cursors, query, cursor));
