@@ -9,7 +9,7 @@ let rig: BrowserRig;
 
 /** The page over the demo data's last hour, which holds the error burst. */
 async function open(theme: 'light' | 'dark'): Promise<Page> {
-  const page = await rig.browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const page = await rig.newPage({ viewport: { width: 1200, height: 900 } });
   const range = new URLSearchParams({
     theme,
     from: String(rig.backend.nowMs - HOUR),
@@ -20,6 +20,7 @@ async function open(theme: 'light' | 'dark'): Promise<Page> {
   return page;
 }
 
+// The harness renders the editor's state after React commits it: read it with expect.poll.
 const runs = async (page: Page) => Number(await page.locator('#runs').textContent());
 const query = async (page: Page) => JSON.parse((await page.locator('#query').textContent()) ?? '{}');
 
@@ -65,7 +66,7 @@ describe.skipIf(!hasChromium)('data-source editors and results in Chromium, agai
       await page.getByRole('radio', { name: 'Pods' }).click();
       await expect(page.getByLabel('Label selector').isVisible()).resolves.toBe(true);
       await pickSeverity(page, 'ERROR');
-      expect(await query(page)).toMatchObject({ source: 'pods', severities: ['ERROR'] });
+      await expect.poll(() => query(page)).toMatchObject({ source: 'pods', severities: ['ERROR'] });
 
       const results = await settled(page);
       const table = results.getByRole('table', { name: 'Log lines' });
@@ -101,7 +102,7 @@ describe.skipIf(!hasChromium)('data-source editors and results in Chromium, agai
     await page.getByLabel('Search is a regular expression').click({ force: true });
     await page.getByLabel('Search text').fill('order (rejected');
     await page.getByLabel('Search text').press('Enter');
-    expect(await query(page)).toMatchObject({ search: 'order (rejected', regex: true });
+    await expect.poll(() => query(page)).toMatchObject({ search: 'order (rejected', regex: true });
 
     const results = await settled(page);
     // The lines and their volume histogram both fail, each with the same readable reason.
@@ -122,13 +123,13 @@ describe.skipIf(!hasChromium)('data-source editors and results in Chromium, agai
     await page.keyboard.type('order rejected');
     expect(await runs(page)).toBe(0);
     await page.keyboard.press('Enter');
-    expect(await runs(page)).toBe(1);
-    expect((await query(page)).search).toBe('order rejected');
+    await expect.poll(() => runs(page)).toBe(1);
+    await expect.poll(async () => (await query(page)).search).toBe('order rejected');
 
     // Radio groups move with the arrow keys, as in Grafana.
     await page.getByRole('radio', { name: 'Logs' }).focus();
     await page.keyboard.press('ArrowRight');
-    expect((await query(page)).queryType).toBe('volume');
+    await expect.poll(async () => (await query(page)).queryType).toBe('volume');
     await page.close();
   });
 
@@ -141,7 +142,7 @@ describe.skipIf(!hasChromium)('data-source editors and results in Chromium, agai
     await expect(listbox.getByText('$pod').isVisible()).resolves.toBe(true);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'namespace-suggestions-dark.png') });
     await listbox.getByText('gpt-runner').click();
-    expect((await query(page)).namespace).toBe('gpt-runner');
+    await expect.poll(async () => (await query(page)).namespace).toBe('gpt-runner');
     await page.close();
   });
 });

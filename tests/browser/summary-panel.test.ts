@@ -9,7 +9,7 @@ let rig: BrowserRig;
 
 /** The panel over the demo data's last hour, which holds the error burst, once its summary arrived. */
 async function open(theme: 'light' | 'dark'): Promise<Page> {
-  const page = await rig.browser.newPage({ viewport: { width: 940, height: 900 } });
+  const page = await rig.newPage({ viewport: { width: 940, height: 900 } });
   page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
   const range = new URLSearchParams({
     theme,

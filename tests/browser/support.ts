@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 
 import { TOKENS, startTestBackend, type TestBackend } from '../support/backend.js';
@@ -54,10 +54,29 @@ export async function startHarness(backendUrl: string): Promise<ViteDevServer> {
   return vite;
 }
 
+/**
+ * Under libfaketime (the suites' moved-clock run) Chromium itself would run on the moved
+ * clock but takes most of a minute to start and hangs on close; it runs on the real clock
+ * instead, and each page's clock is set to the suites' (moved) one, so the page and the
+ * backend agree on "now" as a browser and its Grafana do.
+ */
+const movedClock = process.env.FAKETIME !== undefined;
+
+function browserEnv(): Record<string, string> {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter((pair): pair is [string, string] => pair[1] !== undefined),
+  );
+  if (!movedClock) return env;
+  delete env.LD_PRELOAD;
+  delete env.FAKETIME;
+  return env;
+}
+
 /** Headless Chromium with the flags this machine needs (no sandbox as root, no background traffic). */
 export async function launchChromium(): Promise<Browser> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   return chromium.launch({
+    env: browserEnv(),
     executablePath: CHROMIUM,
     args: [
       '--no-sandbox',
@@ -74,6 +93,8 @@ export async function launchChromium(): Promise<Browser> {
 export interface BrowserRig {
   backend: TestBackend;
   browser: Browser;
+  /** A page in a context of its own, whose clock is the suites' clock. */
+  newPage(options?: BrowserContextOptions): Promise<Page>;
   /** The harness's root URL, ending in `/`. */
   baseUrl: string;
   close(): Promise<void>;
@@ -88,6 +109,14 @@ export async function startBrowserRig(): Promise<BrowserRig> {
   return {
     backend,
     browser,
+    async newPage(options) {
+      const context = await browser.newContext(options);
+      if (movedClock) {
+        await context.clock.install({ time: Date.now() });
+        await context.clock.resume();
+      }
+      return context.newPage();
+    },
     baseUrl: `http://127.0.0.1:${address.port}/`,
     async close() {
       await browser.close();

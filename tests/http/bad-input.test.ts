@@ -9,6 +9,7 @@ beforeAll(async () => {
 afterAll(() => backend.close());
 
 type Problem = ProblemBody;
+const DAY = 86_400_000;
 
 async function problem(
   path: string,
@@ -99,10 +100,10 @@ describe('cursors', () => {
   });
 
   it('refuses the cursor of another query', async () => {
-    const cursor = await firstCursor('from=2026-11-28T00:00:00Z&to=2026-11-30T00:00:00Z&limit=5');
-    const { status, body } = await problem(
-      `/logs?from=2026-11-28T00:00:00Z&to=2026-11-30T00:00:00Z&limit=5&minSeverity=ERROR&cursor=${cursor}`,
-    );
+    // An absolute window over the demo data, which ends at the backend's own "now".
+    const window = `from=${backend.nowMs - 2 * DAY}&to=${backend.nowMs}`;
+    const cursor = await firstCursor(`${window}&limit=5`);
+    const { status, body } = await problem(`/logs?${window}&limit=5&minSeverity=ERROR&cursor=${cursor}`);
     expect(status).toBe(400);
     expect(body.detail).toMatch(/different query/);
   });

@@ -67,9 +67,19 @@ export async function startRedis(): Promise<TestRedis> {
   };
 }
 
+/**
+ * redis-server's allocator recurses into libfaketime and the server never starts, so in the
+ * suites' moved-clock run it keeps the real clock. Its keys only carry relative TTLs, so the
+ * clock it reads does not change what the suites observe.
+ */
+function withoutFakeTime(): NodeJS.ProcessEnv {
+  const { LD_PRELOAD: _preload, FAKETIME: _faketime, ...env } = process.env;
+  return env;
+}
+
 async function launch(port: number): Promise<GuardedProcess> {
   const args = ['--bind', LOOPBACK, '--port', String(port), '--save', '', '--appendonly', 'no'];
-  const server = await startGuarded(REDIS_SERVER, [...args, '--daemonize', 'no']);
+  const server = await startGuarded(REDIS_SERVER, [...args, '--daemonize', 'no'], { env: withoutFakeTime() });
   await waitUntil(() => answersPing(port), {
     what: `redis-server on port ${port}`,
     timeoutMs: 10_000,
