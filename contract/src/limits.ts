@@ -1,0 +1,25 @@
+/** Bounds every client and the backend agree on. */
+
+/** Entries per listing page. */
+export const DEFAULT_LIMIT = 100;
+export const MAX_LIMIT = 5000;
+
+/** Entries patterns, summaries and volume counts read across pages (newest first). */
+export const DEFAULT_MAX_ENTRIES = 5_000;
+export const MAX_MAX_ENTRIES = 50_000;
+
+/** `/logs/volume` counts up to this many entries unless `maxEntries` says otherwise. */
+export const DEFAULT_VOLUME_MAX_ENTRIES = 50_000;
+
+/** Grafana's panels stop being useful past a few thousand points; wider steps are chosen instead. */
+export const MAX_VOLUME_BUCKETS = 11_000;
+
+/** The automatic volume step aims at about this many buckets over the window. */
+export const TARGET_VOLUME_BUCKETS = 120;
+
+/** Lines of context around a row. */
+export const DEFAULT_CONTEXT_LINES = 20;
+export const MAX_CONTEXT_LINES = 500;
+
+/** Characters of a summary's free-text focus. */
+export const MAX_FOCUS_LENGTH = 1_000;

@@ -1,0 +1,50 @@
+/**
+ * The data-source query as dashboards save it: the plugin's editor writes it, provisioning
+ * generates it, and the plugin turns it into the backend's parameters.
+ */
+import type { Direction, LabelOperator, SourceName } from './vocabulary.js';
+
+export const QUERY_TYPES = ['logs', 'volume', 'patterns', 'summary'] as const;
+
+export type QueryTypeName = (typeof QUERY_TYPES)[number];
+
+/** `all` asks `/logs` for every source the token may read. */
+export type SourceChoice = 'all' | SourceName;
+
+export interface LabelFilter {
+  name: string;
+  op: LabelOperator;
+  value: string;
+}
+
+/**
+ * One query's own fields (Grafana adds `refId`, `datasource` and `hide`). Lists that may
+ * hold template variables are kept as comma-separated strings, so `$var` survives until
+ * interpolation.
+ */
+export interface LogsQueryModel {
+  queryType?: QueryTypeName;
+  source?: SourceChoice;
+  severities?: string[];
+  search?: string;
+  regex?: boolean;
+  labels?: LabelFilter[];
+  /** A number, or a template variable such as `$limit`. */
+  limit?: number | string;
+  direction?: Direction;
+  // GCS
+  bucket?: string;
+  prefixes?: string;
+  // Firestore
+  collections?: string;
+  // Pods: namespace + selector, or pod(s) + container + previous
+  namespace?: string;
+  selector?: string;
+  pods?: string;
+  container?: string;
+  previous?: boolean;
+  // Patterns and summaries
+  focus?: string;
+  /** A number, or a template variable. */
+  maxEntries?: number | string;
+}
