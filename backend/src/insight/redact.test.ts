@@ -490,7 +490,8 @@ describe('performance on adversarial input', () => {
 
   // Lines that are nothing but secrets (some 90 000 replacements per MB) measure throughput,
   // which a loaded machine skews: check the growth instead. Eight times the input costs about
-  // eight times the time when linear, sixty-four times when quadratic.
+  // eight times the time when linear, sixty-four times when quadratic. The two sizes are timed
+  // in turn, so a burst of load on a shared machine falls on both rather than on one.
   const DENSE: Record<string, string> = {
     'key: value lines': 'password: x\n',
     'Authorization headers': 'Authorization: Bearer ',
@@ -501,8 +502,14 @@ describe('performance on adversarial input', () => {
 
   it.each(Object.keys(DENSE).map((name) => [name]))('%s: linear in the input size', (name) => {
     const unit = DENSE[name] ?? '';
-    const eighth = best(fill(unit, MB / 8), 5);
-    const whole = best(fill(unit), 5);
+    const small = fill(unit, MB / 8);
+    const large = fill(unit);
+    let eighth = Infinity;
+    let whole = Infinity;
+    for (let run = 0; run < 7; run += 1) {
+      eighth = Math.min(eighth, best(small, 1));
+      whole = Math.min(whole, best(large, 1));
+    }
     expect(whole).toBeLessThan(1000);
     expect(whole / Math.max(eighth, 1)).toBeLessThan(24);
   });
