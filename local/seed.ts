@@ -16,6 +16,15 @@ export const DEMO_FIRESTORE_TIME_FIELDS = {
 };
 export const DEMO_FIRESTORE_SEVERITY_FIELDS = { gpt_runner_trades: 'level', gpt_runner_reflections: 'level' };
 
+/**
+ * How the seeded data is laid out, as the backend's environment says it. The GKE ConfigMap and
+ * docker-compose.yml must describe production's data the same way (tests/deploy/parity.test.ts).
+ */
+export const DEMO_DATA_LAYOUT_ENV: Record<string, string> = {
+  FIRESTORE_TIME_FIELDS: JSON.stringify(DEMO_FIRESTORE_TIME_FIELDS),
+  FIRESTORE_SEVERITY_FIELDS: JSON.stringify(DEMO_FIRESTORE_SEVERITY_FIELDS),
+};
+
 interface Upload {
   body: Buffer;
   contentType: string;

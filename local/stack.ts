@@ -4,13 +4,7 @@ import type { DemoDataset } from '../backend/src/demo/dataset.js';
 import { startFirestoreEmulator, type FirestoreEmulator } from '../tests/support/emulators/firestore.js';
 import { startGcsEmulator, type GcsEmulator } from '../tests/support/emulators/gcs.js';
 import { startKubernetesDouble, type KubernetesDouble } from '../tests/support/emulators/kubernetes.js';
-import {
-  DEMO_FIRESTORE_SEVERITY_FIELDS,
-  DEMO_FIRESTORE_TIME_FIELDS,
-  seedFirestore,
-  seedGcs,
-  seedPods,
-} from './seed.js';
+import { DEMO_DATA_LAYOUT_ENV, seedFirestore, seedGcs, seedPods } from './seed.js';
 
 /**
  * The three stand-ins for Google Cloud, started together: the GCS emulator, the Firestore
@@ -51,8 +45,7 @@ export async function startLocalStack(
     GCS_BUCKET: bucketName,
     GCS_API_ENDPOINT: gcs.apiEndpoint,
     FIRESTORE_EMULATOR_HOST: firestore.host,
-    FIRESTORE_TIME_FIELDS: JSON.stringify(DEMO_FIRESTORE_TIME_FIELDS),
-    FIRESTORE_SEVERITY_FIELDS: JSON.stringify(DEMO_FIRESTORE_SEVERITY_FIELDS),
+    ...DEMO_DATA_LAYOUT_ENV,
     K8S_API_URL: kube.url,
     K8S_NAMESPACES: 'gpt-runner',
   };

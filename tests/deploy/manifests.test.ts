@@ -23,6 +23,7 @@ import {
 } from 'kubernetes-models/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../backend/src/server.js';
+import { DEMO_DATA_LAYOUT_ENV } from '../../local/seed.js';
 import {
   PLACEHOLDER_SECRETS,
   PROCESS_VARIABLES,
@@ -194,10 +195,34 @@ function containerEnvironment(container: IContainer): {
     }
   }
   for (const variable of container.env ?? []) {
+    const secretKey = variable.valueFrom?.secretKeyRef;
+    if (secretKey) {
+      expect(secretKey.name, 'the Secret the Deployment reads is the template').toBe(
+        secretTemplate.metadata?.name,
+      );
+      expect(Object.keys(secretTemplate.stringData ?? {}), `${variable.name} from the Secret`).toContain(
+        secretKey.key,
+      );
+      names.set(variable.name, `Secret ${secretKey.name}`);
+      const secret = PLACEHOLDER_SECRETS[secretKey.key];
+      if (secret !== undefined) values[variable.name] = secret;
+      continue;
+    }
     names.set(variable.name, 'the container env');
-    if (variable.value !== undefined) values[variable.name] = variable.value;
+    if (variable.value !== undefined) values[variable.name] = expandVariables(variable.value, values);
   }
   return { names, values };
+}
+
+/**
+ * Kubernetes' `$(NAME)` references in an env value: replaced by a variable defined before it
+ * (envFrom or an earlier env entry), left as written otherwise; `$$` escapes a `$`.
+ */
+function expandVariables(text: string, defined: Record<string, string>): string {
+  return text.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, name?: string) => {
+    if (name === undefined) return '$';
+    return defined[name] ?? whole;
+  });
 }
 
 describe('kustomization', () => {
@@ -288,7 +313,14 @@ describe('selectors', () => {
     expect(hpa.metadata?.namespace).toBe(backend.metadata?.namespace);
     expect(hpa.spec?.minReplicas).toBeGreaterThanOrEqual(2);
     expect(hpa.spec?.maxReplicas).toBeGreaterThan(hpa.spec?.minReplicas ?? 0);
-    expect(backend.spec?.replicas).toBeGreaterThanOrEqual(2);
+  });
+
+  it('leaves the replica count of every autoscaled Deployment to its autoscaler', () => {
+    // A count in the manifest would reset the autoscaler's on every `kubectl apply -k`.
+    for (const hpa of all<IHorizontalPodAutoscaler>('HorizontalPodAutoscaler')) {
+      const target = only<IDeployment>('Deployment', hpa.spec?.scaleTargetRef.name);
+      expect(target.spec?.replicas, target.metadata?.name).toBeUndefined();
+    }
   });
 });
 
@@ -324,6 +356,17 @@ describe('the backend Deployment', () => {
     }
     // /readyz gives each source 2 s; the probe must wait longer than that.
     expect(backendContainer.readinessProbe?.timeoutSeconds).toBeGreaterThan(2);
+  });
+
+  it('is scraped one way only: by its pods, never also through a Service', () => {
+    // Pods and Service both annotated: the usual pod and endpoint jobs scrape every series twice.
+    for (const service of all<IService>('Service')) {
+      const annotations = Object.keys(service.metadata?.annotations ?? {});
+      expect(
+        annotations.filter((key) => key.startsWith('prometheus.io/')),
+        service.metadata?.name,
+      ).toEqual([]);
+    }
   });
 
   it('is scraped by annotation on the port and path of /metrics', async () => {
@@ -405,7 +448,7 @@ describe('environment', () => {
     const placeholders = Object.fromEntries(
       Object.entries(secretTemplate.stringData ?? {}).filter(([, value]) => value !== ''),
     );
-    expect(Object.keys(placeholders).sort()).toEqual(['AUTH_TOKENS', 'CURSOR_SECRET']);
+    expect(Object.keys(placeholders).sort()).toEqual(['AUTH_TOKENS', 'CURSOR_SECRET', 'REDIS_PASSWORD']);
     expect(() => parseBackendEnv({ ...values, ...placeholders })).toThrow(/AUTH_TOKENS[\s\S]*CURSOR_SECRET/);
   });
 
@@ -421,6 +464,27 @@ describe('environment', () => {
     const service = only<IService>('Service', name);
     expect(service.metadata?.namespace).toBe(namespace);
     expect(service.spec?.ports?.map((p) => p.port)).toContain(Number(url.port));
+  });
+
+  it("authenticates to Redis with the password Redis requires, both from the Secret's one key", () => {
+    const url = new URL(values.REDIS_URL ?? '');
+    expect(decodeURIComponent(url.password)).toBe(PLACEHOLDER_SECRETS.REDIS_PASSWORD);
+    const redis = podContainers(only<IDeployment>('Deployment', 'log-aggregator-redis'))[0] as IContainer;
+    const redisEnv = containerEnvironment(redis).values;
+    const args = redis.args ?? [];
+    const required = args[args.indexOf('--requirepass') + 1] ?? '';
+    expect(args).toContain('--requirepass');
+    expect(expandVariables(required, redisEnv)).toBe(PLACEHOLDER_SECRETS.REDIS_PASSWORD);
+    // The readiness probe's redis-cli authenticates through REDISCLI_AUTH.
+    expect(redisEnv.REDISCLI_AUTH).toBe(PLACEHOLDER_SECRETS.REDIS_PASSWORD);
+  });
+
+  it("keeps Redis's data well below its memory limit", () => {
+    const redis = podContainers(only<IDeployment>('Deployment', 'log-aggregator-redis'))[0] as IContainer;
+    const args = redis.args ?? [];
+    const maxmemory = quantity((args[args.indexOf('--maxmemory') + 1] ?? '').replace(/mb$/i, 'Mi'));
+    // maxmemory counts data only; fragmentation and client buffers come on top of it.
+    expect(maxmemory).toBeLessThanOrEqual(0.7 * quantity(redis.resources?.limits?.memory));
   });
 });
 
@@ -531,5 +595,37 @@ describe('NetworkPolicy', () => {
     expect(peers).toHaveLength(1);
     expect(peers[0]?.namespaceSelector).toBeUndefined();
     expect(selects(peers[0]?.podSelector?.matchLabels, backendPodLabels)).toBe(true);
+  });
+});
+
+describe('parity with docker-compose.yml and the demo', () => {
+  // Where the data lives and how it is shaped: a difference here hides records silently
+  // (a Firestore query ordered by a field the documents lack returns none of them).
+  function dataLayout(env: Record<string, string>) {
+    const { firestore, gcs } = parseBackendEnv({ ...env, ...PLACEHOLDER_SECRETS, CACHE_BACKEND: 'memory' });
+    return {
+      bucket: gcs.bucket,
+      prefixes: gcs.prefixes,
+      collections: firestore.collections,
+      timeType: firestore.timeType,
+      timeFields: Object.fromEntries(
+        firestore.collections.map((c) => [c, firestore.timeFields[c] ?? firestore.timeField]),
+      ),
+      severityFields: firestore.severityFields,
+    };
+  }
+
+  const gke = dataLayout(containerEnvironment(backendContainer).values);
+  const composeFile = readYaml('docker-compose.yml') as {
+    services: Record<string, { environment?: Record<string, string> }>;
+  };
+
+  it('reads the data as docker-compose.yml reads it', () => {
+    expect(gke).toEqual(dataLayout(composeFile.services.backend?.environment ?? {}));
+  });
+
+  it('reads the data as the demo lays it out', () => {
+    expect(gke).toEqual(dataLayout(DEMO_DATA_LAYOUT_ENV));
+    expect(gke.timeFields.gpt_runner_reflections).toBe('created_at');
   });
 });

@@ -77,6 +77,7 @@ export function backendVariables(): BackendVariables {
 export const PROCESS_VARIABLES: Record<string, string> = {
   NODE_OPTIONS: 'Node itself (heap size below the container memory limit)',
   METADATA_SERVER_DETECTION: 'the Google client libraries (no GCE metadata server next to the emulators)',
+  REDIS_PASSWORD: 'Kubernetes, which expands it into REDIS_URL',
 };
 
 /** Parses an environment as the backend would at start; throws the backend's own message. */
@@ -99,6 +100,7 @@ export async function startBackendFor(env: Record<string, string>): Promise<Runn
 export const PLACEHOLDER_SECRETS: Record<string, string> = {
   AUTH_TOKENS: JSON.stringify([{ name: 'check', sha256: '0'.repeat(64), role: 'viewer' }]),
   CURSOR_SECRET: 'x'.repeat(32),
+  REDIS_PASSWORD: 'f'.repeat(64),
 };
 
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
