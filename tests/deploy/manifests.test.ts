@@ -24,6 +24,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../backend/src/server.js';
 import { DEMO_DATA_LAYOUT_ENV } from '../../local/seed.js';
+import { modelNameOf, unknownFields } from './strict-fields.js';
 import {
   PLACEHOLDER_SECRETS,
   PROCESS_VARIABLES,
@@ -267,6 +268,23 @@ describe('Kubernetes schemas', () => {
     const Model = MODELS[`${manifest.apiVersion}/${manifest.kind}`];
     expect(Model, `a model for ${manifest.apiVersion} ${manifest.kind}`).toBeDefined();
     expect(() => new (Model as new (data: unknown) => Validatable)(manifest).validate()).not.toThrow();
+  });
+
+  it.each(checked)('%s has no field its kind does not define', (_name, manifest) => {
+    expect(unknownFields(manifest, modelNameOf(manifest.apiVersion, manifest.kind))).toEqual([]);
+  });
+
+  it('catches a misspelled field deep inside a manifest', () => {
+    const misspelled = structuredClone(backend) as unknown as Manifest;
+    const container = podContainers(misspelled as unknown as IDeployment)[0] as unknown as Record<
+      string,
+      unknown
+    >;
+    container.readinesProbe = container.readinessProbe;
+    delete container.readinessProbe;
+    expect(unknownFields(misspelled, modelNameOf(misspelled.apiVersion, misspelled.kind))).toEqual([
+      'spec.template.spec.containers[0].readinesProbe',
+    ]);
   });
 });
 
