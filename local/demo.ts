@@ -5,13 +5,13 @@
  * pointed at them, and prints a token and curl commands. Ctrl-C stops everything it started.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { generateDataset } from '../backend/src/demo/dataset.js';
+import { demoAuthTokens } from './demo-tokens.js';
 import { startLocalStack, type LocalStack } from './stack.js';
 
 const MAIN = fileURLToPath(new URL('../backend/dist/main.js', import.meta.url));
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 async function waitForHealth(url: string, backend: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -84,8 +84,9 @@ async function main(): Promise<void> {
       HOST: '127.0.0.1',
       PORT: port,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-      AUTH_TOKENS: JSON.stringify([{ name: 'demo', sha256: sha256(token), role: 'admin' }]),
-      CURSOR_SECRET: randomBytes(32).toString('hex'),
+      // Tokens given in the environment stay usable beside the demo's admin.
+      AUTH_TOKENS: demoAuthTokens(process.env.AUTH_TOKENS, token),
+      CURSOR_SECRET: process.env.CURSOR_SECRET || randomBytes(32).toString('hex'),
     });
     backend.once('exit', (code) => {
       if (!stopping) {
