@@ -1,0 +1,203 @@
+/**
+ * `npm run bench:dashboard -- --clients 200 --seconds 60`: many Grafana viewers on one
+ * last-hour dashboard. Each client refreshes a logs panel (`/logs?limit=100`) and a volume
+ * panel (`/logs/volume`) together, with absolute epoch-ms windows that move with the clock as
+ * Grafana sends them, waits `--interval` seconds (Grafana's shortest refresh, 5 s, unless
+ * set), and refreshes again; clients start spread over one interval. It runs the built
+ * backend over the demo's local stack (three days of data, default cache settings) and
+ * reports refresh latency, partial pages, errors, page-cache hits, the backend's calls to each
+ * backing service per refresh (when it exports them) and its peak RSS. The last line is JSON.
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { generateDataset } from '../backend/src/demo/dataset.js';
+import { startLocalStack } from './stack.js';
+
+const { values: args } = parseArgs({
+  options: {
+    clients: { type: 'string', default: '200' },
+    seconds: { type: 'string', default: '60' },
+    interval: { type: 'string', default: '5' },
+    port: { type: 'string', default: '18098' },
+  },
+});
+const CLIENTS = Number(args.clients);
+const SECONDS = Number(args.seconds);
+const INTERVAL_MS = Number(args.interval) * 1000;
+const PORT = String(args.port);
+const TOKEN = 'bench-token-0123456789abcdef';
+const HOUR = 3_600_000;
+const MAIN = fileURLToPath(new URL('../backend/dist/main.js', import.meta.url));
+
+interface Refresh {
+  ms: number;
+  logsMs: number;
+  volumeMs: number;
+  partial: boolean;
+  error?: string;
+  cache?: string;
+}
+
+const percentile = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function timed(url: string): Promise<{ ms: number; status: number; body: Record<string, unknown> }> {
+  const started = performance.now();
+  const response = await fetch(url, { headers: { Authorization: `Bearer ${TOKEN}` } });
+  const body = (await response.json()) as Record<string, unknown>;
+  return { ms: performance.now() - started, status: response.status, body };
+}
+
+/** One dashboard refresh: both panels at once over the last hour, as Grafana asks for them. */
+async function refresh(base: string): Promise<Refresh> {
+  const to = Date.now();
+  const window = `from=${to - HOUR}&to=${to}`;
+  const started = performance.now();
+  try {
+    const [logs, volume] = await Promise.all([
+      timed(`${base}/logs?${window}&limit=100`),
+      timed(`${base}/logs/volume?${window}`),
+    ]);
+    const failed = [logs, volume].find((r) => r.status !== 200);
+    const stats = logs.body.stats as { cache?: string } | undefined;
+    return {
+      ms: performance.now() - started,
+      logsMs: logs.ms,
+      volumeMs: volume.ms,
+      partial: logs.body.partial === true || volume.body.partial === true,
+      ...(failed ? { error: `HTTP ${failed.status}` } : {}),
+      ...(stats?.cache ? { cache: stats.cache } : {}),
+    };
+  } catch (error) {
+    const ms = performance.now() - started;
+    return { ms, logsMs: ms, volumeMs: ms, partial: false, error: String(error) };
+  }
+}
+
+/** `log_aggregator_backend_calls_total` by source and call, when the backend exports it. */
+async function backendCalls(base: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const calls: Record<string, number> = {};
+  for (const match of text.matchAll(/^log_aggregator_backend_calls_total\{([^}]*)\} (\S+)$/gm)) {
+    const source = /source="([^"]*)"/.exec(match[1] ?? '')?.[1] ?? '?';
+    calls[source] = (calls[source] ?? 0) + Number(match[2]);
+  }
+  return calls;
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+async function waitForHealth(base: string): Promise<void> {
+  for (let i = 0; i < 150; i++) {
+    const up = await fetch(`${base}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) return;
+    await sleep(200);
+  }
+  throw new Error('backend did not start');
+}
+
+/** Every client refreshes until the deadline, then finishes the refresh under way. */
+async function viewers(base: string): Promise<Refresh[]> {
+  const refreshes: Refresh[] = [];
+  const deadline = Date.now() + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, client) => {
+      await sleep((client / CLIENTS) * INTERVAL_MS);
+      while (Date.now() < deadline) {
+        refreshes.push(await refresh(base));
+        await sleep(INTERVAL_MS);
+      }
+    }),
+  );
+  return refreshes;
+}
+
+function summarize(samples: number[]) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return {
+    p50Ms: Math.round(percentile(sorted, 50)),
+    p95Ms: Math.round(percentile(sorted, 95)),
+    p99Ms: Math.round(percentile(sorted, 99)),
+  };
+}
+
+async function main(): Promise<void> {
+  const stack = await startLocalStack();
+  const backend = spawn(process.execPath, [MAIN], {
+    env: {
+      ...process.env,
+      ...stack.env,
+      HOST: '127.0.0.1',
+      PORT,
+      LOG_LEVEL: 'warn',
+      CURSOR_SECRET: 'bench-cursor-secret-0123456789abcdef',
+      AUTH_TOKENS: JSON.stringify([
+        { name: 'bench', sha256: createHash('sha256').update(TOKEN).digest('hex'), role: 'viewer' },
+      ]),
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  try {
+    const dataset = generateDataset({ nowMs: Date.now(), days: 3 });
+    console.log(`seeding ${dataset.objects.length} objects, ${dataset.documents.length} documents…`);
+    await stack.seed(dataset);
+    const base = `http://127.0.0.1:${PORT}`;
+    await waitForHealth(base);
+    const pid = backend.pid as number;
+    let peakRss = rssMb(pid);
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(pid))), 250);
+    const callsBefore = await backendCalls(base);
+    console.log(`${CLIENTS} viewers refreshing every ${INTERVAL_MS / 1000} s for ${SECONDS} s…`);
+    const started = performance.now();
+    const refreshes = await viewers(base);
+    const seconds = (performance.now() - started) / 1000;
+    clearInterval(sampler);
+    const callsAfter = await backendCalls(base);
+    const callsPerRefresh = Object.fromEntries(
+      Object.keys(callsAfter).map((source) => [
+        source,
+        Math.round((((callsAfter[source] ?? 0) - (callsBefore[source] ?? 0)) / refreshes.length) * 1000) /
+          1000,
+      ]),
+    );
+    const result = {
+      clients: CLIENTS,
+      seconds: Math.round(seconds),
+      intervalSeconds: INTERVAL_MS / 1000,
+      refreshes: refreshes.length,
+      requestsPerSecond: Math.round(((2 * refreshes.length) / seconds) * 10) / 10,
+      refresh: summarize(refreshes.map((r) => r.ms)),
+      logsPanel: summarize(refreshes.map((r) => r.logsMs)),
+      volumePanel: summarize(refreshes.map((r) => r.volumeMs)),
+      partialRefreshes: refreshes.filter((r) => r.partial).length,
+      errors: refreshes.filter((r) => r.error).length,
+      firstError: refreshes.find((r) => r.error)?.error,
+      logsCacheHits: refreshes.filter((r) => r.cache === 'hit' || r.cache === 'coalesced').length,
+      backendCallsPerRefresh: Object.keys(callsAfter).length > 0 ? callsPerRefresh : 'not exported',
+      peakRssMb: Math.round(peakRss),
+    };
+    console.log(
+      `refresh p50 ${result.refresh.p50Ms} ms, p95 ${result.refresh.p95Ms} ms, p99 ${result.refresh.p99Ms} ms; ` +
+        `${result.partialRefreshes} partial, ${result.errors} errors, ${result.logsCacheHits} cache hits of ` +
+        `${result.refreshes}; peak RSS ${result.peakRssMb} MB`,
+    );
+    console.log(JSON.stringify(result));
+  } finally {
+    backend.kill('SIGTERM');
+    await new Promise((resolve) => backend.once('exit', resolve));
+    await stack.stop();
+  }
+}
+
+await main();
