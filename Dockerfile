@@ -35,6 +35,7 @@ RUN npm run build --workspace backend
 FROM build AS demo-seed
 # The generator and seeding code `npm run demo` uses; docker-compose passes the script to run.
 COPY local/seed.ts local/
+COPY local/demo-data/dataset.ts local/demo-data/random.ts local/demo-data/
 USER node
 
 FROM node:20.20.2-alpine AS prod-deps

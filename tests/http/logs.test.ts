@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatEpochMs, type LogEntry } from '../../backend/src/model/index.js';
 import type { LogSource, SourceRequest } from '../../backend/src/sources/log-source.js';
-import { MemorySource } from '../../backend/src/sources/memory-source.js';
+import { MemorySource } from '../../local/demo-data/memory-source.js';
 import { TOKENS, startTestBackend, type TestBackend } from '../support/backend.js';
 
 interface Page {

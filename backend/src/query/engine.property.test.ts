@@ -9,7 +9,7 @@ import {
   type LogQuery,
   type SourceName,
 } from '../model/index.js';
-import { memorySourcesFor } from '../sources/memory-source.js';
+import { memorySourcesFor } from '../../../local/demo-data/memory-source.js';
 import { CursorCodec } from './cursor.js';
 import { QueryEngine } from './engine.js';
 import { compileFilter } from './filter.js';

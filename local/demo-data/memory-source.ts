@@ -1,4 +1,4 @@
-import { SOURCE_NAMES, compareKeys, type EntryKey, type LogEntry, type SourceName } from '../model/index.js';
+import { SOURCE_NAMES, compareKeys, type EntryKey, type LogEntry, type SourceName } from '../../backend/src/model/index.js';
 import type {
   LogSource,
   MetaField,
@@ -6,7 +6,7 @@ import type {
   SourceHealth,
   SourceRequest,
   SourceResult,
-} from './log-source.js';
+} from '../../backend/src/sources/log-source.js';
 
 /** Which label carries each listable field. */
 const FIELD_LABEL: Record<MetaField, string> = {

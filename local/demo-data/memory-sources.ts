@@ -1,9 +1,13 @@
-import type { LogEntry } from '../model/index.js';
-import { objectRecordEntry, objectTextLineEntry, type ObjectOrigin } from '../sources/gcs/object-entries.js';
-import { recordToEntry } from '../sources/mapping/record-mapper.js';
-import { MemorySource } from '../sources/memory-source.js';
-import { parsePodLog } from '../sources/pods/line-parser.js';
+import type { LogEntry } from '../../backend/src/model/index.js';
+import {
+  objectRecordEntry,
+  objectTextLineEntry,
+  type ObjectOrigin,
+} from '../../backend/src/sources/gcs/object-entries.js';
+import { recordToEntry } from '../../backend/src/sources/mapping/record-mapper.js';
+import { parsePodLog } from '../../backend/src/sources/pods/line-parser.js';
 import type { DemoDataset, DemoLogLine, DemoPod } from './dataset.js';
+import { MemorySource } from './memory-source.js';
 
 function gcsEntries(dataset: DemoDataset, objectTime: string): LogEntry[] {
   return dataset.objects.flatMap((object) => {
