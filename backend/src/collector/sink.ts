@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import type { Metrics } from '../http/metrics.js';
-import { describeError } from '../query/engine.js';
-import { timestampMs, type LogEntry, type SourceName } from '../model/index.js';
+import { describeError, timestampMs, type LogEntry, type SourceName } from '../model/index.js';
 
 export type CollectorStage = 'listen' | 'list' | 'read' | 'stream';
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   SEVERITIES,
   SOURCE_NAMES,
+  comparatorFor,
   formatEpochMs,
   type Direction,
   type LogEntry,
@@ -13,7 +14,6 @@ import { memorySourcesFor } from '../../../local/demo-data/memory-source.js';
 import { CursorCodec } from './cursor.js';
 import { QueryEngine } from './engine.js';
 import { compileFilter } from './filter.js';
-import { comparatorFor } from './order.js';
 
 const BASE_MS = Date.UTC(2026, 10, 29, 7, 0, 0);
 

@@ -1,8 +1,15 @@
-import { entryKey, type EntryKey, type LogEntry, type LogQuery, type SourceName } from '../model/index.js';
+import {
+  comparatorFor,
+  describeError,
+  entryKey,
+  mergeSorted,
+  type EntryKey,
+  type LogEntry,
+  type LogQuery,
+  type SourceName,
+} from '../model/index.js';
 import type { LogSource, SourceResult, SourceStats } from '../sources/log-source.js';
 import { compileFilter, type EntryPredicate } from './filter.js';
-import { mergeSorted } from './merge.js';
-import { comparatorFor } from './order.js';
 
 export interface Warning {
   source: SourceName;
@@ -147,10 +154,4 @@ function failedCall(source: SourceName, started: number, reason: string): Source
     failed: true,
     outcome: { ok: false, tookMs: Math.round(performance.now() - started), stats: { scanned: 0 } },
   };
-}
-
-/** One line, no stack: warnings go to clients. */
-export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message.split('\n')[0] ?? error.name;
-  return String(error);
 }

@@ -7,14 +7,14 @@ import {
   type QueryDocumentSnapshot,
 } from '@google-cloud/firestore';
 import {
+  comparatorFor,
   formatEpochMs,
+  mergeSorted,
   parseTimestamp,
   timestampMs,
   type LogEntry,
   type Timestamp as Rfc3339,
 } from '../../model/index.js';
-import { mergeSorted } from '../../query/merge.js';
-import { comparatorFor } from '../../query/order.js';
 import { recordToEntry, type FieldMapping, type JsonRecord } from '../mapping/record-mapper.js';
 import type {
   LogSource,

@@ -1,9 +1,14 @@
 import type { Bucket } from '@google-cloud/storage';
 import { LRUCache } from 'lru-cache';
 import pLimit from 'p-limit';
-import { formatEpochMs, parseTimestamp, timestampMs, type LogEntry } from '../../model/index.js';
-import { describeError } from '../../query/engine.js';
-import { comparatorFor } from '../../query/order.js';
+import {
+  comparatorFor,
+  describeError,
+  formatEpochMs,
+  parseTimestamp,
+  timestampMs,
+  type LogEntry,
+} from '../../model/index.js';
 import type { FieldMapping } from '../mapping/record-mapper.js';
 import type {
   LogSource,

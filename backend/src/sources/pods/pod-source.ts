@@ -1,10 +1,14 @@
 import { ApiException, type CoreV1Api, type Log, type V1Pod } from '@kubernetes/client-node';
 import pLimit from 'p-limit';
 import { Writable } from 'node:stream';
-import { timestampMs, type LogEntry, type Timestamp } from '../../model/index.js';
-import { describeError } from '../../query/engine.js';
-import { mergeSorted } from '../../query/merge.js';
-import { comparatorFor } from '../../query/order.js';
+import {
+  comparatorFor,
+  describeError,
+  mergeSorted,
+  timestampMs,
+  type LogEntry,
+  type Timestamp,
+} from '../../model/index.js';
 import type {
   LogSource,
   MetaField,
