@@ -5,7 +5,7 @@ import { generateDataset, type DemoDataset } from '../../local/demo-data/dataset
 import { memorySources } from '../../local/demo-data/memory-sources.js';
 import { clockStartingAt, formatEpochMs } from '../../backend/src/model/index.js';
 import { createSources } from '../../backend/src/sources/create-sources.js';
-import type { LogSource } from '../../backend/src/sources/log-source.js';
+import type { LogSource } from '../../backend/src/query/log-source.js';
 import { startServer, type RunningServer } from '../../backend/src/server.js';
 
 /** Tokens every suite can use: one per role, and one limited to GCS. */

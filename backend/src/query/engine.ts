@@ -8,7 +8,7 @@ import {
   type LogQuery,
   type SourceName,
 } from '../model/index.js';
-import type { LogSource, SourceResult, SourceStats } from '../sources/log-source.js';
+import type { LogSource, SourceResult, SourceStats, StreamScope } from './log-source.js';
 import { compileFilter, type EntryPredicate } from './filter.js';
 
 export interface Warning {
@@ -58,6 +58,11 @@ class SourceTimeout extends Error {}
  */
 export class QueryEngine {
   constructor(private readonly options: EngineOptions) {}
+
+  /** The stream of a row, as its own source reads its id; `undefined` when no source here issued it. */
+  contextScope(source: SourceName, id: string): StreamScope | undefined {
+    return this.options.sources.get(source)?.contextScope(id);
+  }
 
   async page(query: LogQuery, signal?: AbortSignal): Promise<LogPage> {
     const matches = compileFilter(query);

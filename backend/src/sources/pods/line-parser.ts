@@ -44,6 +44,9 @@ interface PendingRecord {
 // a line, such as `42 items`, is text, even when it would parse as an epoch number.
 const KUBELET_STAMP = /^\d{4}-\d{2}-\d{2}T\S+$/;
 
+/** `sinceTime` is read with second precision; flooring keeps it inclusive. */
+export const sinceTimeOf = (ts: Timestamp): string => `${ts.slice(0, 19)}Z`;
+
 /** Splits `2026-11-29T07:01:13.123456789Z text` as the kubelet writes it. */
 export function splitTimestampedLine(line: string): RawLine | undefined {
   const space = line.indexOf(' ');
