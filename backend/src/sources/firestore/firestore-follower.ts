@@ -15,7 +15,7 @@ export interface FirestoreFollowerOptions {
   /** The source's own query and mapping, so what is followed agrees with what `/logs` serves. */
   newDocuments: (since: Timestamp) => NewDocuments;
   sink: FollowSink;
-  /** Only documents stamped at or after this count. */
+  /** Only documents stamped at or after this are delivered. */
   since: Timestamp;
   maxBackoffMs: number;
   /**
@@ -28,7 +28,7 @@ export interface FirestoreFollowerOptions {
 const REANCHOR_MS = 10 * 60_000;
 
 /**
- * Follows one collection with a snapshot listener on `timeField >= anchor` and counts the
+ * Follows one collection with a snapshot listener on `timeField >= anchor` and delivers the
  * documents it adds. The anchor is the newest document time delivered so far, with the ids
  * delivered at exactly that time, so a listener started again (after an error, or to stay
  * small) skips what was already delivered. A document written later but stamped before the
@@ -86,7 +86,7 @@ export class FirestoreFollower implements Follower {
       for (const change of snapshot.docChanges()) {
         if (change.type !== 'added') continue;
         const entry = toEntry(change.doc);
-        // Only the first snapshot of a new listener can repeat what an earlier one counted.
+        // Only the first snapshot of a new listener can repeat what an earlier one delivered.
         if (initial && entry.timestamp === this.anchor.time && this.anchor.ids.has(change.doc.id)) continue;
         entries.push(entry);
         this.advance(entry.timestamp, change.doc.id);

@@ -13,7 +13,7 @@ export interface GcsFollowerOptions {
   /** The source's own read: through its parsed-object cache, so a dashboard refresh finds it parsed. */
   read: (object: ListedObject, prefix: string) => Promise<LogEntry[]>;
   sink: FollowSink;
-  /** Objects updated before this were there already and are not counted. */
+  /** Objects updated before this were there already and are not delivered. */
   sinceMs: number;
   intervalMs: number;
   nameSlackMs: number;
@@ -28,8 +28,8 @@ const READ_CONCURRENCY = 2;
 const MAX_READ_ATTEMPTS = 3;
 
 /**
- * Every interval, lists the folders that can hold records of the last intervals and counts
- * the entries of objects not seen before (by name and generation: a rewrite counts again).
+ * Every interval, lists the folders that can hold records of the last intervals and delivers
+ * the entries of objects not seen before (by name and generation: a rewrite is delivered again).
  * Objects are read through the source's parsed-object cache, so a dashboard refresh right
  * after finds them parsed. What a prefix listed last time is all it remembers.
  */
@@ -108,7 +108,7 @@ export class GcsFollower implements Follower {
     if (!this.stopped) this.seen.set(prefix, after);
   }
 
-  /** On a prefix's first listing, only objects written since the collector started are new. */
+  /** On a prefix's first listing, only objects written since the follower started are new. */
   private isNew(object: ListedObject, firstListing: boolean): boolean {
     if (!object.updated) return !firstListing;
     return Date.parse(object.updated) >= this.options.sinceMs;

@@ -40,10 +40,10 @@ const HEALTHY_MS = 30_000;
 /**
  * Follows one container's log (`follow`, `timestamps`, `sinceTime`) and delivers its records.
  * When the stream ends or breaks it reconnects after a capped, jittered back-off, resuming
- * from the newest line counted: `sinceTime` has whole seconds, so the lines of that instant
- * already counted are skipped by number. Records are joined (tracebacks, stack frames) only
+ * from the newest line delivered: `sinceTime` has whole seconds, so the lines of that instant
+ * already delivered are skipped by number. Records are joined (tracebacks, stack frames) only
  * within what arrives together, so a record split across chunks more than `FLUSH_MS` apart
- * counts twice: close enough for volume metrics.
+ * is delivered as two: close enough for volume metrics and a tail.
  */
 export class ContainerFollower {
   private readonly backoff: Backoff;
@@ -68,7 +68,7 @@ export class ContainerFollower {
     this.mark = { ...options.mark };
   }
 
-  /** Where a follower of the same container would resume without counting a line twice. */
+  /** Where a follower of the same container would resume without delivering a line twice. */
   get resumeMark(): ResumeMark {
     return { ...this.mark };
   }
@@ -143,7 +143,7 @@ export class ContainerFollower {
     }
   }
 
-  /** Moves the mark; false for a line counted before (or stamped before `since`). */
+  /** Moves the mark; false for a line delivered before (or stamped before `since`). */
   private isNew(line: string): boolean {
     const raw = splitTimestampedLine(line);
     if (!raw) return line !== '';

@@ -25,11 +25,11 @@ const IDLE_REFRESH_MS = 5 * 60_000;
  * Pods are re-listed periodically: new pods are followed, deleted ones let go. Re-listing
  * (rather than a watch) costs one request per namespace and interval and cannot silently
  * stall; a pod is then followed at most one interval late, and its lines since the
- * collector started are still read (`sinceTime`), so none is missed.
+ * follower started are still read (`sinceTime`), so none is missed.
  */
 export class PodFollower implements Follower {
   private readonly streams = new Map<string, ContainerFollower>();
-  /** Where let-go streams stopped, so a pod seen again resumes instead of counting twice. */
+  /** Where let-go streams stopped, so a pod seen again resumes instead of delivering twice. */
   private readonly retired = new Map<string, ResumeMark>();
   private readonly timers = new Timers();
   private relisting = false;
