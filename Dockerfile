@@ -1,10 +1,11 @@
 # syntax=docker/dockerfile:1
 #
 # The log aggregator backend. Stages:
-#   build      all dependencies the compiler needs, then `tsc` to backend/dist
+#   build      all dependencies the compiler needs, then `tsc -b`: the contract package to
+#              contract/dist, the backend to backend/dist
 #   demo-seed  the build stage plus the demo data generator; docker-compose runs it once to
 #              fill the local emulators (never deployed)
-#   prod-deps  production dependencies only, with the compiled backend
+#   prod-deps  production dependencies only, with the compiled contract and backend
 #   runtime    (default target) what a pod runs: Node, production node_modules, dist/
 #
 # Node 20 matches the version CI tests with (package.json engines: >=20.19); the Alpine variant
@@ -16,28 +17,37 @@ WORKDIR /app
 # when they change. .dockerignore lets through only the package.json of each plugin workspace:
 # npm checks the whole workspace set against the lock file even when installing one workspace.
 COPY package.json package-lock.json ./
+COPY contract/package.json contract/
 COPY backend/package.json backend/
 COPY plugin/ plugin/
 # The root workspace carries the compiler; scripts are skipped because nothing the backend
-# uses builds native code, and the root's test tools would try to.
+# uses builds native code, and the root's test tools would try to. The contract workspace is
+# linked into node_modules as a dependency of the backend.
 RUN npm ci --workspace backend --include-workspace-root --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json ./
+COPY contract/tsconfig.json contract/
+COPY contract/src contract/src
 COPY backend/tsconfig.json backend/tsconfig.build.json backend/
 COPY backend/src backend/src
+# `tsc -b` builds the contract (a project reference) before the backend.
 RUN npm run build --workspace backend
 
 FROM build AS demo-seed
 # The generator and seeding code `npm run demo` uses; docker-compose passes the script to run.
 COPY local/seed.ts local/
+COPY local/demo-data/dataset.ts local/demo-data/random.ts local/demo-data/
 USER node
 
 FROM node:20.20.2-alpine AS prod-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY contract/package.json contract/
 COPY backend/package.json backend/
 COPY plugin/ plugin/
 RUN npm ci --omit=dev --workspace backend --ignore-scripts --no-audit --no-fund \
   && npm cache clean --force
+# node_modules/@gpt-runner-logs/contract links to contract/, whose package.json points at dist/.
+COPY --from=build /app/contract/dist contract/dist
 COPY --from=build /app/backend/dist backend/dist
 
 FROM node:20.20.2-alpine AS runtime

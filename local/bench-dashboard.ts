@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { generateDataset } from '../backend/src/demo/dataset.js';
+import { generateDataset } from './demo-data/dataset.js';
 import { startLocalStack } from './stack.js';
 
 const { values: args } = parseArgs({

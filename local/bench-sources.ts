@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { generateDataset } from '../backend/src/demo/dataset.js';
+import { generateDataset } from './demo-data/dataset.js';
 import { formatEpochMs } from '../backend/src/model/index.js';
 import { startLocalStack } from './stack.js';
 

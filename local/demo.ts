@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { generateDataset } from '../backend/src/demo/dataset.js';
+import { generateDataset } from './demo-data/dataset.js';
 import { demoAuthTokens } from './demo-tokens.js';
 import { startLocalStack, type LocalStack } from './stack.js';
 

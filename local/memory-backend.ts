@@ -12,8 +12,8 @@
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { loadConfig } from '../backend/src/config.js';
-import { generateDataset } from '../backend/src/demo/dataset.js';
-import { memorySources } from '../backend/src/demo/memory-sources.js';
+import { generateDataset } from './demo-data/dataset.js';
+import { memorySources } from './demo-data/memory-sources.js';
 import { clockStartingAt, formatEpochMs } from '../backend/src/model/index.js';
 import { startServer } from '../backend/src/server.js';
 import { TOKENS, TOKEN_CONFIG } from '../tests/support/backend.js';

@@ -2,7 +2,7 @@ import { Timestamp, type Firestore } from '@google-cloud/firestore';
 import type { Bucket } from '@google-cloud/storage';
 import pLimit from 'p-limit';
 import { gzipSync } from 'node:zlib';
-import type { DemoDataset, DemoObject } from '../backend/src/demo/dataset.js';
+import type { DemoDataset, DemoObject } from './demo-data/dataset.js';
 import type { KubernetesDouble } from '../tests/support/emulators/kubernetes.js';
 
 /**

@@ -1,6 +1,6 @@
 import { Firestore } from '@google-cloud/firestore';
 import { Storage } from '@google-cloud/storage';
-import type { DemoDataset } from '../backend/src/demo/dataset.js';
+import type { DemoDataset } from './demo-data/dataset.js';
 import { startFirestoreEmulator, type FirestoreEmulator } from '../tests/support/emulators/firestore.js';
 import { startGcsEmulator, type GcsEmulator } from '../tests/support/emulators/gcs.js';
 import { startKubernetesDouble, type KubernetesDouble } from '../tests/support/emulators/kubernetes.js';

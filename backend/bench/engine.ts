@@ -6,7 +6,7 @@
 import { SEVERITIES, SOURCE_NAMES, formatEpochMs, type LogEntry, type LogQuery } from '../src/model/index.js';
 import { CursorCodec } from '../src/query/cursor.js';
 import { QueryEngine } from '../src/query/engine.js';
-import { memorySourcesFor } from '../src/sources/memory-source.js';
+import { memorySourcesFor } from '../../local/demo-data/memory-source.js';
 
 const TOTAL = Number(process.env.BENCH_ENTRIES ?? 1_000_000);
 const PAGE = 5_000;

@@ -26,7 +26,7 @@ import { systemClock, type Clock, type SourceName } from './model/index.js';
 import { CursorCodec } from './query/cursor.js';
 import { QueryEngine } from './query/engine.js';
 import { LogReader } from './query/log-reader.js';
-import type { LogSource } from './sources/log-source.js';
+import type { LogSource } from './query/log-source.js';
 
 export interface AppDeps {
   config: Config;

@@ -1,8 +1,8 @@
 /** The collector's pure parts: back-off delays and the line splitter of followed logs. */
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { Backoff } from '../../backend/src/collector/backoff.js';
-import { LineStream } from '../../backend/src/collector/line-stream.js';
+import { Backoff } from '../../backend/src/sources/follow/backoff.js';
+import { LineStream } from '../../backend/src/sources/pods/line-stream.js';
 
 describe('back-off', () => {
   it('doubles from the base, stays under the cap, and jitters within the upper half', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatEpochMs, type LogEntry } from '../../backend/src/model/index.js';
-import type { LogSource, SourceRequest } from '../../backend/src/sources/log-source.js';
-import { MemorySource } from '../../backend/src/sources/memory-source.js';
+import type { LogSource, SourceRequest } from '../../backend/src/query/log-source.js';
+import { MemorySource } from '../../local/demo-data/memory-source.js';
 import { TOKENS, startTestBackend, type TestBackend } from '../support/backend.js';
 
 interface Page {
@@ -140,6 +140,7 @@ function brokenSource(name: 'gcs' | 'firestore', mode: 'throw' | 'hang'): LogSou
           ),
     listValues: async () => Promise.reject(new Error('connect ECONNREFUSED')),
     health: async () => ({ up: false, detail: 'connect ECONNREFUSED 127.0.0.1:9199' }),
+    contextScope: () => undefined,
   };
 }
 
@@ -223,6 +224,7 @@ describe('graceful shutdown', () => {
       },
       listValues: async () => undefined,
       health: async () => ({ up: true, detail: 'ok' }),
+      contextScope: () => undefined,
     };
     const backend = await startTestBackend({ sources: [slow], env: { SOURCE_TIMEOUT_MS: '10000' } });
     const inFlight = backend.get('/logs', TOKENS.viewer);

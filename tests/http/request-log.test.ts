@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../backend/src/config.js';
 import { createLogger } from '../../backend/src/logger.js';
-import { MemorySource } from '../../backend/src/sources/memory-source.js';
+import { MemorySource } from '../../local/demo-data/memory-source.js';
 import { startServer, type RunningServer } from '../../backend/src/server.js';
 import { TOKENS, TOKEN_CONFIG } from '../support/backend.js';
 

@@ -6,7 +6,7 @@ import {
   type Severity,
   type SourceName,
 } from '../../backend/src/model/index.js';
-import { MemorySource } from '../../backend/src/sources/memory-source.js';
+import { MemorySource } from '../../local/demo-data/memory-source.js';
 import { TOKENS, startTestBackend, type TestBackend } from '../support/backend.js';
 import { startOpenAIServer, type OpenAIServer } from '../support/openai-server.js';
 import { postSummary } from './helpers.js';

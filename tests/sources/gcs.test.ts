@@ -7,7 +7,7 @@
 import type { Bucket } from '@google-cloud/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedGcs } from '../../local/seed.js';
-import type { ObjectFormat } from '../../backend/src/demo/dataset.js';
+import type { ObjectFormat } from '../../local/demo-data/dataset.js';
 import {
   essentials,
   fetchPage,

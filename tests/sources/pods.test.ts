@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedPods } from '../../local/seed.js';
 import type { LogEntry, LogQuery, PodSelector } from '../../backend/src/model/index.js';
 import { compileFilter } from '../../backend/src/query/filter.js';
-import type { SourceRequest } from '../../backend/src/sources/log-source.js';
+import type { SourceRequest } from '../../backend/src/query/log-source.js';
 import { PodSource } from '../../backend/src/sources/pods/pod-source.js';
 import type { KubernetesDouble } from '../support/emulators/kubernetes.js';
 import {

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
-import { generateDataset, type DemoDataset } from '../../backend/src/demo/dataset.js';
-import { memorySources } from '../../backend/src/demo/memory-sources.js';
+import { generateDataset, type DemoDataset } from '../../local/demo-data/dataset.js';
+import { memorySources } from '../../local/demo-data/memory-sources.js';
 import { formatEpochMs, type LogEntry, type SourceName } from '../../backend/src/model/index.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { TOKENS, startTestBackend, type TestBackend } from './backend.js';

@@ -1,34 +1,24 @@
 import type { Logger } from 'pino';
-import type { Config } from '../config.js';
-import type { Metrics } from '../http/metrics.js';
-import { formatEpochMs } from '../model/index.js';
-import { FirestoreSource } from '../sources/firestore/firestore-source.js';
-import { GcsSource } from '../sources/gcs/gcs-source.js';
-import type { LogSource } from '../sources/log-source.js';
-import { PodSource } from '../sources/pods/pod-source.js';
-import { FirestoreFollower } from './firestore-follower.js';
-import { GcsFollower } from './gcs-follower.js';
-import { PodFollower } from './pod-follower.js';
+import type { CollectorConfig, Config } from '../config.js';
+import type { SourceName } from '../model/index.js';
+import type { Follower, FollowOptions, LogSource } from '../query/log-source.js';
 import { VolumeSink } from './sink.js';
+import type { VolumeMetrics } from './volume-metrics.js';
 
 export interface CollectorDeps {
   config: Config;
   sources: readonly LogSource[];
-  metrics: Metrics;
+  metrics: VolumeMetrics;
   logger: Logger;
 }
 
-interface Follower {
-  start(): void;
-  stop(): void;
-}
-
 /**
- * The background log-volume collector: one follower per source (a listener per Firestore
- * collection, a stream per container, a periodic GCS listing) counting what arrives into
- * Prometheus metrics. Everything it does is asynchronous, bounded and caught: it shares
- * the process with the request path and must never hold it up or bring it down.
- * Sources it does not know (the demo's in-memory ones) are simply not followed.
+ * The background log-volume collector: it asks every enabled source that can follow for a
+ * follower (each source knows how: a listener per Firestore collection, a stream per
+ * container, a periodic GCS listing) and counts what arrives into the volume metrics.
+ * Everything it does is asynchronous, bounded and caught: it shares the process with the
+ * request path and must never hold it up or bring it down. Sources that cannot follow
+ * (in-memory ones) are simply not followed.
  */
 export class Collector {
   private followers: Follower[] = [];
@@ -45,39 +35,10 @@ export class Collector {
     const { config, sources, metrics, logger } = this.deps;
     const sink = new VolumeSink(metrics, logger);
     const sinceMs = Date.now();
-    const since = formatEpochMs(sinceMs);
-    const c = config.collector;
-    const enabled = sources.filter((s) => config.enabledSources.includes(s.name));
-    for (const source of enabled) {
-      if (source instanceof FirestoreSource) {
-        for (const collection of source.collections)
-          this.followers.push(
-            new FirestoreFollower({ source, collection, sink, since, maxBackoffMs: c.maxBackoffMs }),
-          );
-      } else if (source instanceof PodSource) {
-        this.followers.push(
-          new PodFollower({
-            source,
-            sink,
-            since,
-            relistMs: c.podRelistMs,
-            maxBackoffMs: c.maxBackoffMs,
-            maxStreams: c.maxPodStreams,
-          }),
-        );
-      } else if (source instanceof GcsSource) {
-        this.followers.push(
-          new GcsFollower({
-            source,
-            sink,
-            sinceMs,
-            intervalMs: c.gcsIntervalMs,
-            nameSlackMs: config.gcs.nameSlackMs,
-            closedListingTtlMs: config.gcs.listingTtlMs.closed,
-            maxListCalls: config.gcs.maxListCalls,
-          }),
-        );
-      }
+    for (const source of sources) {
+      if (!config.enabledSources.includes(source.name) || !source.follow) continue;
+      const options = followOptions(source.name, config.collector, sinceMs);
+      this.followers.push(source.follow(sink.forSource(source.name), options));
     }
     for (const follower of this.followers) follower.start();
     logger.info({ followers: this.followers.length }, 'log-volume collector started');
@@ -88,4 +49,14 @@ export class Collector {
     for (const follower of this.followers) follower.stop();
     this.followers = [];
   }
+}
+
+/** The collector's settings as a source's follower takes them; each source polls at its own pace. */
+function followOptions(source: SourceName, c: CollectorConfig, sinceMs: number): FollowOptions {
+  return {
+    sinceMs,
+    maxBackoffMs: c.maxBackoffMs,
+    pollMs: source === 'pods' ? c.podRelistMs : c.gcsIntervalMs,
+    maxStreams: c.maxPodStreams,
+  };
 }

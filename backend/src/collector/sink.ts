@@ -1,9 +1,7 @@
 import type { Logger } from 'pino';
-import type { Metrics } from '../http/metrics.js';
-import { describeError } from '../query/engine.js';
-import { timestampMs, type LogEntry, type SourceName } from '../model/index.js';
-
-export type CollectorStage = 'listen' | 'list' | 'read' | 'stream';
+import { describeError, timestampMs, type SourceName } from '../model/index.js';
+import type { FollowBatch, FollowSink, FollowStage } from '../query/log-source.js';
+import type { VolumeMetrics } from './volume-metrics.js';
 
 /**
  * Where followers report what they see. It turns entries into the volume counters, and
@@ -16,12 +14,25 @@ export class VolumeSink {
   private readonly reported = new Set<SourceName>();
 
   constructor(
-    private readonly metrics: Metrics,
-    readonly logger: Logger,
+    private readonly metrics: VolumeMetrics,
+    private readonly logger: Logger,
   ) {}
 
-  /** Counts entries under one origin (prefix, collection, `namespace/app`; never a pod or an id). */
-  count(source: SourceName, origin: string, entries: readonly LogEntry[]): void {
+  /** The sink one source's follower reports into. */
+  forSource(source: SourceName): FollowSink {
+    return {
+      entries: (batch) => this.count(source, batch),
+      connected: (key) => this.setFailing(source, key, false),
+      failed: (stage, error, key) => this.error(source, stage, error, key),
+      reconnected: () => this.metrics.collectorReconnects.inc({ source }),
+      // A follower that no longer exists (a deleted pod) must not keep its source down.
+      gone: (key) => this.setFailing(source, key, false),
+      warn: (message, details) => this.logger.warn({ source, ...details }, message),
+    };
+  }
+
+  /** Counts entries under their origin (prefix, collection, `namespace/app`; never a pod or an id). */
+  private count(source: SourceName, { origin, entries }: FollowBatch): void {
     let newestMs = this.newest.get(source) ?? 0;
     for (const entry of entries) {
       this.metrics.logEntries.inc({ source, severity: entry.severity, origin });
@@ -34,33 +45,14 @@ export class VolumeSink {
     this.metrics.sourceLastEntry.set({ source }, newestMs / 1000);
   }
 
-  reconnect(source: SourceName): void {
-    this.metrics.collectorReconnects.inc({ source });
-  }
-
   /** A caught failure: counted, logged, and (when `key` is given) marks that follower failing. */
-  error(source: SourceName, stage: CollectorStage, error: unknown, key?: string): void {
+  private error(source: SourceName, stage: FollowStage, error: unknown, key?: string): void {
     this.metrics.collectorErrors.inc({ source, stage });
     this.logger.warn(
       { source, stage, follower: key, err: describeError(error) },
       'collector follower failed',
     );
     if (key !== undefined) this.setFailing(source, key, true);
-  }
-
-  /** Runs background work whose failure must be counted, never become an unhandled rejection. */
-  guard(source: SourceName, stage: CollectorStage, work: () => Promise<void>): void {
-    work().catch((error: unknown) => this.error(source, stage, error));
-  }
-
-  /** The follower reached its source (a snapshot, a listing, an open stream). */
-  ok(source: SourceName, key: string): void {
-    this.setFailing(source, key, false);
-  }
-
-  /** A follower that no longer exists (a deleted pod) must not keep its source down. */
-  forget(source: SourceName, key: string): void {
-    this.setFailing(source, key, false);
   }
 
   private setFailing(source: SourceName, key: string, failing: boolean): void {

@@ -1,11 +1,9 @@
+import type { Direction, LabelOperator } from '@gpt-runner-logs/contract';
 import type { EntryKey, SourceName } from './log-entry.js';
 import type { Severity } from './severity.js';
 import type { Timestamp } from './time.js';
 
-/** `backward` lists newest first (the default, as in Loki); `forward` oldest first. */
-export type Direction = 'backward' | 'forward';
-
-export type LabelOperator = '=' | '!=' | '=~' | '!~';
+export { DEFAULT_LIMIT, MAX_LIMIT, type Direction, type LabelOperator } from '@gpt-runner-logs/contract';
 
 /** A matcher on one label, as in Loki's and Prometheus's selectors. */
 export interface LabelMatcher {
@@ -62,6 +60,3 @@ export interface LogQuery {
   after?: EntryKey;
   selectors: SourceSelectors;
 }
-
-export const DEFAULT_LIMIT = 100;
-export const MAX_LIMIT = 5000;

@@ -1,29 +1,14 @@
-/**
- * Severity on Cloud Logging's scale. Every source's levels are normalized onto it, so a
- * filter such as "WARNING and above" means the same thing for GCS objects, Firestore
- * documents and pod lines.
- */
-export const SEVERITIES = [
-  'DEFAULT',
-  'DEBUG',
-  'INFO',
-  'NOTICE',
-  'WARNING',
-  'ERROR',
-  'CRITICAL',
-  'ALERT',
-  'EMERGENCY',
-] as const;
+import { SEVERITIES, isSeverity, type Severity } from '@gpt-runner-logs/contract';
 
-export type Severity = (typeof SEVERITIES)[number];
-
-/** Position on the scale; Cloud Logging's numeric value is `rank * 100`. */
-export const severityRank = (severity: Severity): number => SEVERITY_RANK[severity];
-
-const SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<Severity, number>;
-
-// Own properties only: `in` would also accept inherited names such as `toString`.
-export const isSeverity = (value: string): value is Severity => Object.hasOwn(SEVERITY_RANK, value);
+// The scale itself (names, order, rank) is the contract's; this file only reads levels onto it.
+export {
+  ERROR_SEVERITIES,
+  SEVERITIES,
+  SEVERITIES_MOST_SEVERE_FIRST,
+  isSeverity,
+  severityRank,
+  type Severity,
+} from '@gpt-runner-logs/contract';
 
 /** Level words as the ecosystems that write our logs spell them (lower-cased). */
 const NAMED_LEVELS: Record<string, Severity> = {

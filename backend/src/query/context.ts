@@ -1,7 +1,6 @@
 import type { LogQuery, SourceName, Timestamp } from '../model/index.js';
 import { formatEpochMs, timestampMs } from '../model/index.js';
-import { objectOfId } from '../sources/gcs/object-entries.js';
-import { podStreamOfId } from '../sources/pods/line-parser.js';
+import type { StreamScope } from './log-source.js';
 
 /**
  * "Show context" for a log row: the lines just before or after it in the same stream —
@@ -16,50 +15,17 @@ export interface ContextRequest {
   limit: number;
 }
 
+/** Who knows the stream of an id: only its own source does (the engine asks it). */
+export interface ContextScopes {
+  contextScope(source: SourceName, id: string): StreamScope | undefined;
+}
+
 /** How far from the row context looks; enough for a burst, bounded for the sources. */
 const CONTEXT_WINDOW_MS = 6 * 3_600_000;
 
-type StreamScope = Pick<LogQuery, 'labels' | 'selectors'>;
-
-function streamScope(source: SourceName, id: string): StreamScope | undefined {
-  if (source === 'pods') {
-    const stream = podStreamOfId(id);
-    if (!stream) return undefined;
-    return {
-      labels: [
-        { name: 'namespace', op: '=', value: stream.namespace },
-        { name: 'pod', op: '=', value: stream.pod },
-        { name: 'container', op: '=', value: stream.container },
-      ],
-      selectors: {
-        pods: {
-          namespace: stream.namespace,
-          pods: [stream.pod],
-          container: stream.container,
-          previous: stream.previous,
-        },
-      },
-    };
-  }
-  if (source === 'gcs') {
-    const object = objectOfId(id);
-    if (!object) return undefined;
-    return {
-      labels: [{ name: 'object', op: '=', value: object.name }],
-      selectors: { gcs: { bucket: object.bucket, prefixes: [object.name] } },
-    };
-  }
-  const collection = id.split('/')[0];
-  if (!collection || !id.includes('/')) return undefined;
-  return {
-    labels: [{ name: 'collection', op: '=', value: collection }],
-    selectors: { firestore: { collections: [collection] } },
-  };
-}
-
 /** The query for a row's context, or `undefined` when the id is not one this backend issues. */
-export function contextQuery(request: ContextRequest): LogQuery | undefined {
-  const scope = streamScope(request.source, request.id);
+export function contextQuery(request: ContextRequest, scopes: ContextScopes): LogQuery | undefined {
+  const scope = scopes.contextScope(request.source, request.id);
   if (!scope) return undefined;
   const at = timestampMs(request.timestamp);
   const backward = request.direction === 'backward';

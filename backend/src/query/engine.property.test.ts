@@ -3,17 +3,17 @@ import { describe, expect, it } from 'vitest';
 import {
   SEVERITIES,
   SOURCE_NAMES,
+  comparatorFor,
   formatEpochMs,
   type Direction,
   type LogEntry,
   type LogQuery,
   type SourceName,
 } from '../model/index.js';
-import { memorySourcesFor } from '../sources/memory-source.js';
+import { memorySourcesFor } from '../../../local/demo-data/memory-source.js';
 import { CursorCodec } from './cursor.js';
 import { QueryEngine } from './engine.js';
 import { compileFilter } from './filter.js';
-import { comparatorFor } from './order.js';
 
 const BASE_MS = Date.UTC(2026, 10, 29, 7, 0, 0);
 

@@ -1,8 +1,15 @@
-import { entryKey, type EntryKey, type LogEntry, type LogQuery, type SourceName } from '../model/index.js';
-import type { LogSource, SourceResult, SourceStats } from '../sources/log-source.js';
+import {
+  comparatorFor,
+  describeError,
+  entryKey,
+  mergeSorted,
+  type EntryKey,
+  type LogEntry,
+  type LogQuery,
+  type SourceName,
+} from '../model/index.js';
+import type { LogSource, SourceResult, SourceStats, StreamScope } from './log-source.js';
 import { compileFilter, type EntryPredicate } from './filter.js';
-import { mergeSorted } from './merge.js';
-import { comparatorFor } from './order.js';
 
 export interface Warning {
   source: SourceName;
@@ -51,6 +58,11 @@ class SourceTimeout extends Error {}
  */
 export class QueryEngine {
   constructor(private readonly options: EngineOptions) {}
+
+  /** The stream of a row, as its own source reads its id; `undefined` when no source here issued it. */
+  contextScope(source: SourceName, id: string): StreamScope | undefined {
+    return this.options.sources.get(source)?.contextScope(id);
+  }
 
   async page(query: LogQuery, signal?: AbortSignal): Promise<LogPage> {
     const matches = compileFilter(query);
@@ -147,10 +159,4 @@ function failedCall(source: SourceName, started: number, reason: string): Source
     failed: true,
     outcome: { ok: false, tookMs: Math.round(performance.now() - started), stats: { scanned: 0 } },
   };
-}
-
-/** One line, no stack: warnings go to clients. */
-export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message.split('\n')[0] ?? error.name;
-  return String(error);
 }

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { FirestoreSource } from './firestore/firestore-source.js';
 import { GcsSource } from './gcs/gcs-source.js';
-import type { LogSource } from './log-source.js';
+import type { LogSource } from '../query/log-source.js';
 import { DEFAULT_FIELD_MAPPING, type FieldMapping } from './mapping/record-mapper.js';
 import { PodSource } from './pods/pod-source.js';
 

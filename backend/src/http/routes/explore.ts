@@ -65,7 +65,7 @@ async function volume(ctx: AppContext, deps: ExploreDeps): Promise<void> {
 async function context(ctx: AppContext, deps: ExploreDeps): Promise<void> {
   const principal = principalOf(ctx);
   const request = parseContextParams(ctx.query, deps.clock.now());
-  const query = contextQuery(request);
+  const query = contextQuery(request, deps.engine);
   if (!query) throw badParam('id', `is not an id of a ${request.source} entry`);
   assertQueryable(principal, query, deps.enabledSources);
   const page = await deps.engine.page(query);

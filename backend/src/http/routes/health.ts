@@ -1,8 +1,7 @@
 import Router from '@koa/router';
 import type { Cache } from '../../cache/cache.js';
-import type { SourceName } from '../../model/index.js';
-import type { LogSource } from '../../sources/log-source.js';
-import { describeError } from '../../query/engine.js';
+import { describeError, type SourceName } from '../../model/index.js';
+import type { LogSource } from '../../query/log-source.js';
 import type { AppState } from '../context.js';
 import type { Metrics } from '../metrics.js';
 

@@ -1,7 +1,6 @@
 import Router from '@koa/router';
-import { SOURCE_NAMES, type SourceName } from '../../model/index.js';
-import { META_FIELDS, type LogSource, type MetaField } from '../../sources/log-source.js';
-import { describeError } from '../../query/engine.js';
+import { describeError, SOURCE_NAMES, type SourceName } from '../../model/index.js';
+import { META_FIELDS, type LogSource, type MetaField } from '../../query/log-source.js';
 import { canSummarize, principalOf } from '../auth.js';
 import type { AppState } from '../context.js';
 import { validateParams } from '../params/index.js';

@@ -7,23 +7,30 @@ import {
   type QueryDocumentSnapshot,
 } from '@google-cloud/firestore';
 import {
+  comparatorFor,
   formatEpochMs,
+  mergeSorted,
   parseTimestamp,
   timestampMs,
   type LogEntry,
   type Timestamp as Rfc3339,
 } from '../../model/index.js';
-import { mergeSorted } from '../../query/merge.js';
-import { comparatorFor } from '../../query/order.js';
 import { recordToEntry, type FieldMapping, type JsonRecord } from '../mapping/record-mapper.js';
 import type {
+  Follower,
+  FollowOptions,
+  FollowSink,
   LogSource,
   MetaField,
   SourceHealth,
   SourceRequest,
   SourceResult,
   SourceStats,
-} from '../log-source.js';
+  StreamScope,
+} from '../../query/log-source.js';
+import { FollowerGroup } from '../follow/follower-group.js';
+import { documentEntryId, firestoreContextScope } from './document-id.js';
+import { FirestoreFollower, type NewDocuments } from './firestore-follower.js';
 import { severityValues, type CollectionSettings, type QueryPlan } from './query-plan.js';
 
 export interface FirestoreSourceOptions {
@@ -116,16 +123,29 @@ export class FirestoreSource implements LogSource {
     await this.options.db.terminate();
   }
 
-  get collections(): readonly string[] {
-    return this.options.collections;
+  contextScope(id: string): StreamScope | undefined {
+    return firestoreContextScope(id);
   }
 
-  /**
-   * The documents of a collection stamped at or after `since`, and how each becomes an
-   * entry: the log-volume collector listens to this query and maps with the source's own
-   * mapping, so its counts agree with what `/logs` serves.
-   */
-  newDocuments(collection: string, since: Rfc3339): NewDocuments {
+  /** A snapshot listener per collection. */
+  follow(sink: FollowSink, options: FollowOptions): Follower {
+    const since = formatEpochMs(options.sinceMs);
+    return new FollowerGroup(
+      this.options.collections.map(
+        (collection) =>
+          new FirestoreFollower({
+            collection,
+            newDocuments: (from) => this.newDocuments(collection, from),
+            sink,
+            since,
+            maxBackoffMs: options.maxBackoffMs,
+          }),
+      ),
+    );
+  }
+
+  /** Listened to by followers, mapped with the source's own mapping: follows agree with `/logs`. */
+  private newDocuments(collection: string, since: Rfc3339): NewDocuments {
     const settings = this.options.settingsFor(collection);
     const mapping = this.options.mappingFor(collection);
     const field = settings.timeField;
@@ -134,11 +154,6 @@ export class FirestoreSource implements LogSource {
       toEntry: (doc) => documentEntry(collection, doc, settings, mapping),
     };
   }
-}
-
-export interface NewDocuments {
-  query: Query;
-  toEntry: (doc: QueryDocumentSnapshot) => LogEntry;
 }
 
 /**
@@ -202,7 +217,7 @@ function documentEntry(
   return recordToEntry(
     data,
     {
-      id: `${collection}/${doc.id}`,
+      id: documentEntryId(collection, doc.id),
       source: 'firestore',
       labels: { collection, document: doc.id },
       fallbackTime: parseTimestamp(doc.createTime) ?? formatEpochMs(0),

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../config.js';
 import { SEVERITIES, type LogQuery, type Severity } from '../../model/index.js';
-import type { SourceRequest } from '../log-source.js';
+import type { SourceRequest } from '../../query/log-source.js';
 import { planFor } from './firestore-source.js';
 import { requiredIndex, shapeOf, type CollectionSettings, type IndexField } from './query-plan.js';
 

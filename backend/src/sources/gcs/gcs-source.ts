@@ -1,18 +1,29 @@
 import type { Bucket } from '@google-cloud/storage';
 import { LRUCache } from 'lru-cache';
 import pLimit from 'p-limit';
-import { formatEpochMs, parseTimestamp, timestampMs, type LogEntry } from '../../model/index.js';
-import { describeError } from '../../query/engine.js';
-import { comparatorFor } from '../../query/order.js';
+import {
+  comparatorFor,
+  describeError,
+  formatEpochMs,
+  parseTimestamp,
+  timestampMs,
+  type LogEntry,
+} from '../../model/index.js';
 import type { FieldMapping } from '../mapping/record-mapper.js';
 import type {
+  Follower,
+  FollowOptions,
+  FollowSink,
   LogSource,
   MetaField,
   SourceHealth,
   SourceRequest,
   SourceResult,
   SourceStats,
-} from '../log-source.js';
+  StreamScope,
+} from '../../query/log-source.js';
+import { gcsContextScope } from './context-scope.js';
+import { GcsFollower } from './gcs-follower.js';
 import { FolderLister, ListingBudgetExceeded, type ListedObject, type ListingBudget } from './listing.js';
 import { readObject } from './object-reader.js';
 import { intersects, objectBounds, type TimeBounds } from './object-time.js';
@@ -221,20 +232,32 @@ export class GcsSource implements LogSource {
     return call;
   }
 
-  get bucket(): Bucket {
-    return this.options.bucket;
+  contextScope(id: string): StreamScope | undefined {
+    return gcsContextScope(id);
   }
 
-  get prefixes(): readonly string[] {
-    return this.options.prefixes;
+  /** Lists the folders still written to every `pollMs` and reads the objects new since `sinceMs`. */
+  follow(sink: FollowSink, options: FollowOptions): Follower {
+    const { bucket, prefixes, nameSlackMs, listingTtlMs, maxListCalls } = this.options;
+    return new GcsFollower({
+      bucket,
+      prefixes,
+      read: (object, root) => this.readListed(object, root),
+      sink,
+      sinceMs: options.sinceMs,
+      intervalMs: options.pollMs,
+      nameSlackMs,
+      closedListingTtlMs: listingTtlMs.closed,
+      maxListCalls,
+    });
   }
 
   /**
    * One listed object's entries through the parsed-object cache and the in-flight
-   * coalescing that queries use: what the log-volume collector reads is then already
-   * parsed when a dashboard asks for it.
+   * coalescing that queries use: what a follower reads is then already parsed when a
+   * dashboard asks for it.
    */
-  async readListed(object: ListedObject, root: string): Promise<LogEntry[]> {
+  private async readListed(object: ListedObject, root: string): Promise<LogEntry[]> {
     const key = `${object.name}#${object.generation}`;
     return this.parsed.get(key) ?? (await this.download(key, object, root)).entries;
   }

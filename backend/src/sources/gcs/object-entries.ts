@@ -5,7 +5,7 @@ import {
   recordToEntry,
   type FieldMapping,
 } from '../mapping/record-mapper.js';
-import { textSeverity } from '../pods/line-parser.js';
+import { textSeverity } from '../mapping/text-severity.js';
 
 /** Where a record sits: one GCS object, read with one field mapping. */
 export interface ObjectOrigin {

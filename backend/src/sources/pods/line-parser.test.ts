@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { LogEntry, Severity } from '../../model/index.js';
-import { parsePodLog, splitTimestampedLine, textSeverity, type PodLogOrigin } from './line-parser.js';
+import { textSeverity } from '../mapping/text-severity.js';
+import { parsePodLog, splitTimestampedLine, type PodLogOrigin } from './line-parser.js';
 
 const origin: PodLogOrigin = {
   namespace: 'trading',

@@ -1,16 +1,11 @@
-import {
-  normalizeSeverity,
-  parseTimestamp,
-  type LogEntry,
-  type Severity,
-  type Timestamp,
-} from '../../model/index.js';
+import { parseTimestamp, type LogEntry, type Timestamp } from '../../model/index.js';
 import {
   DEFAULT_FIELD_MAPPING,
   isRecord,
   recordToEntry,
   type FieldMapping,
 } from '../mapping/record-mapper.js';
+import { textSeverity } from '../mapping/text-severity.js';
 
 /**
  * Turns a container log, as the API server returns it with `timestamps=true`, into entries:
@@ -49,6 +44,9 @@ interface PendingRecord {
 // a line, such as `42 items`, is text, even when it would parse as an epoch number.
 const KUBELET_STAMP = /^\d{4}-\d{2}-\d{2}T\S+$/;
 
+/** `sinceTime` is read with second precision; flooring keeps it inclusive. */
+export const sinceTimeOf = (ts: Timestamp): string => `${ts.slice(0, 19)}Z`;
+
 /** Splits `2026-11-29T07:01:13.123456789Z text` as the kubelet writes it. */
 export function splitTimestampedLine(line: string): RawLine | undefined {
   const space = line.indexOf(' ');
@@ -83,22 +81,6 @@ function nextPhase(text: string, phase: TracebackPhase | undefined): TracebackPh
   if (TRACEBACK_START.test(text)) return 'frames';
   if (phase === 'frames' && text !== '' && !INDENTED.test(text)) return 'ended';
   return phase;
-}
-
-const LEVEL_WORD =
-  /\b(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|SEVERE|CRITICAL|CRIT|FATAL|PANIC|ALERT|EMERG|EMERGENCY)\b/;
-const LEVEL_PAIR = /\b(?:level|lvl|severity)=["']?(\w+)/i;
-const GLOG_PREFIX = /^([IWEF])\d{4} \d{2}:\d{2}:\d{2}/;
-
-/** The level a plain-text line announces in its first words, as loggers print it. */
-export function textSeverity(text: string): Severity {
-  const head = text.slice(0, 120);
-  const pair = LEVEL_PAIR.exec(head);
-  if (pair?.[1]) return normalizeSeverity(pair[1]);
-  const glog = GLOG_PREFIX.exec(head);
-  if (glog?.[1]) return normalizeSeverity(glog[1]);
-  const word = LEVEL_WORD.exec(head);
-  return word?.[1] ? normalizeSeverity(word[1]) : 'DEFAULT';
 }
 
 function parseJsonLine(text: string): Record<string, unknown> | undefined {

@@ -1,11 +1,18 @@
 import { ApiException, type CoreV1Api, type Log, type V1Pod } from '@kubernetes/client-node';
 import pLimit from 'p-limit';
 import { Writable } from 'node:stream';
-import { timestampMs, type LogEntry, type Timestamp } from '../../model/index.js';
-import { describeError } from '../../query/engine.js';
-import { mergeSorted } from '../../query/merge.js';
-import { comparatorFor } from '../../query/order.js';
+import {
+  comparatorFor,
+  describeError,
+  formatEpochMs,
+  mergeSorted,
+  timestampMs,
+  type LogEntry,
+} from '../../model/index.js';
 import type {
+  Follower,
+  FollowOptions,
+  FollowSink,
   LogSource,
   MetaField,
   MetaScope,
@@ -13,8 +20,12 @@ import type {
   SourceRequest,
   SourceResult,
   SourceStats,
-} from '../log-source.js';
-import { parsePodLog, type PodLogOrigin } from './line-parser.js';
+  StreamScope,
+} from '../../query/log-source.js';
+import { podContextScope } from './context-scope.js';
+import { PodFollower } from './pod-follower.js';
+import { appOf } from './pod-labels.js';
+import { parsePodLog, sinceTimeOf, type PodLogOrigin } from './line-parser.js';
 
 export interface PodSourceOptions {
   core: CoreV1Api;
@@ -47,9 +58,6 @@ interface Stream {
 
 const joinSelectors = (...parts: (string | undefined)[]): string | undefined =>
   parts.filter((p): p is string => Boolean(p && p.trim())).join(',') || undefined;
-
-/** `sinceTime` is read with second precision; flooring keeps it inclusive. */
-const sinceTimeOf = (ts: Timestamp): string => `${ts.slice(0, 19)}Z`;
 
 /**
  * Container logs of the pods in the watched namespaces, read through the API server as
@@ -217,10 +225,20 @@ export class PodSource implements LogSource {
     return [...new Set(values.filter(Boolean))].sort();
   }
 
-  /** The clients and scope the log-volume collector follows pods with: the same as queries read. */
-  get followScope(): Pick<PodSourceOptions, 'core' | 'log' | 'namespaces' | 'labelSelector'> {
-    const { core, log, namespaces, labelSelector } = this.options;
-    return { core, log, namespaces, labelSelector };
+  contextScope(id: string): StreamScope | undefined {
+    return podContextScope(id);
+  }
+
+  /** Every container of every running pod, re-listed every `pollMs`, with the clients queries use. */
+  follow(sink: FollowSink, options: FollowOptions): Follower {
+    return new PodFollower({
+      scope: this.options,
+      sink,
+      since: formatEpochMs(options.sinceMs),
+      relistMs: options.pollMs,
+      maxBackoffMs: options.maxBackoffMs,
+      maxStreams: options.maxStreams,
+    });
   }
 
   async health(): Promise<SourceHealth> {
@@ -252,13 +270,6 @@ function mayHoldWindow(stream: Stream, { query }: SourceRequest): boolean {
   }
   const started = status?.state?.running?.startedAt;
   return !started || new Date(started).getTime() <= toMs;
-}
-
-/** The pod's `app` (or `app.kubernetes.io/name`) label: what groups its replicas. */
-export function appOf(pod: V1Pod): string | undefined {
-  const labels = pod.metadata?.labels ?? {};
-  if (!labels.app && !labels['app.kubernetes.io/name']) return undefined;
-  return labels.app ?? labels['app.kubernetes.io/name'] ?? '';
 }
 
 function originOf(stream: Stream): PodLogOrigin {

@@ -1,14 +1,21 @@
-import type { QuerySnapshot } from '@google-cloud/firestore';
-import type { LogEntry, Timestamp } from '../model/index.js';
-import type { FirestoreSource } from '../sources/firestore/firestore-source.js';
-import { Backoff, Timers } from './backoff.js';
-import type { VolumeSink } from './sink.js';
+import type { Query, QueryDocumentSnapshot, QuerySnapshot } from '@google-cloud/firestore';
+import type { LogEntry, Timestamp } from '../../model/index.js';
+import type { Follower, FollowSink } from '../../query/log-source.js';
+import { deliver } from '../follow/batch.js';
+import { Backoff, Timers } from '../follow/backoff.js';
+
+/** The documents of a collection stamped at or after a time, and how each becomes an entry. */
+export interface NewDocuments {
+  query: Query;
+  toEntry: (doc: QueryDocumentSnapshot) => LogEntry;
+}
 
 export interface FirestoreFollowerOptions {
-  source: FirestoreSource;
   collection: string;
-  sink: VolumeSink;
-  /** Only documents stamped at or after this count. */
+  /** The source's own query and mapping, so what is followed agrees with what `/logs` serves. */
+  newDocuments: (since: Timestamp) => NewDocuments;
+  sink: FollowSink;
+  /** Only documents stamped at or after this are delivered. */
   since: Timestamp;
   maxBackoffMs: number;
   /**
@@ -21,13 +28,13 @@ export interface FirestoreFollowerOptions {
 const REANCHOR_MS = 10 * 60_000;
 
 /**
- * Follows one collection with a snapshot listener on `timeField >= anchor` and counts the
- * documents it adds. The anchor is the newest document time counted so far, with the ids
- * counted at exactly that time, so a listener started again (after an error, or to stay
- * small) skips what was already counted. A document written later but stamped before the
- * anchor while no listener runs is missed: counts are for volume, not an audit.
+ * Follows one collection with a snapshot listener on `timeField >= anchor` and delivers the
+ * documents it adds. The anchor is the newest document time delivered so far, with the ids
+ * delivered at exactly that time, so a listener started again (after an error, or to stay
+ * small) skips what was already delivered. A document written later but stamped before the
+ * anchor while no listener runs is missed: followers feed volume counts and a tail, not an audit.
  */
-export class FirestoreFollower {
+export class FirestoreFollower implements Follower {
   private readonly key: string;
   private readonly backoff: Backoff;
   private readonly timers = new Timers();
@@ -55,10 +62,9 @@ export class FirestoreFollower {
 
   private listen(): void {
     if (this.stopped) return;
-    const { source, collection } = this.options;
     let first = true;
     try {
-      const { query, toEntry } = source.newDocuments(collection, this.anchor.time);
+      const { query, toEntry } = this.options.newDocuments(this.anchor.time);
       this.unsubscribe = query.onSnapshot(
         (snapshot) => {
           this.onSnapshot(snapshot, first, toEntry);
@@ -71,27 +77,24 @@ export class FirestoreFollower {
     }
   }
 
-  private onSnapshot(
-    snapshot: QuerySnapshot,
-    initial: boolean,
-    toEntry: ReturnType<FirestoreSource['newDocuments']>['toEntry'],
-  ): void {
+  private onSnapshot(snapshot: QuerySnapshot, initial: boolean, toEntry: NewDocuments['toEntry']): void {
     const { sink, collection } = this.options;
     try {
-      sink.ok('firestore', this.key);
+      sink.connected(this.key);
       this.backoff.reset();
       const entries: LogEntry[] = [];
       for (const change of snapshot.docChanges()) {
         if (change.type !== 'added') continue;
         const entry = toEntry(change.doc);
-        // Only the first snapshot of a new listener can repeat what an earlier one counted.
+        // Only the first snapshot of a new listener can repeat what an earlier one delivered.
         if (initial && entry.timestamp === this.anchor.time && this.anchor.ids.has(change.doc.id)) continue;
         entries.push(entry);
         this.advance(entry.timestamp, change.doc.id);
       }
-      sink.count('firestore', collection, entries);
+      const resume = { time: this.anchor.time, count: this.anchor.ids.size };
+      deliver(sink, { stream: collection, origin: collection, entries, resume });
     } catch (error) {
-      sink.error('firestore', 'read', error);
+      sink.failed('read', error);
     }
   }
 
@@ -105,10 +108,10 @@ export class FirestoreFollower {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     if (this.stopped) return;
-    this.options.sink.error('firestore', 'listen', error, this.key);
+    this.options.sink.failed('listen', error, this.key);
     this.timers.after(this.backoff.next(), () => {
       if (this.stopped) return;
-      this.options.sink.reconnect('firestore');
+      this.options.sink.reconnected();
       this.listen();
     });
   }

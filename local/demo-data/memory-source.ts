@@ -1,4 +1,10 @@
-import { SOURCE_NAMES, compareKeys, type EntryKey, type LogEntry, type SourceName } from '../model/index.js';
+import {
+  SOURCE_NAMES,
+  compareKeys,
+  type EntryKey,
+  type LogEntry,
+  type SourceName,
+} from '../../backend/src/model/index.js';
 import type {
   LogSource,
   MetaField,
@@ -6,7 +12,8 @@ import type {
   SourceHealth,
   SourceRequest,
   SourceResult,
-} from './log-source.js';
+  StreamScope,
+} from '../../backend/src/query/log-source.js';
 
 /** Which label carries each listable field. */
 const FIELD_LABEL: Record<MetaField, string> = {
@@ -18,9 +25,18 @@ const FIELD_LABEL: Record<MetaField, string> = {
   containers: 'container',
 };
 
+export interface MemorySourceOptions {
+  /**
+   * The stream of an id, as the real source of these entries reads it; without it no row
+   * has context. Entries made with a real source's mapping pass that source's function.
+   */
+  contextScope?: (id: string) => StreamScope | undefined;
+}
+
 /**
  * A source over entries held in memory, sorted once. It backs the engine's tests and
- * benchmark, and stands in for a real source wherever one is not wanted.
+ * benchmark, and stands in for a real source wherever one is not wanted. It cannot be
+ * followed: nothing is ever written to it.
  */
 export class MemorySource implements LogSource {
   private readonly entries: LogEntry[];
@@ -28,8 +44,13 @@ export class MemorySource implements LogSource {
   constructor(
     readonly name: SourceName,
     entries: Iterable<LogEntry>,
+    private readonly options: MemorySourceOptions = {},
   ) {
     this.entries = [...entries].sort(compareKeys);
+  }
+
+  contextScope(id: string): StreamScope | undefined {
+    return this.options.contextScope?.(id);
   }
 
   async query({ query, after, limit, matches }: SourceRequest): Promise<SourceResult> {

@@ -1,9 +1,16 @@
-import type { LogEntry } from '../model/index.js';
-import { objectRecordEntry, objectTextLineEntry, type ObjectOrigin } from '../sources/gcs/object-entries.js';
-import { recordToEntry } from '../sources/mapping/record-mapper.js';
-import { MemorySource } from '../sources/memory-source.js';
-import { parsePodLog } from '../sources/pods/line-parser.js';
+import type { LogEntry } from '../../backend/src/model/index.js';
+import { documentEntryId, firestoreContextScope } from '../../backend/src/sources/firestore/document-id.js';
+import { gcsContextScope } from '../../backend/src/sources/gcs/context-scope.js';
+import {
+  objectRecordEntry,
+  objectTextLineEntry,
+  type ObjectOrigin,
+} from '../../backend/src/sources/gcs/object-entries.js';
+import { recordToEntry } from '../../backend/src/sources/mapping/record-mapper.js';
+import { podContextScope } from '../../backend/src/sources/pods/context-scope.js';
+import { parsePodLog } from '../../backend/src/sources/pods/line-parser.js';
 import type { DemoDataset, DemoLogLine, DemoPod } from './dataset.js';
+import { MemorySource } from './memory-source.js';
 
 function gcsEntries(dataset: DemoDataset, objectTime: string): LogEntry[] {
   return dataset.objects.flatMap((object) => {
@@ -21,7 +28,7 @@ function gcsEntries(dataset: DemoDataset, objectTime: string): LogEntry[] {
 function firestoreEntries(dataset: DemoDataset, fallbackTime: string): LogEntry[] {
   return dataset.documents.map(({ collection, id, data }) =>
     recordToEntry(data, {
-      id: `${collection}/${id}`,
+      id: documentEntryId(collection, id),
       source: 'firestore',
       labels: { collection, document: id },
       fallbackTime,
@@ -53,11 +60,14 @@ function podEntries(pod: DemoPod): LogEntry[] {
   });
 }
 
-/** The dataset held in memory, one source per origin, read through the real mapping code. */
+/**
+ * The dataset held in memory, one source per origin, read through the real mapping code
+ * and answering context with the real sources' reading of their ids.
+ */
 export function memorySources(dataset: DemoDataset, nowIso: string): MemorySource[] {
   return [
-    new MemorySource('gcs', gcsEntries(dataset, nowIso)),
-    new MemorySource('firestore', firestoreEntries(dataset, nowIso)),
-    new MemorySource('pods', dataset.pods.flatMap(podEntries)),
+    new MemorySource('gcs', gcsEntries(dataset, nowIso), { contextScope: gcsContextScope }),
+    new MemorySource('firestore', firestoreEntries(dataset, nowIso), { contextScope: firestoreContextScope }),
+    new MemorySource('pods', dataset.pods.flatMap(podEntries), { contextScope: podContextScope }),
   ];
 }

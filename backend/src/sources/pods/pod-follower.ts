@@ -1,13 +1,15 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import type { Timestamp } from '../model/index.js';
-import { appOf, type PodSource } from '../sources/pods/pod-source.js';
-import { Timers } from './backoff.js';
-import { ContainerFollower, type ContainerTarget, type ResumeMark } from './container-follower.js';
-import type { VolumeSink } from './sink.js';
+import type { Timestamp } from '../../model/index.js';
+import type { Follower, FollowSink, ResumeMark } from '../../query/log-source.js';
+import { Timers } from '../follow/backoff.js';
+import { guard } from '../follow/guard.js';
+import { ContainerFollower, type ContainerTarget, type PodClients } from './container-follower.js';
+import { appOf } from './pod-labels.js';
 
 export interface PodFollowerOptions {
-  source: PodSource;
-  sink: VolumeSink;
+  /** The clients and scope queries read with, so what is followed is what `/logs` serves. */
+  scope: PodClients & { namespaces: readonly string[]; labelSelector?: string };
+  sink: FollowSink;
   since: Timestamp;
   relistMs: number;
   maxBackoffMs: number;
@@ -23,11 +25,11 @@ const IDLE_REFRESH_MS = 5 * 60_000;
  * Pods are re-listed periodically: new pods are followed, deleted ones let go. Re-listing
  * (rather than a watch) costs one request per namespace and interval and cannot silently
  * stall; a pod is then followed at most one interval late, and its lines since the
- * collector started are still read (`sinceTime`), so none is missed.
+ * follower started are still read (`sinceTime`), so none is missed.
  */
-export class PodFollower {
+export class PodFollower implements Follower {
   private readonly streams = new Map<string, ContainerFollower>();
-  /** Where let-go streams stopped, so a pod seen again resumes instead of counting twice. */
+  /** Where let-go streams stopped, so a pod seen again resumes instead of delivering twice. */
   private readonly retired = new Map<string, ResumeMark>();
   private readonly timers = new Timers();
   private relisting = false;
@@ -37,7 +39,7 @@ export class PodFollower {
   constructor(private readonly options: PodFollowerOptions) {}
 
   start(): void {
-    const relist = (): void => this.options.sink.guard('pods', 'list', () => this.relist());
+    const relist = (): void => guard(this.options.sink, 'list', () => this.relist());
     relist();
     this.timers.every(this.options.relistMs, relist);
   }
@@ -58,7 +60,7 @@ export class PodFollower {
     if (this.relisting || this.stopped) return;
     this.relisting = true;
     try {
-      const { namespaces } = this.options.source.followScope;
+      const { namespaces } = this.options.scope;
       await Promise.all(namespaces.map((namespace) => this.relistNamespace(namespace)));
       this.refreshIdle();
     } finally {
@@ -67,14 +69,14 @@ export class PodFollower {
   }
 
   private async relistNamespace(namespace: string): Promise<void> {
-    const { core, labelSelector } = this.options.source.followScope;
+    const { core, labelSelector } = this.options.scope;
     const { sink } = this.options;
     let pods: V1Pod[];
     try {
       pods = (await core.listNamespacedPod({ namespace, labelSelector })).items;
-      sink.ok('pods', `list:${namespace}`);
+      sink.connected(`list:${namespace}`);
     } catch (error) {
-      sink.error('pods', 'list', error, `list:${namespace}`);
+      sink.failed('list', error, `list:${namespace}`);
       return;
     }
     if (this.stopped) return;
@@ -95,17 +97,17 @@ export class PodFollower {
     if (this.streams.has(key)) return;
     if (this.streams.size >= this.options.maxStreams) {
       if (!this.capWarned)
-        this.options.sink.logger.warn(
-          { maxStreams: this.options.maxStreams },
+        this.options.sink.warn(
           'collector follows no more container logs: COLLECTOR_MAX_POD_STREAMS reached',
+          { maxStreams: this.options.maxStreams },
         );
       this.capWarned = true;
       return;
     }
     const stream = new ContainerFollower(target, {
-      scope: this.options.source.followScope,
+      clients: this.options.scope,
       sink: this.options.sink,
-      mark: this.retired.get(key) ?? { time: this.options.since, lines: 0 },
+      mark: this.retired.get(key) ?? { time: this.options.since, count: 0 },
       maxBackoffMs: this.options.maxBackoffMs,
       onGone: () => this.retire(key, stream),
     });
@@ -116,7 +118,7 @@ export class PodFollower {
 
   private letGo(key: string, stream: ContainerFollower): void {
     stream.stop();
-    this.options.sink.forget('pods', stream.key);
+    this.options.sink.gone(stream.key);
     this.retire(key, stream);
   }
 

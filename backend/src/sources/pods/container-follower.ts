@@ -1,10 +1,16 @@
-import { ApiException } from '@kubernetes/client-node';
-import type { LogEntry, Timestamp } from '../model/index.js';
-import { parsePodLog, splitTimestampedLine, type PodLogOrigin } from '../sources/pods/line-parser.js';
-import type { PodSource } from '../sources/pods/pod-source.js';
-import { Backoff, Timers } from './backoff.js';
+import { ApiException, type CoreV1Api, type Log } from '@kubernetes/client-node';
+import type { FollowSink, ResumeMark } from '../../query/log-source.js';
+import { deliver } from '../follow/batch.js';
+import { Backoff, Timers } from '../follow/backoff.js';
+import { guard } from '../follow/guard.js';
+import { parsePodLog, sinceTimeOf, splitTimestampedLine, type PodLogOrigin } from './line-parser.js';
 import { LineStream } from './line-stream.js';
-import type { VolumeSink } from './sink.js';
+
+/** The API clients a container log is followed with: the source's own. */
+export interface PodClients {
+  core: CoreV1Api;
+  log: Log;
+}
 
 export interface ContainerTarget {
   namespace: string;
@@ -15,16 +21,10 @@ export interface ContainerTarget {
   origin: string;
 }
 
-/** The newest kubelet time counted, and how many lines at exactly that time were counted. */
-export interface ResumeMark {
-  time: Timestamp;
-  lines: number;
-}
-
 export interface ContainerFollowerOptions {
-  scope: PodSource['followScope'];
-  sink: VolumeSink;
-  /** Where counting starts: lines stamped before `time` (and the first `lines` at it) were counted or are too old. */
+  clients: PodClients;
+  sink: FollowSink;
+  /** Where delivery starts: lines stamped before `time` (and the first `count` at it) were delivered or are too old. */
   mark: ResumeMark;
   maxBackoffMs: number;
   /** Called once the pod is gone (deleted, replaced, or no longer running). */
@@ -37,16 +37,13 @@ const MAX_BUFFERED_LINES = 2_000;
 /** A stream that stayed open this long was healthy: the next failure starts the back-off over. */
 const HEALTHY_MS = 30_000;
 
-/** `sinceTime` is read with second precision; flooring keeps it inclusive. */
-const sinceTimeOf = (ts: Timestamp): string => `${ts.slice(0, 19)}Z`;
-
 /**
- * Follows one container's log (`follow`, `timestamps`, `sinceTime`) and counts its records.
+ * Follows one container's log (`follow`, `timestamps`, `sinceTime`) and delivers its records.
  * When the stream ends or breaks it reconnects after a capped, jittered back-off, resuming
- * from the newest line counted: `sinceTime` has whole seconds, so the lines of that instant
- * already counted are skipped by number. Records are joined (tracebacks, stack frames) only
+ * from the newest line delivered: `sinceTime` has whole seconds, so the lines of that instant
+ * already delivered are skipped by number. Records are joined (tracebacks, stack frames) only
  * within what arrives together, so a record split across chunks more than `FLUSH_MS` apart
- * counts twice: close enough for volume metrics.
+ * is delivered as two: close enough for volume metrics and a tail.
  */
 export class ContainerFollower {
   private readonly backoff: Backoff;
@@ -71,7 +68,7 @@ export class ContainerFollower {
     this.mark = { ...options.mark };
   }
 
-  /** Where a follower of the same container would resume without counting a line twice. */
+  /** Where a follower of the same container would resume without delivering a line twice. */
   get resumeMark(): ResumeMark {
     return { ...this.mark };
   }
@@ -82,7 +79,7 @@ export class ContainerFollower {
   }
 
   start(): void {
-    this.options.sink.guard('pods', 'stream', () => this.connect());
+    guard(this.options.sink, 'stream', () => this.connect());
   }
 
   stop(): void {
@@ -101,14 +98,14 @@ export class ContainerFollower {
     this.controller.abort();
     this.controller = undefined;
     this.flush();
-    this.options.sink.guard('pods', 'stream', () => this.connect());
+    guard(this.options.sink, 'stream', () => this.connect());
   }
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
     const connection = ++this.connection;
     const { namespace, pod, container } = this.target;
-    this.repeats = this.mark.lines;
+    this.repeats = this.mark.count;
     const sink = new LineStream({
       onLines: (lines) => {
         if (connection === this.connection) this.take(lines);
@@ -118,7 +115,7 @@ export class ContainerFollower {
       },
     });
     try {
-      const controller = await this.options.scope.log.log(namespace, pod, container, sink, {
+      const controller = await this.options.clients.log.log(namespace, pod, container, sink, {
         follow: true,
         timestamps: true,
         sinceTime: sinceTimeOf(this.mark.time),
@@ -130,7 +127,7 @@ export class ContainerFollower {
       this.controller = controller;
       this.connectedAt = Date.now();
       this.lastDataAt = Date.now();
-      this.options.sink.ok('pods', this.key);
+      this.options.sink.connected(this.key);
     } catch (error) {
       if (connection === this.connection) this.failed(error);
     }
@@ -146,7 +143,7 @@ export class ContainerFollower {
     }
   }
 
-  /** Moves the mark; false for a line counted before (or stamped before `since`). */
+  /** Moves the mark; false for a line delivered before (or stamped before `since`). */
   private isNew(line: string): boolean {
     const raw = splitTimestampedLine(line);
     if (!raw) return line !== '';
@@ -156,10 +153,10 @@ export class ContainerFollower {
         this.repeats -= 1;
         return false;
       }
-      this.mark.lines += 1;
+      this.mark.count += 1;
       return true;
     }
-    this.mark = { time: raw.time, lines: 1 };
+    this.mark = { time: raw.time, count: 1 };
     this.repeats = 0;
     return true;
   }
@@ -172,10 +169,10 @@ export class ContainerFollower {
     this.buffered = [];
     const { sink } = this.options;
     try {
-      const entries: LogEntry[] = parsePodLog(body, this.originOf());
-      sink.count('pods', this.target.origin, entries);
+      const entries = parsePodLog(body, this.originOf());
+      deliver(sink, { stream: this.key, origin: this.target.origin, entries, resume: this.resumeMark });
     } catch (error) {
-      sink.error('pods', 'read', error);
+      sink.failed('read', error);
     }
   }
 
@@ -188,7 +185,7 @@ export class ContainerFollower {
   private ended(error: unknown): void {
     this.flush();
     this.controller = undefined;
-    if (error !== undefined) this.options.sink.error('pods', 'stream', error, this.key);
+    if (error !== undefined) this.options.sink.failed('stream', error, this.key);
     if (Date.now() - this.connectedAt >= HEALTHY_MS) this.backoff.reset();
     this.retryLater();
   }
@@ -200,7 +197,7 @@ export class ContainerFollower {
     }
     // A container still starting (400) is the pod's state, not the source failing.
     const sourceFailing = !(error instanceof ApiException && error.code >= 400 && error.code < 500);
-    this.options.sink.error('pods', 'stream', error, sourceFailing ? this.key : undefined);
+    this.options.sink.failed('stream', error, sourceFailing ? this.key : undefined);
     this.retryLater();
   }
 
@@ -208,7 +205,7 @@ export class ContainerFollower {
     if (this.stopped) return;
     const connection = this.connection;
     this.timers.after(this.backoff.next(), () => {
-      if (connection === this.connection) this.options.sink.guard('pods', 'stream', () => this.reconnect());
+      if (connection === this.connection) guard(this.options.sink, 'stream', () => this.reconnect());
     });
   }
 
@@ -217,7 +214,7 @@ export class ContainerFollower {
     const { namespace, pod, uid } = this.target;
     const connection = this.connection;
     try {
-      const current = await this.options.scope.core.readNamespacedPod({ name: pod, namespace });
+      const current = await this.options.clients.core.readNamespacedPod({ name: pod, namespace });
       if (connection !== this.connection || this.stopped) return;
       if (current.metadata?.uid !== uid || current.status?.phase !== 'Running') {
         this.gone();
@@ -229,17 +226,17 @@ export class ContainerFollower {
         this.gone();
         return;
       }
-      this.options.sink.error('pods', 'stream', error, this.key);
+      this.options.sink.failed('stream', error, this.key);
       this.retryLater();
       return;
     }
-    this.options.sink.reconnect('pods');
+    this.options.sink.reconnected();
     await this.connect();
   }
 
   private gone(): void {
     this.stop();
-    this.options.sink.forget('pods', this.key);
+    this.options.sink.gone(this.key);
     this.options.onGone();
   }
 }

@@ -1,13 +1,19 @@
+import type { Bucket } from '@google-cloud/storage';
 import pLimit from 'p-limit';
-import { FolderLister, type ListedObject, type ListingBudget } from '../sources/gcs/listing.js';
-import type { GcsSource } from '../sources/gcs/gcs-source.js';
-import { Timers } from './backoff.js';
-import type { VolumeSink } from './sink.js';
+import { formatEpochMs, type LogEntry } from '../../model/index.js';
+import type { Follower, FollowSink } from '../../query/log-source.js';
+import { deliver, resumeAfter } from '../follow/batch.js';
+import { Timers } from '../follow/backoff.js';
+import { guard } from '../follow/guard.js';
+import { FolderLister, type ListedObject, type ListingBudget } from './listing.js';
 
 export interface GcsFollowerOptions {
-  source: GcsSource;
-  sink: VolumeSink;
-  /** Objects updated before this were there already and are not counted. */
+  bucket: Bucket;
+  prefixes: readonly string[];
+  /** The source's own read: through its parsed-object cache, so a dashboard refresh finds it parsed. */
+  read: (object: ListedObject, prefix: string) => Promise<LogEntry[]>;
+  sink: FollowSink;
+  /** Objects updated before this were there already and are not delivered. */
   sinceMs: number;
   intervalMs: number;
   nameSlackMs: number;
@@ -22,12 +28,12 @@ const READ_CONCURRENCY = 2;
 const MAX_READ_ATTEMPTS = 3;
 
 /**
- * Every interval, lists the folders that can hold records of the last intervals and counts
- * the entries of objects not seen before (by name and generation: a rewrite counts again).
+ * Every interval, lists the folders that can hold records of the last intervals and delivers
+ * the entries of objects not seen before (by name and generation: a rewrite is delivered again).
  * Objects are read through the source's parsed-object cache, so a dashboard refresh right
  * after finds them parsed. What a prefix listed last time is all it remembers.
  */
-export class GcsFollower {
+export class GcsFollower implements Follower {
   private readonly lister: FolderLister;
   private readonly timers = new Timers();
   private readonly limit = pLimit(READ_CONCURRENCY);
@@ -38,7 +44,7 @@ export class GcsFollower {
   private stopped = false;
 
   constructor(private readonly options: GcsFollowerOptions) {
-    this.lister = new FolderLister(options.source.bucket, {
+    this.lister = new FolderLister(options.bucket, {
       slackMs: options.nameSlackMs,
       // Folders still written to are listed afresh every time: that is where new objects appear.
       openTtlMs: 0,
@@ -48,7 +54,7 @@ export class GcsFollower {
   }
 
   start(): void {
-    const tick = (): void => this.options.sink.guard('gcs', 'list', () => this.tick());
+    const tick = (): void => guard(this.options.sink, 'list', () => this.tick());
     tick();
     this.timers.every(this.options.intervalMs, tick);
   }
@@ -67,7 +73,7 @@ export class GcsFollower {
       const now = Date.now();
       const window = { lo: now - 2 * this.options.intervalMs, hi: now };
       const budget: ListingBudget = { callsLeft: this.options.maxListCalls, calls: 0, cacheHits: 0 };
-      await Promise.all(this.options.source.prefixes.map((prefix) => this.scan(prefix, window, budget)));
+      await Promise.all(this.options.prefixes.map((prefix) => this.scan(prefix, window, budget)));
     } finally {
       this.running = false;
     }
@@ -82,9 +88,9 @@ export class GcsFollower {
     let objects: ListedObject[];
     try {
       objects = await this.lister.candidates(prefix, window, budget);
-      sink.ok('gcs', `prefix:${prefix}`);
+      sink.connected(`prefix:${prefix}`);
     } catch (error) {
-      sink.error('gcs', 'list', error, `prefix:${prefix}`);
+      sink.failed('list', error, `prefix:${prefix}`);
       return;
     }
     const before = this.seen.get(prefix);
@@ -102,23 +108,25 @@ export class GcsFollower {
     if (!this.stopped) this.seen.set(prefix, after);
   }
 
-  /** On a prefix's first listing, only objects written since the collector started are new. */
+  /** On a prefix's first listing, only objects written since the follower started are new. */
   private isNew(object: ListedObject, firstListing: boolean): boolean {
     if (!object.updated) return !firstListing;
     return Date.parse(object.updated) >= this.options.sinceMs;
   }
 
-  /** True once the object needs no more reading: counted, or given up on. */
+  /** True once the object needs no more reading: delivered, or given up on. */
   private async read(object: ListedObject, prefix: string, key: string): Promise<boolean> {
     if (this.stopped) return false;
-    const { sink, source } = this.options;
+    const { sink } = this.options;
     try {
-      const entries = await source.readListed(object, prefix);
-      sink.count('gcs', prefix, entries);
+      // A copy: the source's cache holds the parsed list, and delivery sorts what it is given.
+      const entries = [...(await this.options.read(object, prefix))];
+      const resume = resumeAfter(entries, { time: formatEpochMs(0), count: 0 });
+      deliver(sink, { stream: object.name, origin: prefix, entries, resume });
       this.attempts.delete(key);
       return true;
     } catch (error) {
-      sink.error('gcs', 'read', error);
+      sink.failed('read', error);
       const attempts = (this.attempts.get(key) ?? 0) + 1;
       const givenUp = attempts >= MAX_READ_ATTEMPTS;
       if (givenUp) this.attempts.delete(key);

@@ -1,4 +1,5 @@
-import { compareKeys, type Direction, type LogEntry } from '../model/index.js';
+import { compareKeys, type LogEntry } from './log-entry.js';
+import type { Direction } from './log-query.js';
 
 export type EntryComparator = (a: LogEntry, b: LogEntry) => number;
 

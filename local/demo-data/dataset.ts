@@ -1,5 +1,5 @@
-import { formatEpochMs, type Timestamp } from '../model/index.js';
-import type { JsonRecord } from '../sources/mapping/record-mapper.js';
+import { formatEpochMs, type Timestamp } from '../../backend/src/model/index.js';
+import type { JsonRecord } from '../../backend/src/sources/mapping/record-mapper.js';
 import { Random } from './random.js';
 
 /**
