@@ -8,12 +8,11 @@
  * reports refresh latency, partial pages, errors, page-cache hits, the backend's calls to each
  * backing service per refresh (when it exports them) and its peak RSS. The last line is JSON.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generateDataset } from './demo-data/dataset.js';
+import { startBuiltBackend, stopBackend, waitForHealth } from './backend-process.js';
 import { startLocalStack } from './stack.js';
 
 const { values: args } = parseArgs({
@@ -30,7 +29,6 @@ const INTERVAL_MS = Number(args.interval) * 1000;
 const PORT = String(args.port);
 const TOKEN = 'bench-token-0123456789abcdef';
 const HOUR = 3_600_000;
-const MAIN = fileURLToPath(new URL('../backend/dist/main.js', import.meta.url));
 
 interface Refresh {
   ms: number;
@@ -95,18 +93,6 @@ function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
-async function waitForHealth(base: string): Promise<void> {
-  for (let i = 0; i < 150; i++) {
-    const up = await fetch(`${base}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (up) return;
-    await sleep(200);
-  }
-  throw new Error('backend did not start');
-}
-
 /** Every client refreshes until the deadline, then finishes the refresh under way. */
 async function viewers(base: string): Promise<Refresh[]> {
   const refreshes: Refresh[] = [];
@@ -134,26 +120,22 @@ function summarize(samples: number[]) {
 
 async function main(): Promise<void> {
   const stack = await startLocalStack();
-  const backend = spawn(process.execPath, [MAIN], {
-    env: {
-      ...process.env,
-      ...stack.env,
-      HOST: '127.0.0.1',
-      PORT,
-      LOG_LEVEL: 'warn',
-      CURSOR_SECRET: 'bench-cursor-secret-0123456789abcdef',
-      AUTH_TOKENS: JSON.stringify([
-        { name: 'bench', sha256: createHash('sha256').update(TOKEN).digest('hex'), role: 'viewer' },
-      ]),
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
+  const backend = startBuiltBackend({
+    ...stack.env,
+    HOST: '127.0.0.1',
+    PORT,
+    LOG_LEVEL: 'warn',
+    CURSOR_SECRET: 'bench-cursor-secret-0123456789abcdef',
+    AUTH_TOKENS: JSON.stringify([
+      { name: 'bench', sha256: createHash('sha256').update(TOKEN).digest('hex'), role: 'viewer' },
+    ]),
   });
   try {
     const dataset = generateDataset({ nowMs: Date.now(), days: 3 });
     console.log(`seeding ${dataset.objects.length} objects, ${dataset.documents.length} documents…`);
     await stack.seed(dataset);
     const base = `http://127.0.0.1:${PORT}`;
-    await waitForHealth(base);
+    await waitForHealth(base, backend);
     const pid = backend.pid as number;
     let peakRss = rssMb(pid);
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(pid))), 250);
@@ -194,8 +176,7 @@ async function main(): Promise<void> {
     );
     console.log(JSON.stringify(result));
   } finally {
-    backend.kill('SIGTERM');
-    await new Promise((resolve) => backend.once('exit', resolve));
+    await stopBackend(backend);
     await stack.stop();
   }
 }

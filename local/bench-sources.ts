@@ -6,11 +6,10 @@
  * off), so each one reaches all three sources; the GCS object cache stays on, as in
  * production. The last line is one JSON object.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { generateDataset } from './demo-data/dataset.js';
 import { formatEpochMs } from '../backend/src/model/index.js';
+import { startBuiltBackend, stopBackend, waitForHealth } from './backend-process.js';
 import { startLocalStack } from './stack.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
@@ -18,7 +17,6 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 50);
 const PORT = process.env.BENCH_PORT ?? '18099';
 const TOKEN = 'bench-token-0123456789abcdef';
-const MAIN = fileURLToPath(new URL('../backend/dist/main.js', import.meta.url));
 
 interface Sample {
   ms: number;
@@ -83,25 +81,10 @@ async function measure(base: string, nowMs: number, count: number, clients: numb
   return { samples, seconds: (performance.now() - started) / 1000 };
 }
 
-async function waitForHealth(base: string): Promise<void> {
-  for (let i = 0; i < 150; i++) {
-    if (
-      await fetch(`${base}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error('backend did not start');
-}
-
 async function main(): Promise<void> {
   const nowMs = Date.now();
   const stack = await startLocalStack();
-  const backendEnv = {
-    ...process.env,
+  const backend = startBuiltBackend({
     ...stack.env,
     HOST: '127.0.0.1',
     PORT,
@@ -110,10 +93,6 @@ async function main(): Promise<void> {
     AUTH_TOKENS: JSON.stringify([
       { name: 'bench', sha256: createHash('sha256').update(TOKEN).digest('hex'), role: 'admin' },
     ]),
-  };
-  const backend = spawn(process.execPath, [MAIN], {
-    env: backendEnv,
-    stdio: ['ignore', 'inherit', 'inherit'],
   });
   try {
     const dataset = generateDataset({
@@ -133,7 +112,7 @@ async function main(): Promise<void> {
     await stack.seed(dataset);
     console.log(`seeded in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
     const base = `http://127.0.0.1:${PORT}`;
-    await waitForHealth(base);
+    await waitForHealth(base, backend);
 
     const cold = await request(base, nowMs);
     console.log(
@@ -183,8 +162,7 @@ async function main(): Promise<void> {
     );
     console.log(JSON.stringify(result));
   } finally {
-    backend.kill('SIGTERM');
-    await new Promise((resolve) => backend.once('exit', resolve));
+    await stopBackend(backend);
     await stack.stop();
   }
 }

@@ -4,35 +4,12 @@
  * GPT Runner+ data, runs the built backend (`backend/dist/main.js`, exactly as in a pod)
  * pointed at them, and prints a token and curl commands. Ctrl-C stops everything it started.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { generateDataset } from './demo-data/dataset.js';
+import { startBuiltBackend, stopBackend, waitForHealth } from './backend-process.js';
 import { demoAuthTokens } from './demo-tokens.js';
 import { startLocalStack, type LocalStack } from './stack.js';
-
-const MAIN = fileURLToPath(new URL('../backend/dist/main.js', import.meta.url));
-
-async function waitForHealth(url: string, backend: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (backend.exitCode !== null) throw new Error(`the backend exited with code ${backend.exitCode}`);
-    const ok = await fetch(`${url}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`the backend did not answer ${url}/healthz within ${timeoutMs} ms`);
-}
-
-function startBackend(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--enable-source-maps', MAIN], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-}
 
 function printWelcome(
   base: string,
@@ -63,11 +40,7 @@ async function main(): Promise<void> {
   const stop = async (code: number): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    if (backend && backend.exitCode === null) {
-      const exited = new Promise((resolve) => backend?.once('exit', resolve));
-      backend.kill('SIGTERM');
-      await exited;
-    }
+    if (backend) await stopBackend(backend);
     await stack.stop();
     process.exit(code);
   };
@@ -79,7 +52,7 @@ async function main(): Promise<void> {
       `Seeding ${dataset.objects.length} objects, ${dataset.documents.length} documents, ${dataset.pods.length} pods…`,
     );
     await stack.seed(dataset);
-    backend = startBackend({
+    backend = startBuiltBackend({
       ...stack.env,
       HOST: '127.0.0.1',
       PORT: port,
