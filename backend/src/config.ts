@@ -1,3 +1,4 @@
+import { ROLES } from '@gpt-runner-logs/contract';
 import { z } from 'zod';
 import { SEVERITIES, SOURCE_NAMES, type SourceName } from './model/index.js';
 import type { FieldMapping } from './sources/mapping/record-mapper.js';
@@ -7,9 +8,6 @@ import type { FieldMapping } from './sources/mapping/record-mapper.js';
  * validated once at start, so a typo stops the process with the variable's name instead of
  * failing on the first request.
  */
-export const ROLES = ['viewer', 'analyst', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-
 const tokenSchema = z.object({
   name: z.string().min(1),
   sha256: z
