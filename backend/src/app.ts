@@ -20,7 +20,7 @@ import { insightRoutes } from './http/routes/insight.js';
 import { logRoutes } from './http/routes/logs.js';
 import { metaRoutes } from './http/routes/meta.js';
 import { InsightService } from './insight/insight-service.js';
-import { createRedactor } from './insight/redact.js';
+import { createRedactor } from './insight/redaction/index.js';
 import { createSummarizer } from './insight/summarizer.js';
 import { systemClock, type Clock, type SourceName } from './model/index.js';
 import { CursorCodec } from './query/cursor.js';

@@ -8,7 +8,7 @@ import { collectEntries, entriesFingerprint, type Collected } from '../query/col
 import { buildDigest, inTimeOrder, mineEntries, type Digest } from './digest.js';
 import type { PatternTemplate } from './patterns/index.js';
 import { planSummaryPrompt, promptBudget } from './prompt.js';
-import type { Redactor } from './redact.js';
+import type { Redactor } from './redaction/index.js';
 import { SummaryFailure, type ProviderName, type Summarizer, type Usage } from './summarizer.js';
 
 /**

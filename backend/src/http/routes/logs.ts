@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { Clock, SourceName } from '../../model/index.js';
 import { CursorError, type CursorCodec } from '../../query/cursor.js';
-import type { Redactor } from '../../insight/redact.js';
+import type { Redactor } from '../../insight/redaction/index.js';
 import type { LogReader, PageResponse } from '../../query/log-reader.js';
 import { principalOf } from '../auth.js';
 import { assertQueryable, readableSources } from '../caller-scope.js';
