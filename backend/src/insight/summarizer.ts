@@ -33,7 +33,7 @@ export interface Summarizer {
   summarize(request: SummaryRequest): Promise<SummaryOutcome>;
 }
 
-/** Why the provider could not answer; each maps to one problem status at the HTTP edge. */
+/** Why the provider could not answer. */
 export type FailureReason =
   | 'auth'
   | 'model'
@@ -45,7 +45,33 @@ export type FailureReason =
   | 'bad_request'
   | 'aborted';
 
+/**
+ * 502 when the provider refused what this server sent (key, model, endpoint, request) or
+ * failed on its side after retries, 503 when it still rate-limits after retries (or the
+ * summary was cancelled), 504 when it did not answer in time.
+ */
+const STATUS: Record<FailureReason, number> = {
+  auth: 502,
+  model: 502,
+  endpoint: 502,
+  bad_request: 502,
+  upstream: 502,
+  connection: 502,
+  rate_limit: 503,
+  timeout: 504,
+  aborted: 503,
+};
+
+/**
+ * A provider failure, carrying its HTTP status as Koa's errors do. Its message is exposed
+ * although the status is 5xx: it is written for the operator (which setting to check) and
+ * holds nothing but the provider's own one-line answer.
+ */
 export class SummaryFailure extends Error {
+  readonly status: number;
+  readonly expose = true;
+  readonly headers: Record<string, string>;
+
   constructor(
     readonly reason: FailureReason,
     message: string,
@@ -53,6 +79,8 @@ export class SummaryFailure extends Error {
     readonly retryAfterSeconds?: number,
   ) {
     super(message);
+    this.status = STATUS[reason];
+    this.headers = retryAfterSeconds ? { 'Retry-After': String(retryAfterSeconds) } : {};
   }
 }
 

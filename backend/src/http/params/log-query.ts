@@ -11,6 +11,7 @@ import {
   type SourceName,
   type SourceSelectors,
 } from '../../model/index.js';
+import { CursorError, type CursorCodec } from '../../query/cursor.js';
 import { RegexSyntaxError, compileSafeRegex } from '../../query/safe-regex.js';
 import {
   bad,
@@ -80,6 +81,10 @@ export function parseLabelMatcher(text: string): LabelMatcher {
   return matcher;
 }
 
+/**
+ * A pattern that does not compile is a bad parameter. Only here is it known which parameter
+ * (`search` or `label`) carried it, so the query layer's error is named here, once.
+ */
 function checkRegex(param: string, pattern: string): void {
   try {
     compileSafeRegex(pattern);
@@ -152,4 +157,21 @@ export function buildLogQuery(p: LogParams, context: QueryContext): LogQuery {
 export function parseLogQuery(raw: RawParams, context: QueryContext): { query: LogQuery; cursor?: string } {
   const params = validateParams(raw, LOG_QUERY_PARAMS);
   return { query: buildLogQuery(params, context), cursor: params.cursor };
+}
+
+/**
+ * The cursor's position, checked against the query it was issued for (decoded after the
+ * query is built and its sources allowed). A cursor that does not fit is a bad `cursor`.
+ */
+export function decodeCursorParam(
+  cursors: CursorCodec,
+  query: LogQuery,
+  cursor: string,
+): ReturnType<CursorCodec['decode']> {
+  try {
+    return cursors.decode(query, cursor);
+  } catch (error) {
+    if (error instanceof CursorError) bad('cursor', `${error.message}; start again without a cursor`);
+    throw error;
+  }
 }

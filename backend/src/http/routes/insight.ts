@@ -2,7 +2,6 @@ import Router from '@koa/router';
 import { PassThrough } from 'node:stream';
 import type { Logger } from 'pino';
 import type { InsightService, PreparedSummary, SummaryResult } from '../../insight/insight-service.js';
-import { SummaryFailure, type FailureReason } from '../../insight/summarizer.js';
 import type { Clock, SourceName } from '../../model/index.js';
 import { assertMaySummarize, principalOf } from '../auth.js';
 import { assertQueryable, readableSources } from '../caller-scope.js';
@@ -14,7 +13,7 @@ import {
   type InsightQuery,
   type RawParams,
 } from '../params/index.js';
-import { HttpProblem } from '../problem.js';
+import { HttpProblem, renderProblem } from '../problem.js';
 
 export interface InsightRouteDeps {
   service: InsightService;
@@ -24,10 +23,8 @@ export interface InsightRouteDeps {
 }
 
 /**
- * `GET /logs/patterns` and `POST /logs/summary`. Provider failures become problems:
- * 502 when the provider refused what this server sent (key, model, endpoint, request) or
- * failed on its side after retries, 503 with `Retry-After` when it still rate-limits after
- * retries, 504 when it did not answer in time.
+ * `GET /logs/patterns` and `POST /logs/summary`. Provider failures carry their own status
+ * (502, 503 with `Retry-After`, 504) and are rendered like every other error.
  */
 export function insightRoutes(deps: InsightRouteDeps): Router<AppState> {
   const router = new Router<AppState>();
@@ -81,31 +78,7 @@ async function summarize(ctx: AppContext, deps: InsightRouteDeps): Promise<void>
     streamSummary(ctx, deps, prepared);
     return;
   }
-  try {
-    ctx.body = await deps.service.summarize(prepared);
-  } catch (error) {
-    throw toProblem(error);
-  }
-}
-
-const STATUS: Record<FailureReason, number> = {
-  auth: 502,
-  model: 502,
-  endpoint: 502,
-  bad_request: 502,
-  upstream: 502,
-  connection: 502,
-  rate_limit: 503,
-  timeout: 504,
-  aborted: 503,
-};
-
-export function toProblem(error: unknown): unknown {
-  if (!(error instanceof SummaryFailure)) return error;
-  const headers: Record<string, string> = error.retryAfterSeconds
-    ? { 'Retry-After': String(error.retryAfterSeconds) }
-    : {};
-  return new HttpProblem(STATUS[error.reason], error.message, { headers });
+  ctx.body = await deps.service.summarize(prepared);
 }
 
 /**
@@ -140,13 +113,11 @@ function streamSummary(ctx: AppContext, deps: InsightRouteDeps, prepared: Prepar
       send('done', rest);
     })
     .catch((error: unknown) => {
-      const problem = toProblem(error);
-      if (problem instanceof HttpProblem) {
-        send('error', problem.body(ctx.state.requestId));
-        return;
-      }
-      deps.logger.error({ err: error, requestId: ctx.state.requestId }, 'summary stream failed');
-      send('error', new HttpProblem(500, 'The summary failed unexpectedly.').body(ctx.state.requestId));
+      // Committed as 200 already: the problem the error middleware would render comes as an event.
+      const problem = renderProblem(error, ctx.state.requestId);
+      if (problem.unexpected)
+        deps.logger.error({ err: error, requestId: ctx.state.requestId }, 'summary stream failed');
+      send('error', problem.body);
     })
     .finally(() => stream.end());
 }

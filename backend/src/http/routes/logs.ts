@@ -1,13 +1,13 @@
 import Router from '@koa/router';
 import type { Clock, SourceName } from '../../model/index.js';
-import { CursorError, type CursorCodec } from '../../query/cursor.js';
+import type { CursorCodec } from '../../query/cursor.js';
 import type { Redactor } from '../../insight/redaction/index.js';
 import type { LogReader, PageResponse } from '../../query/log-reader.js';
 import { principalOf } from '../auth.js';
 import { assertQueryable, readableSources } from '../caller-scope.js';
 import type { AppContext, AppState } from '../context.js';
 import type { Metrics } from '../metrics.js';
-import { parseLogQuery } from '../params/index.js';
+import { decodeCursorParam, parseLogQuery } from '../params/index.js';
 import { badParam } from '../problem.js';
 
 export interface LogRouteDeps {
@@ -38,7 +38,7 @@ async function listLogs(ctx: AppContext, deps: LogRouteDeps, only?: SourceName):
     nowMs: deps.clock.now(),
   });
   assertQueryable(principal, query, deps.enabledSources);
-  if (cursor) Object.assign(query, decodeCursor(deps.cursors, query, cursor));
+  if (cursor) Object.assign(query, decodeCursorParam(deps.cursors, query, cursor));
 
   const page = await deps.reader.page(query);
   countReturned(deps.metrics, page.entries);
@@ -54,16 +54,6 @@ function redactPage(page: PageResponse, redactor: Redactor): PageResponse {
     ...(entry.payload === undefined ? {} : { payload: redactor.redactValue(entry.payload) }),
   }));
   return { ...page, entries };
-}
-
-function decodeCursor(cursors: CursorCodec, query: Parameters<CursorCodec['decode']>[0], cursor: string) {
-  try {
-    return cursors.decode(query, cursor);
-  } catch (error) {
-    if (error instanceof CursorError)
-      throw badParam('cursor', `${error.message}; start again without a cursor`);
-    throw error;
-  }
 }
 
 function countReturned(metrics: Metrics, entries: { source: SourceName }[]): void {
