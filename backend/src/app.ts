@@ -21,7 +21,7 @@ import { logRoutes } from './http/routes/logs.js';
 import { metaRoutes } from './http/routes/meta.js';
 import { InsightService } from './insight/insight-service.js';
 import { createRedactor } from './insight/redaction/index.js';
-import { createSummarizer } from './insight/summarizer.js';
+import { createSummarizer } from './app/create-summarizer.js';
 import { systemClock, type Clock, type SourceName } from './model/index.js';
 import { CursorCodec } from './query/cursor.js';
 import { QueryEngine } from './query/engine.js';

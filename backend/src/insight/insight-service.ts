@@ -7,9 +7,9 @@ import type { Warning } from '../query/engine.js';
 import { collectEntries, entriesFingerprint, type Collected } from '../query/collect.js';
 import { buildDigest, inTimeOrder, mineEntries, type Digest } from './digest.js';
 import type { PatternTemplate } from './patterns/index.js';
-import { planSummaryPrompt, promptBudget } from './prompt.js';
+import { planSummaryPrompt, promptBudget, type PromptPlan } from './prompt.js';
 import type { Redactor } from './redaction/index.js';
-import { SummaryFailure, type ProviderName, type Summarizer, type Usage } from './summarizer.js';
+import { SummaryFailure, type ProviderName, type Summarizer, type Usage } from './summary/provider.js';
 
 /**
  * Patterns and summaries of a query: read (up to `maxEntries`), redact, mine, digest, and
@@ -118,10 +118,12 @@ export class InsightService {
   async summarize(prepared: PreparedSummary, onDelta?: (text: string) => void): Promise<SummaryResult> {
     const { summarizer, calls, settings } = this.deps;
     const compute = async (): Promise<Omit<SummaryResult, 'cached'>> => {
+      // Planned here, on a cache miss only: the provider just talks to the model.
+      const prompt = summarizer.prompted ? this.plan(prepared) : undefined;
       const outcome = await summarizer.summarize({
         digest: prepared.digest,
         focus: prepared.focus,
-        plan: () => this.plan(prepared),
+        prompt,
         onDelta,
       });
       return { ...outcome, provider: summarizer.provider, model: summarizer.model, digest: prepared.digest };
@@ -144,7 +146,7 @@ export class InsightService {
     }
   }
 
-  private plan(prepared: PreparedSummary) {
+  private plan(prepared: PreparedSummary): PromptPlan {
     const { settings, summarizer, redactor } = this.deps;
     return planSummaryPrompt(prepared.digest, prepared.templates, {
       model: summarizer.model,
