@@ -10,7 +10,7 @@ import { Collector } from './collector/collector.js';
 import type { Config } from './config.js';
 import { TokenAuthenticator, requireToken } from './http/auth.js';
 import type { AppState } from './http/context.js';
-import { Metrics } from './http/metrics.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { problemResponses } from './http/middleware/errors.js';
 import { observeRequests } from './http/middleware/observe.js';
 import { requestId } from './http/middleware/request-id.js';
@@ -55,7 +55,7 @@ const BODY_LIMIT = '64kb';
 
 /** Composes the middleware chain and routes; `main.ts` decides where it listens. */
 export function createApp({ config, sources, logger, cache, clock = systemClock }: AppDeps): App {
-  const metrics = new Metrics();
+  const metrics = createMetrics();
   const sourceMap = new Map<SourceName, LogSource>(
     sources.filter((s) => config.enabledSources.includes(s.name)).map((s) => [s.name, s]),
   );

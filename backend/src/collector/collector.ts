@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import type { Metrics } from '../http/metrics.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { formatEpochMs } from '../model/index.js';
 import { FirestoreSource } from '../sources/firestore/firestore-source.js';
 import { GcsSource } from '../sources/gcs/gcs-source.js';

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Metrics } from '../http/metrics.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { describeError } from '../query/engine.js';
 import { timestampMs, type LogEntry, type SourceName } from '../model/index.js';
 

@@ -26,16 +26,18 @@ export interface SummarySettings {
   pricePer1K: { prompt: number; completion: number };
 }
 
-export interface SummaryObserver {
-  (observation: {
-    provider: string;
-    outcome: 'ok' | 'cached' | 'error';
-    seconds: number;
-    usage?: Usage;
-    costUsd?: number;
-    failure?: string;
-  }): void;
+/** What the summary pipeline reports about one request. */
+export interface SummaryObservation {
+  provider: string;
+  outcome: 'ok' | 'cached' | 'error';
+  seconds: number;
+  usage?: Usage;
+  costUsd?: number;
+  failure?: string;
 }
+
+/** Whoever counts summaries (the metrics) plugs in here; the service knows no metrics library. */
+export type SummaryObserver = (observation: SummaryObservation) => void;
 
 export interface InsightServiceDeps {
   engine: Pick<QueryEngine, 'page'>;

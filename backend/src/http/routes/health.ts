@@ -4,7 +4,7 @@ import type { SourceName } from '../../model/index.js';
 import type { LogSource } from '../../sources/log-source.js';
 import { describeError } from '../../query/engine.js';
 import type { AppState } from '../context.js';
-import type { Metrics } from '../metrics.js';
+import type { SourceMetrics } from '../../metrics/metrics.js';
 
 export interface SourceStatus {
   up: boolean;
@@ -23,7 +23,8 @@ export interface HealthDeps {
   sources: ReadonlyMap<SourceName, LogSource>;
   /** Reported, never failing readiness: without it requests are answered from the sources. */
   cache?: Cache;
-  metrics: Metrics;
+  /** Readiness checks also set the sources' up gauge. */
+  metrics: Pick<SourceMetrics, 'sourceUp'>;
   /** True once shutdown has begun: readiness fails so Kubernetes stops routing here. */
   isShuttingDown: () => boolean;
   checkTimeoutMs: number;

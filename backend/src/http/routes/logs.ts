@@ -6,14 +6,14 @@ import type { LogReader, PageResponse } from '../../query/log-reader.js';
 import { principalOf } from '../auth.js';
 import { assertQueryable, readableSources } from '../caller-scope.js';
 import type { AppContext, AppState } from '../context.js';
-import type { Metrics } from '../metrics.js';
+import type { HttpMetrics } from '../../metrics/metrics.js';
 import { decodeCursorParam, parseLogQuery } from '../params/index.js';
 import { badParam } from '../problem.js';
 
 export interface LogRouteDeps {
   reader: LogReader;
   cursors: CursorCodec;
-  metrics: Metrics;
+  metrics: HttpMetrics;
   enabledSources: SourceName[];
   clock: Clock;
   /** Set when REDACT_RESPONSES is on: messages, payloads and labels are redacted on the way out. */
@@ -56,7 +56,7 @@ function redactPage(page: PageResponse, redactor: Redactor): PageResponse {
   return { ...page, entries };
 }
 
-function countReturned(metrics: Metrics, entries: { source: SourceName }[]): void {
+function countReturned(metrics: HttpMetrics, entries: { source: SourceName }[]): void {
   const counts = new Map<SourceName, number>();
   for (const { source } of entries) counts.set(source, (counts.get(source) ?? 0) + 1);
   for (const [source, count] of counts) metrics.entriesReturned.inc({ source }, count);
