@@ -11,7 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { loadConfig } from '../backend/src/config.js';
+import { loadConfig } from '../backend/src/config/index.js';
 import { generateDataset } from '../backend/src/demo/dataset.js';
 import { memorySources } from '../backend/src/demo/memory-sources.js';
 import { clockStartingAt, formatEpochMs } from '../backend/src/model/index.js';

@@ -1,4 +1,4 @@
-import type { SummaryConfig } from '../config.js';
+import type { SummaryConfig } from '../config/index.js';
 import { BuiltinSummarizer } from '../insight/summary/builtin-provider.js';
 import { OpenAISummarizer } from '../insight/summary/openai-provider.js';
 import type { Summarizer } from '../insight/summary/provider.js';

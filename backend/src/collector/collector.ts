@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { formatEpochMs } from '../model/index.js';
 import { FirestoreSource } from '../sources/firestore/firestore-source.js';
