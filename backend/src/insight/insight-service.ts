@@ -1,9 +1,9 @@
+import type { PatternsResponse, ReadStats, SummaryResponse } from '@gpt-runner-logs/contract';
 import { createHash } from 'node:crypto';
 import type { CachedCalls } from '../cache/cached-call.js';
 import type { LogEntry, LogQuery } from '../model/index.js';
 import { queryFingerprint } from '../query/cursor.js';
 import type { QueryEngine } from '../query/engine.js';
-import type { Warning } from '../query/engine.js';
 import { collectEntries, entriesFingerprint, type Collected } from '../query/collect.js';
 import { buildDigest, inTimeOrder, mineEntries, type Digest } from './digest.js';
 import type { PatternTemplate } from './patterns/index.js';
@@ -49,16 +49,10 @@ export interface InsightServiceDeps {
   observe?: SummaryObserver;
 }
 
-export interface ReadStats {
-  entries: number;
-  truncated: boolean;
-  partial: boolean;
-  warnings: Warning[];
-}
-
+/** Patterns as the service finds them; the route adds how long it took. */
 export interface PatternsResult {
   templates: PatternTemplate[];
-  stats: ReadStats & { distinct: number };
+  stats: Omit<PatternsResponse['stats'], 'tookMs'>;
 }
 
 /** A summary request once its entries are read and digested, before the provider is asked. */
@@ -71,14 +65,8 @@ export interface PreparedSummary {
   startedAt: number;
 }
 
-export interface SummaryResult {
-  summary: string;
-  provider: ProviderName;
-  model: string;
-  digest: Digest;
-  usage: Usage;
-  cached: boolean;
-}
+/** A summary exactly as `POST /logs/summary` answers it. */
+export type SummaryResult = SummaryResponse;
 
 interface Read {
   collected: Collected;

@@ -1,3 +1,4 @@
+import type { LogQueryParamName } from '@gpt-runner-logs/contract';
 import { z } from 'zod';
 import {
   DEFAULT_LIMIT,
@@ -32,7 +33,7 @@ const BUCKET = /^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/;
 const COLLECTION = /^(?!__.*__$)[^/]{1,1500}$/;
 const LABEL_SELECTOR = /^[A-Za-z0-9_./\-=!,()\s]+$/;
 
-/** Every parameter a log listing accepts; anything else is refused by name. */
+/** Every parameter a log listing accepts (the contract's names); anything else is refused by name. */
 export const LOG_QUERY_PARAMS = {
   source: list,
   from: single,
@@ -53,7 +54,7 @@ export const LOG_QUERY_PARAMS = {
   pod: list.pipe(z.array(z.string().regex(DNS_SUBDOMAIN, 'must be a pod name'))),
   container: single.pipe(z.string().regex(DNS_LABEL, 'must be a container name')),
   previous: boolean,
-} as const;
+} as const satisfies Record<LogQueryParamName, z.ZodType>;
 
 function parseSources(names: string[] | undefined, fallback: SourceName[]): SourceName[] {
   if (!names || names.length === 0) return fallback;

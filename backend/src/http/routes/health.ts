@@ -1,3 +1,4 @@
+import type { CacheReadiness, ReadyResponse, SourceReadiness } from '@gpt-runner-logs/contract';
 import Router from '@koa/router';
 import type { Cache } from '../../cache/cache.js';
 import type { SourceName } from '../../model/index.js';
@@ -5,19 +6,6 @@ import type { LogSource } from '../../sources/log-source.js';
 import { describeError } from '../../query/engine.js';
 import type { AppState } from '../context.js';
 import type { SourceMetrics } from '../../metrics/metrics.js';
-
-export interface SourceStatus {
-  up: boolean;
-  detail: string;
-  latencyMs: number;
-}
-
-/** A cache that is down keeps the pod ready: requests are then answered from the sources, uncached. */
-export interface CacheStatusReport {
-  kind: Cache['kind'];
-  up: boolean;
-  detail: string;
-}
 
 export interface HealthDeps {
   sources: ReadonlyMap<SourceName, LogSource>;
@@ -30,7 +18,7 @@ export interface HealthDeps {
   checkTimeoutMs: number;
 }
 
-async function checkSource(source: LogSource, timeoutMs: number): Promise<SourceStatus> {
+async function checkSource(source: LogSource, timeoutMs: number): Promise<SourceReadiness> {
   const started = performance.now();
   const signal = AbortSignal.timeout(timeoutMs);
   const timeout = new Promise<never>((_, reject) =>
@@ -46,7 +34,7 @@ async function checkSource(source: LogSource, timeoutMs: number): Promise<Source
   }
 }
 
-async function checkCache(cache: Cache | undefined): Promise<CacheStatusReport | undefined> {
+async function checkCache(cache: Cache | undefined): Promise<CacheReadiness | undefined> {
   if (!cache) return undefined;
   const { up, detail } = await cache.health();
   return { kind: cache.kind, up, detail };
@@ -76,10 +64,10 @@ export function healthRoutes(deps: HealthDeps): Router<AppState> {
     const allUp = checks.every(([, status]) => status.up) && (cache?.up ?? true);
     if (deps.isShuttingDown()) {
       ctx.status = 503;
-      ctx.body = { status: 'shutting_down', sources, cache };
+      ctx.body = { status: 'shutting_down', sources, cache } satisfies ReadyResponse;
       return;
     }
-    ctx.body = { status: allUp ? 'ok' : 'degraded', sources, cache };
+    ctx.body = { status: allUp ? 'ok' : 'degraded', sources, cache } satisfies ReadyResponse;
   });
   return router;
 }

@@ -1,3 +1,4 @@
+import type { PatternsResponse, SummaryResponse, SummaryStreamEvent } from '@gpt-runner-logs/contract';
 import Router from '@koa/router';
 import { PassThrough } from 'node:stream';
 import type { Logger } from 'pino';
@@ -50,7 +51,8 @@ async function listPatterns(ctx: AppContext, deps: InsightRouteDeps): Promise<vo
   const { query, maxEntries } = readQuery(ctx, deps, ctx.query, PATTERN_PARAMS);
   const started = performance.now();
   const result = await deps.service.patterns(query, maxEntries);
-  ctx.body = { ...result, stats: { ...result.stats, tookMs: Math.round(performance.now() - started) } };
+  const tookMs = Math.round(performance.now() - started);
+  ctx.body = { ...result, stats: { ...result.stats, tookMs } } satisfies PatternsResponse;
 }
 
 /** The JSON body; a body that is not a JSON object is refused rather than silently ignored. */
@@ -78,7 +80,7 @@ async function summarize(ctx: AppContext, deps: InsightRouteDeps): Promise<void>
     streamSummary(ctx, deps, prepared);
     return;
   }
-  ctx.body = await deps.service.summarize(prepared);
+  ctx.body = (await deps.service.summarize(prepared)) satisfies SummaryResponse;
 }
 
 /**
@@ -94,30 +96,30 @@ function streamSummary(ctx: AppContext, deps: InsightRouteDeps, prepared: Prepar
   // Proxies such as nginx would otherwise hold the events back.
   ctx.set('X-Accel-Buffering', 'no');
   ctx.body = stream;
-  const send = (event: string, data: unknown): void => {
+  const send = ({ event, data }: SummaryStreamEvent): void => {
     // A client that went away leaves a destroyed stream; the summary still completes and is cached.
     if (!stream.writableEnded && !stream.destroyed)
       stream.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   };
-  send('digest', prepared.digest);
+  send({ event: 'digest', data: prepared.digest });
   let streamed = false;
   const onDelta = (text: string): void => {
     streamed = true;
-    send('delta', { text });
+    send({ event: 'delta', data: { text } });
   };
   void deps.service
     .summarize(prepared, onDelta)
     .then((result: SummaryResult) => {
-      if (!streamed) send('delta', { text: result.summary });
+      if (!streamed) send({ event: 'delta', data: { text: result.summary } });
       const { digest: _digest, ...rest } = result;
-      send('done', rest);
+      send({ event: 'done', data: rest });
     })
     .catch((error: unknown) => {
       // Committed as 200 already: the problem the error middleware would render comes as an event.
       const problem = renderProblem(error, ctx.state.requestId);
       if (problem.unexpected)
         deps.logger.error({ err: error, requestId: ctx.state.requestId }, 'summary stream failed');
-      send('error', problem.body);
+      send({ event: 'error', data: problem.body });
     })
     .finally(() => stream.end());
 }

@@ -1,3 +1,4 @@
+import type { LogsResponse } from '@gpt-runner-logs/contract';
 import Router from '@koa/router';
 import type { Clock, SourceName } from '../../model/index.js';
 import type { CursorCodec } from '../../query/cursor.js';
@@ -42,7 +43,7 @@ async function listLogs(ctx: AppContext, deps: LogRouteDeps, only?: SourceName):
 
   const page = await deps.reader.page(query);
   countReturned(deps.metrics, page.entries);
-  ctx.body = deps.redactor ? redactPage(page, deps.redactor) : page;
+  ctx.body = (deps.redactor ? redactPage(page, deps.redactor) : page) satisfies LogsResponse;
 }
 
 /** Redacts a copy: a cached page is shared by every request that hits it and must not change. */

@@ -1,3 +1,9 @@
+import type {
+  MetaScopeParamName,
+  MetaValuesResponse,
+  SourcesResponse,
+  WhoAmIResponse,
+} from '@gpt-runner-logs/contract';
 import Router from '@koa/router';
 import { SOURCE_NAMES, type SourceName } from '../../model/index.js';
 import { META_FIELDS, type LogSource, type MetaField } from '../../sources/log-source.js';
@@ -17,7 +23,7 @@ const SCOPE_PARAMS = {
   namespace: z.string().min(1).optional(),
   pod: z.string().min(1).optional(),
   bucket: z.string().min(1).optional(),
-};
+} satisfies Record<MetaScopeParamName, z.ZodType>;
 
 const isMetaField = (value: string): value is MetaField => (META_FIELDS as readonly string[]).includes(value);
 
@@ -27,7 +33,7 @@ export function metaRoutes(deps: MetaDeps): Router<AppState> {
 
   router.get('/meta/whoami', (ctx) => {
     const principal = principalOf(ctx);
-    ctx.body = { ...principal, canSummarize: canSummarize(principal) };
+    ctx.body = { ...principal, canSummarize: canSummarize(principal) } satisfies WhoAmIResponse;
   });
 
   router.get('/meta/sources', (ctx) => {
@@ -38,7 +44,7 @@ export function metaRoutes(deps: MetaDeps): Router<AppState> {
         enabled: deps.sources.has(name),
         allowed: principal.sources.includes(name),
       })),
-    };
+    } satisfies SourcesResponse;
   });
 
   router.get('/meta/:field', async (ctx) => {
@@ -60,7 +66,7 @@ export function metaRoutes(deps: MetaDeps): Router<AppState> {
       ),
     );
     const values = new Set(lists.flatMap((list) => list ?? []));
-    ctx.body = { values: [...values].sort(), warnings };
+    ctx.body = { values: [...values].sort(), warnings } satisfies MetaValuesResponse;
   });
 
   return router;
