@@ -6,8 +6,6 @@ import type { AppContext } from './context.js';
 import type { Principal } from './principal.js';
 import { HttpProblem } from './problem.js';
 
-export type { Principal };
-
 /** What a configured token grants; the configuration's token entries have this shape. */
 export type TokenGrant = Principal & {
   /** Hex SHA-256 of the token: the environment never holds a usable secret. */
