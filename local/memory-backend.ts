@@ -11,7 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { loadConfig } from '../backend/src/config.js';
+import { loadConfig } from '../backend/src/config/index.js';
 import { generateDataset } from './demo-data/dataset.js';
 import { memorySources } from './demo-data/memory-sources.js';
 import { clockStartingAt, formatEpochMs } from '../backend/src/model/index.js';

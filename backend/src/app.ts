@@ -7,10 +7,10 @@ import type { Cache } from './cache/cache.js';
 import { CachedCalls } from './cache/cached-call.js';
 import { createCache } from './cache/create-cache.js';
 import { Collector } from './collector/collector.js';
-import type { Config } from './config.js';
+import type { Config } from './config/index.js';
+import { createSummarizer } from './app/create-summarizer.js';
 import { TokenAuthenticator, requireToken } from './http/auth.js';
 import type { AppState } from './http/context.js';
-import { Metrics } from './http/metrics.js';
 import { problemResponses } from './http/middleware/errors.js';
 import { observeRequests } from './http/middleware/observe.js';
 import { requestId } from './http/middleware/request-id.js';
@@ -20,8 +20,9 @@ import { insightRoutes } from './http/routes/insight.js';
 import { logRoutes } from './http/routes/logs.js';
 import { metaRoutes } from './http/routes/meta.js';
 import { InsightService } from './insight/insight-service.js';
-import { createRedactor } from './insight/redact.js';
-import { createSummarizer } from './insight/summarizer.js';
+import { createRedactor, type Redactor } from './insight/redaction/index.js';
+import type { Summarizer } from './insight/summary/provider.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { systemClock, type Clock, type SourceName } from './model/index.js';
 import { CursorCodec } from './query/cursor.js';
 import { QueryEngine } from './query/engine.js';
@@ -32,7 +33,10 @@ export interface AppDeps {
   config: Config;
   sources: LogSource[];
   logger: Logger;
+  /** Built from `config.cache` unless given (tests share one, or bring Redis). */
   cache?: Cache;
+  /** Built from `config.summary` unless given. */
+  summarizer?: Summarizer;
   /** Where "now" comes from (relative windows such as `now-1h`); the system clock by default. */
   clock?: Clock;
 }
@@ -53,14 +57,24 @@ export interface App {
 // JSON bodies are small queries; anything larger is a mistake or an attack.
 const BODY_LIMIT = '64kb';
 
-/** Composes the middleware chain and routes; `main.ts` decides where it listens. */
-export function createApp({ config, sources, logger, cache, clock = systemClock }: AppDeps): App {
-  const metrics = new Metrics();
+/** What the routes are built on, each from its own part of the configuration. */
+interface Services {
+  sourceMap: Map<SourceName, LogSource>;
+  cache: Cache;
+  cursors: CursorCodec;
+  engine: QueryEngine;
+  reader: LogReader;
+  insight: InsightService;
+  redactor: Redactor;
+}
+
+function buildServices(deps: AppDeps, metrics: Metrics): Services {
+  const { config, sources, logger } = deps;
   const sourceMap = new Map<SourceName, LogSource>(
     sources.filter((s) => config.enabledSources.includes(s.name)).map((s) => [s.name, s]),
   );
-  const queryCache = cache ?? createCache(config, { logger, onError: metrics.observeCacheError });
-  metrics.watchCache(queryCache);
+  const cache = deps.cache ?? createCache(config.cache, { logger, onError: metrics.observeCacheError });
+  metrics.watchCache(cache);
   const cursors = new CursorCodec(config.cursorSecret ?? randomBytes(32).toString('hex'));
   const engine = new QueryEngine({
     sources: sourceMap,
@@ -70,18 +84,31 @@ export function createApp({ config, sources, logger, cache, clock = systemClock 
   const reader = new LogReader(
     engine,
     cursors,
-    new CachedCalls(queryCache, metrics.observeCache),
+    new CachedCalls(cache, metrics.observeCache),
     config.cache.ttlSeconds,
   );
-  let shuttingDown = false;
+  const redactor = createRedactor({ emails: config.redaction.emails });
+  const insight = new InsightService({
+    engine,
+    // Summaries share the query cache's store under their own keys and metric.
+    calls: new CachedCalls(cache, metrics.observeSummaryCache),
+    summarizer: deps.summarizer ?? createSummarizer(config.summary),
+    redactor,
+    settings: config.summary,
+    observe: metrics.observeSummary,
+  });
+  return { sourceMap, cache, cursors, engine, reader, insight, redactor };
+}
 
+/** Probes and the scrape endpoint: no token, so Kubernetes and Prometheus need none. */
+function openRouter(services: Services, metrics: Metrics, isShuttingDown: () => boolean): Router<AppState> {
   const open = new Router<AppState>();
   open.use(
     healthRoutes({
-      sources: sourceMap,
-      cache: queryCache,
+      sources: services.sourceMap,
+      cache: services.cache,
       metrics,
-      isShuttingDown: () => shuttingDown,
+      isShuttingDown,
       checkTimeoutMs: 2_000,
     }).routes(),
   );
@@ -89,27 +116,37 @@ export function createApp({ config, sources, logger, cache, clock = systemClock 
     ctx.type = metrics.registry.contentType;
     ctx.body = await metrics.registry.metrics();
   });
+  return open;
+}
 
+function authenticatedRouter(deps: AppDeps, services: Services, metrics: Metrics): Router<AppState> {
+  const { config, logger, clock = systemClock } = deps;
+  const { sourceMap, reader, cursors, engine, insight, redactor } = services;
+  const enabledSources = [...sourceMap.keys()];
   const authenticated = new Router<AppState>();
   authenticated.use(requireToken(new TokenAuthenticator(config.tokens)));
-  const enabledSources = [...sourceMap.keys()];
-  const redactor = createRedactor({ emails: config.redaction.emails });
   const logRedactor = config.redaction.responses ? redactor : undefined;
   authenticated.use(
     logRoutes({ reader, cursors, metrics, enabledSources, clock, redactor: logRedactor }).routes(),
   );
-  const insight = new InsightService({
-    engine,
-    // Summaries share the query cache's store under their own keys and metric.
-    calls: new CachedCalls(queryCache, metrics.observeSummaryCache),
-    summarizer: createSummarizer(config.summary),
-    redactor,
-    settings: config.summary,
-    observe: metrics.observeSummary,
-  });
   authenticated.use(insightRoutes({ service: insight, enabledSources, logger, clock }).routes());
   authenticated.use(exploreRoutes({ engine, enabledSources, clock }).routes());
   authenticated.use(metaRoutes({ sources: sourceMap, sourceTimeoutMs: config.sourceTimeoutMs }).routes());
+  return authenticated;
+}
+
+/**
+ * Composes the middleware chain and routes from the configuration; `main.ts` decides where
+ * it listens. The one place where layers meet: metrics are plugged into the observers the
+ * engine, the cache and the insight service offer.
+ */
+export function createApp(deps: AppDeps): App {
+  const { config, sources, logger } = deps;
+  const metrics = createMetrics();
+  const services = buildServices(deps, metrics);
+  let shuttingDown = false;
+  const open = openRouter(services, metrics, () => shuttingDown);
+  const authenticated = authenticatedRouter(deps, services, metrics);
 
   const koa = new Koa<AppState>();
   // Failures after a response has started (a client leaving an event stream) bypass the
@@ -143,7 +180,7 @@ export function createApp({ config, sources, logger, cache, clock = systemClock 
     close: async () => {
       // Followers use the sources' clients: they stop first, so none fails on a closed client.
       collector.stop();
-      await Promise.allSettled([...sources.map((s) => s.close?.()), queryCache.close()]);
+      await Promise.allSettled([...sources.map((s) => s.close?.()), services.cache.close()]);
     },
   };
 }

@@ -1,7 +1,7 @@
-import { ConfigError, loadConfig } from './config.js';
+import { createSources } from './app/create-sources.js';
+import { ConfigError, loadConfig } from './config/index.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
-import { createSources } from './sources/create-sources.js';
 
 /** Reads the configuration, starts serving, and shuts down gracefully on SIGTERM/SIGINT. */
 async function main(): Promise<void> {

@@ -7,7 +7,7 @@
  */
 import { Timestamp } from '@google-cloud/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../backend/src/config.js';
+import { loadConfig } from '../../backend/src/config/index.js';
 import { generateDataset, type DemoDataset } from '../../local/demo-data/dataset.js';
 import { formatEpochMs } from '../../backend/src/model/index.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { parseAllDocuments } from 'yaml';
-import { ConfigError, loadConfig, type Config } from '../../backend/src/config.js';
+import { ConfigError, loadConfig, type Config } from '../../backend/src/config/index.js';
 import { startServer, type RunningServer } from '../../backend/src/server.js';
 
 /** Helpers shared by the deployment suites: files of the repository, and the backend's own view of its configuration. */
@@ -45,7 +45,7 @@ export interface BackendVariables {
 /**
  * The variables the backend reads, asked of `loadConfig` itself rather than listed here: an
  * environment that records each read, then the problems it reports when the environment is
- * empty. New settings in backend/src/config.ts are picked up without touching this suite.
+ * empty. New settings in backend/src/config/ are picked up without touching this suite.
  */
 export function backendVariables(): BackendVariables {
   const read = new Set<string>();

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../backend/src/config.js';
+import { loadConfig } from '../../backend/src/config/index.js';
 import { createLogger } from '../../backend/src/logger.js';
 import { MemorySource } from '../../local/demo-data/memory-source.js';
 import { startServer, type RunningServer } from '../../backend/src/server.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../backend/src/config.js';
+import { loadConfig } from '../../backend/src/config/index.js';
 import { demoAuthTokens } from '../../local/demo-tokens.js';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');

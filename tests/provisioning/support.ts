@@ -28,7 +28,7 @@ export function readJson<T = unknown>(file: string): T {
 
 /**
  * Metric names the backend's collector exports (the log-volume contract). The collector
- * registers them in backend/src/http/metrics.ts; until it has, they count as exported
+ * registers them in backend/src/metrics/; until it has, they count as exported
  * because the rules and dashboards are written against this contract.
  */
 export const COLLECTOR_METRICS = [
@@ -37,9 +37,11 @@ export const COLLECTOR_METRICS = [
   'log_aggregator_source_last_entry_timestamp_seconds',
 ] as const;
 
-/** Names registered with prom-client in backend/src/http/metrics.ts (`name: '…'`). */
+/** Names registered with prom-client in backend/src/metrics/ (`name: '…'`), one module per concern. */
 export function registeredMetrics(): Set<string> {
-  const source = readFileSync(path.join(ROOT, 'backend/src/http/metrics.ts'), 'utf8');
+  const folder = path.join(ROOT, 'backend/src/metrics');
+  const modules = readdirSync(folder).filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'));
+  const source = modules.map((file) => readFileSync(path.join(folder, file), 'utf8')).join('\n');
   return new Set([...source.matchAll(/\bname:\s*'([a-z_:][a-z0-9_:]*)'/g)].map((m) => m[1]!));
 }
 

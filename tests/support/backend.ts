@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { pino } from 'pino';
-import { loadConfig, type Config } from '../../backend/src/config.js';
+import { loadConfig, type Config } from '../../backend/src/config/index.js';
 import { generateDataset, type DemoDataset } from '../../local/demo-data/dataset.js';
 import { memorySources } from '../../local/demo-data/memory-sources.js';
 import { clockStartingAt, formatEpochMs } from '../../backend/src/model/index.js';
-import { createSources } from '../../backend/src/sources/create-sources.js';
+import { createSources } from '../../backend/src/app/create-sources.js';
 import type { LogSource } from '../../backend/src/query/log-source.js';
 import { startServer, type RunningServer } from '../../backend/src/server.js';
 

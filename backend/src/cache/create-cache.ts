@@ -1,8 +1,22 @@
 import type { Logger } from 'pino';
-import type { Config } from '../config.js';
 import type { Cache, CacheOp } from './cache.js';
 import { MemoryCache } from './memory-cache.js';
-import { RedisCache } from './redis-cache.js';
+import { RedisCache, type RedisCacheOptions } from './redis-cache.js';
+
+/** Where Redis is and how it is used; present when `REDIS_URL` is set. */
+export type RedisSettings = Pick<
+  RedisCacheOptions,
+  'url' | 'keyPrefix' | 'commandTimeoutMs' | 'maxValueBytes'
+>;
+
+/** Which cache to build; the configuration's `cache` section has this shape. */
+export interface CacheSettings {
+  /** `memory` (per process) unless `redis` is configured. */
+  backend?: 'memory' | 'redis';
+  /** Per process in memory, per key prefix in Redis. */
+  maxEntries: number;
+  redis?: RedisSettings;
+}
 
 export interface CreateCacheDeps {
   logger: Logger;
@@ -10,9 +24,9 @@ export interface CreateCacheDeps {
 }
 
 /** The cache `CACHE_BACKEND` names: in-process by default, Redis when replicas should share it. */
-export function createCache(config: Config, { logger, onError }: CreateCacheDeps): Cache {
-  const { redis, maxEntries } = config.cache;
-  if (config.cache.backend !== 'redis' || !redis) return new MemoryCache({ maxEntries });
+export function createCache(settings: CacheSettings, { logger, onError }: CreateCacheDeps): Cache {
+  const { redis, maxEntries } = settings;
+  if (settings.backend !== 'redis' || !redis) return new MemoryCache({ maxEntries });
   return new RedisCache({
     url: redis.url,
     keyPrefix: redis.keyPrefix,

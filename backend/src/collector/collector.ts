@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { CollectorConfig, Config } from '../config.js';
+import type { CollectorConfig, Config } from '../config/index.js';
 import type { SourceName } from '../model/index.js';
 import type { Follower, FollowOptions, LogSource } from '../query/log-source.js';
 import { VolumeSink } from './sink.js';

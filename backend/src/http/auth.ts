@@ -1,19 +1,18 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { mayRoleSummarize } from '@gpt-runner-logs/contract';
 import type { Next } from 'koa';
-import type { Role, TokenConfig } from '../config.js';
 import type { SourceName } from '../model/index.js';
 import type { AppContext } from './context.js';
+import type { Principal } from './principal.js';
 import { HttpProblem } from './problem.js';
 
-/** Who is calling, resolved from their bearer token. */
-export interface Principal {
-  name: string;
-  role: Role;
-  sources: SourceName[];
-}
+/** What a configured token grants; the configuration's token entries have this shape. */
+export type TokenGrant = Principal & {
+  /** Hex SHA-256 of the token: the environment never holds a usable secret. */
+  sha256: string;
+};
 
-/** Summaries spend money on the model, so only analysts and admins may ask for them. */
-export const canSummarize = (principal: Principal): boolean => principal.role !== 'viewer';
+export const canSummarize = (principal: Principal): boolean => mayRoleSummarize(principal.role);
 
 const sha256 = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 
@@ -24,7 +23,7 @@ const sha256 = (text: string): Buffer => createHash('sha256').update(text, 'utf8
 export class TokenAuthenticator {
   private readonly entries: { hash: Buffer; principal: Principal }[];
 
-  constructor(tokens: TokenConfig[]) {
+  constructor(tokens: readonly TokenGrant[]) {
     this.entries = tokens.map((t) => ({
       hash: Buffer.from(t.sha256, 'hex'),
       principal: { name: t.name, role: t.role, sources: [...t.sources] },

@@ -1,5 +1,6 @@
 import type { LogQuery, SourceName } from '../model/index.js';
-import { assertMayRead, type Principal } from './auth.js';
+import { assertMayRead } from './auth.js';
+import type { Principal } from './principal.js';
 import { badParam } from './problem.js';
 
 /** What a query may cover for this caller: sources enabled on this server and allowed by the token. */

@@ -1,5 +1,5 @@
 import type { ParameterizedContext } from 'koa';
-import type { Principal } from './auth.js';
+import type { Principal } from './principal.js';
 
 /** Per-request state shared by the middleware chain. */
 export interface AppState {

@@ -7,9 +7,18 @@ import {
   timestampMs,
   type LogEntry,
   type Severity,
-  type SourceName,
   type Timestamp,
 } from '../model/index.js';
+import {
+  DIGEST_LABEL_GROUPS as LABEL_GROUPS,
+  type Digest,
+  type DigestInput,
+  type DigestLabelGroup as LabelGroup,
+  type ErrorRateBucket,
+  type LabelCount,
+  type Spike,
+  type TemplateDigest,
+} from '@gpt-runner-logs/contract';
 import { PatternMiner, type PatternTemplate } from './patterns/index.js';
 
 /**
@@ -18,85 +27,17 @@ import { PatternMiner, type PatternTemplate } from './patterns/index.js';
  * same logs always give the same digest, the same template ids and the same prompt.
  */
 
-/** Where the entries came from, echoed so readers know what the numbers cover. */
-export interface DigestInput {
-  /** Entries read; fewer than matched when `truncated`. */
-  entries: number;
-  /** The query matched more than `maxEntries`: the oldest matches were left out. */
-  truncated: boolean;
-  /** A source failed; its entries are missing. */
-  partial: boolean;
-  warnings: string[];
-}
-
-export interface ErrorRateBucket {
-  start: Timestamp;
-  entries: number;
-  errors: number;
-  /** errors / entries, 0 for an empty bucket. */
-  rate: number;
-}
-
-/** A run of consecutive buckets whose errors stand well above the window's median. */
-export interface Spike {
-  start: Timestamp;
-  end: Timestamp;
-  errors: number;
-  /** The worst bucket of the run. */
-  peakErrors: number;
-  /** Median errors per bucket over the whole window. */
-  median: number;
-  /** peakErrors / max(median, 1): an empty median counts as one error, so a factor stays finite. */
-  factor: number;
-}
-
-export interface LabelCount {
-  value: string;
-  count: number;
-  errors: number;
-}
-
-export const LABEL_GROUPS = {
-  pods: 'pod',
-  containers: 'container',
-  symbols: 'symbol',
-  strategies: 'strategy',
-  collections: 'collection',
-} as const;
-
-export type LabelGroup = keyof typeof LABEL_GROUPS;
-
-export interface TemplateDigest {
-  id: string;
-  template: string;
-  count: number;
-  errors: number;
-  firstSeen?: Timestamp;
-  lastSeen?: Timestamp;
-  sources: Partial<Record<SourceName, number>>;
-  example?: string;
-  /** For templates with errors: the label values their errors concentrate on. */
-  errorsBy?: Partial<Record<LabelGroup, LabelCount[]>>;
-}
-
-export interface Digest {
-  window: { from: Timestamp; to: Timestamp; bucketSeconds: number };
-  input: DigestInput;
-  totals: { entries: number; errors: number; warnings: number; errorRate: number };
-  bySeverity: Partial<Record<Severity, number>>;
-  bySource: Partial<Record<SourceName, number>>;
-  errorRate: ErrorRateBucket[];
-  spikes: Spike[];
-  templates: {
-    distinct: number;
-    top: TemplateDigest[];
-    /** Templates absent from the first half of the window that appear in its second half. */
-    new: TemplateDigest[];
-    /** Templates with errors, most errors first. */
-    errors: TemplateDigest[];
-  };
-  labels: Partial<Record<LabelGroup, LabelCount[]>>;
-}
+// The digest's shape is the contract's: the summary panel reads exactly what is built here.
+export {
+  DIGEST_LABEL_GROUPS as LABEL_GROUPS,
+  type Digest,
+  type DigestInput,
+  type DigestLabelGroup as LabelGroup,
+  type ErrorRateBucket,
+  type LabelCount,
+  type Spike,
+  type TemplateDigest,
+} from '@gpt-runner-logs/contract';
 
 export interface DigestOptions {
   /** The window the entries cover, `[from, to)`. */

@@ -1,15 +1,15 @@
+import type { PatternsResponse, ReadStats, SummaryResponse } from '@gpt-runner-logs/contract';
 import { createHash } from 'node:crypto';
 import type { CachedCalls } from '../cache/cached-call.js';
 import type { LogEntry, LogQuery } from '../model/index.js';
 import { queryFingerprint } from '../query/cursor.js';
 import type { QueryEngine } from '../query/engine.js';
-import type { Warning } from '../query/engine.js';
 import { collectEntries, entriesFingerprint, type Collected } from '../query/collect.js';
 import { buildDigest, inTimeOrder, mineEntries, type Digest } from './digest.js';
 import type { PatternTemplate } from './patterns/index.js';
-import { planSummaryPrompt, promptBudget } from './prompt.js';
-import type { Redactor } from './redact.js';
-import { SummaryFailure, type ProviderName, type Summarizer, type Usage } from './summarizer.js';
+import { planSummaryPrompt, promptBudget, type PromptPlan } from './prompt.js';
+import type { Redactor } from './redaction/index.js';
+import { SummaryFailure, type ProviderName, type Summarizer, type Usage } from './summary/provider.js';
 
 /**
  * Patterns and summaries of a query: read (up to `maxEntries`), redact, mine, digest, and
@@ -26,16 +26,18 @@ export interface SummarySettings {
   pricePer1K: { prompt: number; completion: number };
 }
 
-export interface SummaryObserver {
-  (observation: {
-    provider: string;
-    outcome: 'ok' | 'cached' | 'error';
-    seconds: number;
-    usage?: Usage;
-    costUsd?: number;
-    failure?: string;
-  }): void;
+/** What the summary pipeline reports about one request. */
+export interface SummaryObservation {
+  provider: string;
+  outcome: 'ok' | 'cached' | 'error';
+  seconds: number;
+  usage?: Usage;
+  costUsd?: number;
+  failure?: string;
 }
+
+/** Whoever counts summaries (the metrics) plugs in here; the service knows no metrics library. */
+export type SummaryObserver = (observation: SummaryObservation) => void;
 
 export interface InsightServiceDeps {
   engine: Pick<QueryEngine, 'page'>;
@@ -47,16 +49,10 @@ export interface InsightServiceDeps {
   observe?: SummaryObserver;
 }
 
-export interface ReadStats {
-  entries: number;
-  truncated: boolean;
-  partial: boolean;
-  warnings: Warning[];
-}
-
+/** Patterns as the service finds them; the route adds how long it took. */
 export interface PatternsResult {
   templates: PatternTemplate[];
-  stats: ReadStats & { distinct: number };
+  stats: Omit<PatternsResponse['stats'], 'tookMs'>;
 }
 
 /** A summary request once its entries are read and digested, before the provider is asked. */
@@ -69,14 +65,8 @@ export interface PreparedSummary {
   startedAt: number;
 }
 
-export interface SummaryResult {
-  summary: string;
-  provider: ProviderName;
-  model: string;
-  digest: Digest;
-  usage: Usage;
-  cached: boolean;
-}
+/** A summary exactly as `POST /logs/summary` answers it. */
+export type SummaryResult = SummaryResponse;
 
 interface Read {
   collected: Collected;
@@ -118,10 +108,12 @@ export class InsightService {
   async summarize(prepared: PreparedSummary, onDelta?: (text: string) => void): Promise<SummaryResult> {
     const { summarizer, calls, settings } = this.deps;
     const compute = async (): Promise<Omit<SummaryResult, 'cached'>> => {
+      // Planned here, on a cache miss only: the provider just talks to the model.
+      const prompt = summarizer.prompted ? this.plan(prepared) : undefined;
       const outcome = await summarizer.summarize({
         digest: prepared.digest,
         focus: prepared.focus,
-        plan: () => this.plan(prepared),
+        prompt,
         onDelta,
       });
       return { ...outcome, provider: summarizer.provider, model: summarizer.model, digest: prepared.digest };
@@ -144,7 +136,7 @@ export class InsightService {
     }
   }
 
-  private plan(prepared: PreparedSummary) {
+  private plan(prepared: PreparedSummary): PromptPlan {
     const { settings, summarizer, redactor } = this.deps;
     return planSummaryPrompt(prepared.digest, prepared.templates, {
       model: summarizer.model,

@@ -9,7 +9,7 @@ import {
   type ChatMessage,
   type PromptSettings,
 } from './prompt.js';
-import { createRedactor } from './redact.js';
+import { createRedactor } from './redaction/index.js';
 
 const T0 = Date.parse('2026-11-29T06:00:00Z');
 const HOUR = 3_600_000;

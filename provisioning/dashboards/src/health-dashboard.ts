@@ -1,6 +1,6 @@
 /**
  * "Log aggregator health": how the backend itself is doing, from the metrics it exports
- * (backend/src/http/metrics.ts) and the log volume its collector counts. The panels that
+ * (backend/src/metrics/) and the log volume its collector counts. The panels that
  * the alert rules link to show the same expressions the rules evaluate.
  */
 import {

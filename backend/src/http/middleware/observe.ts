@@ -1,7 +1,7 @@
 import type { Next } from 'koa';
 import type { Logger } from 'pino';
 import type { AppContext } from '../context.js';
-import type { Metrics } from '../metrics.js';
+import type { HttpMetrics } from '../../metrics/metrics.js';
 
 interface RoutedContext {
   _matchedRoute?: string | RegExp;
@@ -17,7 +17,7 @@ function routeOf(ctx: AppContext): string {
  * One structured log line and one latency observation per request. It sits outside the
  * error renderer so it sees the final status of failed requests too.
  */
-export function observeRequests(logger: Logger, metrics: Metrics) {
+export function observeRequests(logger: Logger, metrics: HttpMetrics) {
   return async (ctx: AppContext, next: Next): Promise<void> => {
     const started = performance.now();
     try {

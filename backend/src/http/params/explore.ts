@@ -1,3 +1,13 @@
+import {
+  DEFAULT_CONTEXT_LINES,
+  DEFAULT_VOLUME_MAX_ENTRIES,
+  MAX_CONTEXT_LINES,
+  MAX_MAX_ENTRIES,
+  MAX_VOLUME_BUCKETS,
+  TARGET_VOLUME_BUCKETS,
+  type ContextParamName,
+  type VolumeParamName,
+} from '@gpt-runner-logs/contract';
 import { z } from 'zod';
 import { SOURCE_NAMES, type LogQuery, type SourceName } from '../../model/index.js';
 import {
@@ -10,19 +20,19 @@ import {
   type RawParams,
 } from './validate.js';
 import { LOG_QUERY_PARAMS, buildLogQuery, type QueryContext } from './log-query.js';
-import { MAX_SUMMARY_ENTRIES } from './insight.js';
 
-// Explore: log volume and log row context.
-
-/** Enough buckets for any panel width; a finer step for a long range is refused by name. */
-export const MAX_VOLUME_BUCKETS = 11_000;
-const AUTO_BUCKETS = 120;
+// Explore: log volume and log row context. A step finer than MAX_VOLUME_BUCKETS allows for a
+// long range is refused by name.
 const NICE_STEPS_MS = [
   1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200, 86400,
 ].map((s) => s * 1000);
 
 /** `GET /logs/volume`: every listing parameter plus `step` and `maxEntries`. */
-export const VOLUME_PARAMS = { ...LOG_QUERY_PARAMS, step: single, maxEntries: single } as const;
+export const VOLUME_PARAMS = {
+  ...LOG_QUERY_PARAMS,
+  step: single,
+  maxEntries: single,
+} as const satisfies Record<VolumeParamName, z.ZodType>;
 
 export interface VolumeQuery {
   query: LogQuery;
@@ -31,7 +41,7 @@ export interface VolumeQuery {
 }
 
 function autoStep(spanMs: number): number {
-  const wanted = spanMs / AUTO_BUCKETS;
+  const wanted = spanMs / TARGET_VOLUME_BUCKETS;
   return NICE_STEPS_MS.find((step) => step >= wanted) ?? 86_400_000;
 }
 
@@ -55,11 +65,9 @@ export function parseVolumeQuery(raw: RawParams, context: QueryContext): VolumeQ
   return {
     query,
     stepMs: parseStep(params.step, spanMs),
-    maxEntries: wholeNumber('maxEntries', params.maxEntries, MAX_SUMMARY_ENTRIES, MAX_SUMMARY_ENTRIES),
+    maxEntries: wholeNumber('maxEntries', params.maxEntries, DEFAULT_VOLUME_MAX_ENTRIES, MAX_MAX_ENTRIES),
   };
 }
-
-const MAX_CONTEXT_LINES = 500;
 
 /** `GET /logs/context`: the row (source, id, timestamp), a direction and how many lines. */
 export const CONTEXT_PARAMS = {
@@ -68,7 +76,7 @@ export const CONTEXT_PARAMS = {
   timestamp: single,
   direction: LOG_QUERY_PARAMS.direction,
   limit: single,
-} as const;
+} as const satisfies Record<ContextParamName, z.ZodType>;
 
 export interface ContextParams {
   source: SourceName;
@@ -89,6 +97,6 @@ export function parseContextParams(raw: RawParams, nowMs: number): ContextParams
     id: p.id as string,
     timestamp: timestamp as string,
     direction: p.direction ?? 'backward',
-    limit: wholeNumber('limit', p.limit, 20, MAX_CONTEXT_LINES),
+    limit: wholeNumber('limit', p.limit, DEFAULT_CONTEXT_LINES, MAX_CONTEXT_LINES),
   };
 }

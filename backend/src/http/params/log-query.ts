@@ -1,3 +1,4 @@
+import type { LogQueryParamName } from '@gpt-runner-logs/contract';
 import { z } from 'zod';
 import {
   DEFAULT_LIMIT,
@@ -11,6 +12,7 @@ import {
   type SourceName,
   type SourceSelectors,
 } from '../../model/index.js';
+import { CursorError, type CursorCodec } from '../../query/cursor.js';
 import { RegexSyntaxError, compileSafeRegex } from '../../query/safe-regex.js';
 import {
   bad,
@@ -31,7 +33,7 @@ const BUCKET = /^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/;
 const COLLECTION = /^(?!__.*__$)[^/]{1,1500}$/;
 const LABEL_SELECTOR = /^[A-Za-z0-9_./\-=!,()\s]+$/;
 
-/** Every parameter a log listing accepts; anything else is refused by name. */
+/** Every parameter a log listing accepts (the contract's names); anything else is refused by name. */
 export const LOG_QUERY_PARAMS = {
   source: list,
   from: single,
@@ -52,7 +54,7 @@ export const LOG_QUERY_PARAMS = {
   pod: list.pipe(z.array(z.string().regex(DNS_SUBDOMAIN, 'must be a pod name'))),
   container: single.pipe(z.string().regex(DNS_LABEL, 'must be a container name')),
   previous: boolean,
-} as const;
+} as const satisfies Record<LogQueryParamName, z.ZodType>;
 
 function parseSources(names: string[] | undefined, fallback: SourceName[]): SourceName[] {
   if (!names || names.length === 0) return fallback;
@@ -80,6 +82,10 @@ export function parseLabelMatcher(text: string): LabelMatcher {
   return matcher;
 }
 
+/**
+ * A pattern that does not compile is a bad parameter. Only here is it known which parameter
+ * (`search` or `label`) carried it, so the query layer's error is named here, once.
+ */
 function checkRegex(param: string, pattern: string): void {
   try {
     compileSafeRegex(pattern);
@@ -152,4 +158,21 @@ export function buildLogQuery(p: LogParams, context: QueryContext): LogQuery {
 export function parseLogQuery(raw: RawParams, context: QueryContext): { query: LogQuery; cursor?: string } {
   const params = validateParams(raw, LOG_QUERY_PARAMS);
   return { query: buildLogQuery(params, context), cursor: params.cursor };
+}
+
+/**
+ * The cursor's position, checked against the query it was issued for (decoded after the
+ * query is built and its sources allowed). A cursor that does not fit is a bad `cursor`.
+ */
+export function decodeCursorParam(
+  cursors: CursorCodec,
+  query: LogQuery,
+  cursor: string,
+): ReturnType<CursorCodec['decode']> {
+  try {
+    return cursors.decode(query, cursor);
+  } catch (error) {
+    if (error instanceof CursorError) bad('cursor', `${error.message}; start again without a cursor`);
+    throw error;
+  }
 }

@@ -1,3 +1,4 @@
+import type { ContextResponse, VolumeResponse } from '@gpt-runner-logs/contract';
 import Router from '@koa/router';
 import type { Clock, SourceName } from '../../model/index.js';
 import { collectEntries } from '../../query/collect.js';
@@ -59,7 +60,7 @@ async function volume(ctx: AppContext, deps: ExploreDeps): Promise<void> {
       counted: read.entries.length,
       tookMs: Math.round(performance.now() - started),
     },
-  };
+  } satisfies VolumeResponse;
 }
 
 async function context(ctx: AppContext, deps: ExploreDeps): Promise<void> {
@@ -69,5 +70,9 @@ async function context(ctx: AppContext, deps: ExploreDeps): Promise<void> {
   if (!query) throw badParam('id', `is not an id of a ${request.source} entry`);
   assertQueryable(principal, query, deps.enabledSources);
   const page = await deps.engine.page(query);
-  ctx.body = { entries: page.entries, partial: page.partial, warnings: page.warnings };
+  ctx.body = {
+    entries: page.entries,
+    partial: page.partial,
+    warnings: page.warnings,
+  } satisfies ContextResponse;
 }

@@ -1,34 +1,23 @@
+import type { CacheReadiness, ReadyResponse, SourceReadiness } from '@gpt-runner-logs/contract';
 import Router from '@koa/router';
 import type { Cache } from '../../cache/cache.js';
 import { describeError, type SourceName } from '../../model/index.js';
 import type { LogSource } from '../../query/log-source.js';
 import type { AppState } from '../context.js';
-import type { Metrics } from '../metrics.js';
-
-export interface SourceStatus {
-  up: boolean;
-  detail: string;
-  latencyMs: number;
-}
-
-/** A cache that is down keeps the pod ready: requests are then answered from the sources, uncached. */
-export interface CacheStatusReport {
-  kind: Cache['kind'];
-  up: boolean;
-  detail: string;
-}
+import type { SourceMetrics } from '../../metrics/metrics.js';
 
 export interface HealthDeps {
   sources: ReadonlyMap<SourceName, LogSource>;
   /** Reported, never failing readiness: without it requests are answered from the sources. */
   cache?: Cache;
-  metrics: Metrics;
+  /** Readiness checks also set the sources' up gauge. */
+  metrics: Pick<SourceMetrics, 'sourceUp'>;
   /** True once shutdown has begun: readiness fails so Kubernetes stops routing here. */
   isShuttingDown: () => boolean;
   checkTimeoutMs: number;
 }
 
-async function checkSource(source: LogSource, timeoutMs: number): Promise<SourceStatus> {
+async function checkSource(source: LogSource, timeoutMs: number): Promise<SourceReadiness> {
   const started = performance.now();
   const signal = AbortSignal.timeout(timeoutMs);
   const timeout = new Promise<never>((_, reject) =>
@@ -44,7 +33,7 @@ async function checkSource(source: LogSource, timeoutMs: number): Promise<Source
   }
 }
 
-async function checkCache(cache: Cache | undefined): Promise<CacheStatusReport | undefined> {
+async function checkCache(cache: Cache | undefined): Promise<CacheReadiness | undefined> {
   if (!cache) return undefined;
   const { up, detail } = await cache.health();
   return { kind: cache.kind, up, detail };
@@ -74,10 +63,10 @@ export function healthRoutes(deps: HealthDeps): Router<AppState> {
     const allUp = checks.every(([, status]) => status.up) && (cache?.up ?? true);
     if (deps.isShuttingDown()) {
       ctx.status = 503;
-      ctx.body = { status: 'shutting_down', sources, cache };
+      ctx.body = { status: 'shutting_down', sources, cache } satisfies ReadyResponse;
       return;
     }
-    ctx.body = { status: allUp ? 'ok' : 'degraded', sources, cache };
+    ctx.body = { status: allUp ? 'ok' : 'degraded', sources, cache } satisfies ReadyResponse;
   });
   return router;
 }

@@ -1,8 +1,8 @@
+import type { PatternsResponse, SummaryResponse, SummaryStreamEvent } from '@gpt-runner-logs/contract';
 import Router from '@koa/router';
 import { PassThrough } from 'node:stream';
 import type { Logger } from 'pino';
 import type { InsightService, PreparedSummary, SummaryResult } from '../../insight/insight-service.js';
-import { SummaryFailure, type FailureReason } from '../../insight/summarizer.js';
 import type { Clock, SourceName } from '../../model/index.js';
 import { assertMaySummarize, principalOf } from '../auth.js';
 import { assertQueryable, readableSources } from '../caller-scope.js';
@@ -14,7 +14,7 @@ import {
   type InsightQuery,
   type RawParams,
 } from '../params/index.js';
-import { HttpProblem } from '../problem.js';
+import { HttpProblem, renderProblem } from '../problem.js';
 
 export interface InsightRouteDeps {
   service: InsightService;
@@ -24,10 +24,8 @@ export interface InsightRouteDeps {
 }
 
 /**
- * `GET /logs/patterns` and `POST /logs/summary`. Provider failures become problems:
- * 502 when the provider refused what this server sent (key, model, endpoint, request) or
- * failed on its side after retries, 503 with `Retry-After` when it still rate-limits after
- * retries, 504 when it did not answer in time.
+ * `GET /logs/patterns` and `POST /logs/summary`. Provider failures carry their own status
+ * (502, 503 with `Retry-After`, 504) and are rendered like every other error.
  */
 export function insightRoutes(deps: InsightRouteDeps): Router<AppState> {
   const router = new Router<AppState>();
@@ -53,7 +51,8 @@ async function listPatterns(ctx: AppContext, deps: InsightRouteDeps): Promise<vo
   const { query, maxEntries } = readQuery(ctx, deps, ctx.query, PATTERN_PARAMS);
   const started = performance.now();
   const result = await deps.service.patterns(query, maxEntries);
-  ctx.body = { ...result, stats: { ...result.stats, tookMs: Math.round(performance.now() - started) } };
+  const tookMs = Math.round(performance.now() - started);
+  ctx.body = { ...result, stats: { ...result.stats, tookMs } } satisfies PatternsResponse;
 }
 
 /** The JSON body; a body that is not a JSON object is refused rather than silently ignored. */
@@ -81,31 +80,7 @@ async function summarize(ctx: AppContext, deps: InsightRouteDeps): Promise<void>
     streamSummary(ctx, deps, prepared);
     return;
   }
-  try {
-    ctx.body = await deps.service.summarize(prepared);
-  } catch (error) {
-    throw toProblem(error);
-  }
-}
-
-const STATUS: Record<FailureReason, number> = {
-  auth: 502,
-  model: 502,
-  endpoint: 502,
-  bad_request: 502,
-  upstream: 502,
-  connection: 502,
-  rate_limit: 503,
-  timeout: 504,
-  aborted: 503,
-};
-
-export function toProblem(error: unknown): unknown {
-  if (!(error instanceof SummaryFailure)) return error;
-  const headers: Record<string, string> = error.retryAfterSeconds
-    ? { 'Retry-After': String(error.retryAfterSeconds) }
-    : {};
-  return new HttpProblem(STATUS[error.reason], error.message, { headers });
+  ctx.body = (await deps.service.summarize(prepared)) satisfies SummaryResponse;
 }
 
 /**
@@ -121,32 +96,30 @@ function streamSummary(ctx: AppContext, deps: InsightRouteDeps, prepared: Prepar
   // Proxies such as nginx would otherwise hold the events back.
   ctx.set('X-Accel-Buffering', 'no');
   ctx.body = stream;
-  const send = (event: string, data: unknown): void => {
+  const send = ({ event, data }: SummaryStreamEvent): void => {
     // A client that went away leaves a destroyed stream; the summary still completes and is cached.
     if (!stream.writableEnded && !stream.destroyed)
       stream.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   };
-  send('digest', prepared.digest);
+  send({ event: 'digest', data: prepared.digest });
   let streamed = false;
   const onDelta = (text: string): void => {
     streamed = true;
-    send('delta', { text });
+    send({ event: 'delta', data: { text } });
   };
   void deps.service
     .summarize(prepared, onDelta)
     .then((result: SummaryResult) => {
-      if (!streamed) send('delta', { text: result.summary });
+      if (!streamed) send({ event: 'delta', data: { text: result.summary } });
       const { digest: _digest, ...rest } = result;
-      send('done', rest);
+      send({ event: 'done', data: rest });
     })
     .catch((error: unknown) => {
-      const problem = toProblem(error);
-      if (problem instanceof HttpProblem) {
-        send('error', problem.body(ctx.state.requestId));
-        return;
-      }
-      deps.logger.error({ err: error, requestId: ctx.state.requestId }, 'summary stream failed');
-      send('error', new HttpProblem(500, 'The summary failed unexpectedly.').body(ctx.state.requestId));
+      // Committed as 200 already: the problem the error middleware would render comes as an event.
+      const problem = renderProblem(error, ctx.state.requestId);
+      if (problem.unexpected)
+        deps.logger.error({ err: error, requestId: ctx.state.requestId }, 'summary stream failed');
+      send({ event: 'error', data: problem.body });
     })
     .finally(() => stream.end());
 }

@@ -1,19 +1,20 @@
+import type { LogsResponse } from '@gpt-runner-logs/contract';
 import Router from '@koa/router';
 import type { Clock, SourceName } from '../../model/index.js';
-import { CursorError, type CursorCodec } from '../../query/cursor.js';
-import type { Redactor } from '../../insight/redact.js';
+import type { CursorCodec } from '../../query/cursor.js';
+import type { Redactor } from '../../insight/redaction/index.js';
 import type { LogReader, PageResponse } from '../../query/log-reader.js';
 import { principalOf } from '../auth.js';
 import { assertQueryable, readableSources } from '../caller-scope.js';
 import type { AppContext, AppState } from '../context.js';
-import type { Metrics } from '../metrics.js';
-import { parseLogQuery } from '../params/index.js';
+import type { HttpMetrics } from '../../metrics/metrics.js';
+import { decodeCursorParam, parseLogQuery } from '../params/index.js';
 import { badParam } from '../problem.js';
 
 export interface LogRouteDeps {
   reader: LogReader;
   cursors: CursorCodec;
-  metrics: Metrics;
+  metrics: HttpMetrics;
   enabledSources: SourceName[];
   clock: Clock;
   /** Set when REDACT_RESPONSES is on: messages, payloads and labels are redacted on the way out. */
@@ -38,11 +39,11 @@ async function listLogs(ctx: AppContext, deps: LogRouteDeps, only?: SourceName):
     nowMs: deps.clock.now(),
   });
   assertQueryable(principal, query, deps.enabledSources);
-  if (cursor) Object.assign(query, decodeCursor(deps.cursors, query, cursor));
+  if (cursor) Object.assign(query, decodeCursorParam(deps.cursors, query, cursor));
 
   const page = await deps.reader.page(query);
   countReturned(deps.metrics, page.entries);
-  ctx.body = deps.redactor ? redactPage(page, deps.redactor) : page;
+  ctx.body = (deps.redactor ? redactPage(page, deps.redactor) : page) satisfies LogsResponse;
 }
 
 /** Redacts a copy: a cached page is shared by every request that hits it and must not change. */
@@ -56,17 +57,7 @@ function redactPage(page: PageResponse, redactor: Redactor): PageResponse {
   return { ...page, entries };
 }
 
-function decodeCursor(cursors: CursorCodec, query: Parameters<CursorCodec['decode']>[0], cursor: string) {
-  try {
-    return cursors.decode(query, cursor);
-  } catch (error) {
-    if (error instanceof CursorError)
-      throw badParam('cursor', `${error.message}; start again without a cursor`);
-    throw error;
-  }
-}
-
-function countReturned(metrics: Metrics, entries: { source: SourceName }[]): void {
+function countReturned(metrics: HttpMetrics, entries: { source: SourceName }[]): void {
   const counts = new Map<SourceName, number>();
   for (const { source } of entries) counts.set(source, (counts.get(source) ?? 0) + 1);
   for (const [source, count] of counts) metrics.entriesReturned.inc({ source }, count);

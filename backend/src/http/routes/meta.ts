@@ -1,3 +1,9 @@
+import type {
+  MetaScopeParamName,
+  MetaValuesResponse,
+  SourcesResponse,
+  WhoAmIResponse,
+} from '@gpt-runner-logs/contract';
 import Router from '@koa/router';
 import { describeError, SOURCE_NAMES, type SourceName } from '../../model/index.js';
 import { META_FIELDS, type LogSource, type MetaField } from '../../query/log-source.js';
@@ -16,7 +22,7 @@ const SCOPE_PARAMS = {
   namespace: z.string().min(1).optional(),
   pod: z.string().min(1).optional(),
   bucket: z.string().min(1).optional(),
-};
+} satisfies Record<MetaScopeParamName, z.ZodType>;
 
 const isMetaField = (value: string): value is MetaField => (META_FIELDS as readonly string[]).includes(value);
 
@@ -26,7 +32,7 @@ export function metaRoutes(deps: MetaDeps): Router<AppState> {
 
   router.get('/meta/whoami', (ctx) => {
     const principal = principalOf(ctx);
-    ctx.body = { ...principal, canSummarize: canSummarize(principal) };
+    ctx.body = { ...principal, canSummarize: canSummarize(principal) } satisfies WhoAmIResponse;
   });
 
   router.get('/meta/sources', (ctx) => {
@@ -37,7 +43,7 @@ export function metaRoutes(deps: MetaDeps): Router<AppState> {
         enabled: deps.sources.has(name),
         allowed: principal.sources.includes(name),
       })),
-    };
+    } satisfies SourcesResponse;
   });
 
   router.get('/meta/:field', async (ctx) => {
@@ -59,7 +65,7 @@ export function metaRoutes(deps: MetaDeps): Router<AppState> {
       ),
     );
     const values = new Set(lists.flatMap((list) => list ?? []));
-    ctx.body = { values: [...values].sort(), warnings };
+    ctx.body = { values: [...values].sort(), warnings } satisfies MetaValuesResponse;
   });
 
   return router;

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, type Config } from '../../config.js';
+import { loadConfig, type Config } from '../../config/index.js';
 import { SEVERITIES, type LogQuery, type Severity } from '../../model/index.js';
 import type { SourceRequest } from '../../query/log-source.js';
 import { planFor } from './firestore-source.js';

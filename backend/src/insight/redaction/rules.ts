@@ -68,11 +68,6 @@ export type RedactionMarker = `[REDACTED:${RedactionType}]`;
 
 export const redactionMarker = (type: RedactionType): RedactionMarker => `[REDACTED:${type}]`;
 
-export interface RedactorOptions {
-  /** Also replace e-mail addresses with `[REDACTED:email]`. Off by default. */
-  emails?: boolean;
-}
-
 /** How many secrets of each type were replaced; types with none are absent. */
 export type RedactionCounts = Partial<Record<RedactionType, number>>;
 
@@ -80,19 +75,6 @@ export interface RedactionResult {
   text: string;
   counts: RedactionCounts;
   total: number;
-}
-
-export interface Redactor {
-  redactText(text: string): string;
-  redactTextWithStats(text: string): RedactionResult;
-  /**
-   * Deep copy with every string redacted; the value under a secret-named key (`password`,
-   * `apiKey`, `authorization`, …) is replaced by its marker whatever its type, which may
-   * change the runtime shape of that one field. Arrays, plain objects, Maps and Sets are
-   * walked (cycles preserved); other objects (Date, Buffer, class instances) are returned
-   * as they are.
-   */
-  redactValue<T>(value: T): T;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -113,12 +95,12 @@ const KEY_FAMILIES: ReadonlyArray<readonly [RedactionType, readonly string[]]> =
   ['token', ['token']],
 ];
 
-const FAMILY_WORDS = KEY_FAMILIES.flatMap(([, words]) => words.map(keyWord)).join('|');
+export const FAMILY_WORDS = KEY_FAMILIES.flatMap(([, words]) => words.map(keyWord)).join('|');
 
 const AUTH_CONTEXT = String.raw`${keyWord('authorization')}["'\\]*[ \t]*[:=][ \t]*["'\\]*`;
 
 /** Characters a key name may hold besides the family word (`spring.datasource.`, `x-`). */
-const KEY_CHARS = String.raw`[A-Za-z0-9_.-]`;
+export const KEY_CHARS = String.raw`[A-Za-z0-9_.-]`;
 
 /**
  * Where an unquoted value may follow a key: after `=`, after a quoted key, or after an
@@ -179,61 +161,9 @@ const JWT = String.raw`${TOKEN_START}eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+\.[A-Za
 const EMAIL = String.raw`(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![A-Za-z0-9-])`;
 
 // ---------------------------------------------------------------------------------------------
-// Named groups, compiled to numbered ones
-
-interface NumberedPattern {
-  source: string;
-  /** Group name → capture index in `source`. */
-  groups: ReadonlyMap<string, number>;
-}
-
-/**
- * Rewrites `(?<name>…)` to `(…)` and `\k<name>` to its number. V8 builds a fresh object
- * for named groups on every match, which made a line full of secrets ten times slower.
- */
-function numberGroups(pattern: string): NumberedPattern {
-  const groups = new Map<string, number>();
-  let source = '';
-  let captures = 0;
-  let inClass = false;
-  for (let i = 0; i < pattern.length; i += 1) {
-    const char = pattern[i] ?? '';
-    const next = pattern.slice(i + 1, i + 3);
-    if (char === '\\') {
-      const backref = /^k<(\w+)>/.exec(pattern.slice(i + 1));
-      const index = backref ? groups.get(backref[1] ?? '') : undefined;
-      if (backref && index !== undefined && !inClass) {
-        source += `(?:\\${index})`;
-        i += backref[0].length;
-      } else {
-        source += char + (pattern[i + 1] ?? '');
-        i += 1;
-      }
-      continue;
-    }
-    if (inClass) {
-      inClass = char !== ']';
-    } else if (char === '[') {
-      inClass = true;
-    } else if (char === '(' && !next.startsWith('?')) {
-      captures += 1;
-    } else if (char === '(' && /^\?<\w/.test(next + (pattern[i + 3] ?? ''))) {
-      const name = /^\?<(\w+)>/.exec(pattern.slice(i + 1));
-      captures += 1;
-      groups.set(name?.[1] ?? '', captures);
-      source += '(';
-      i += name?.[0].length ?? 0;
-      continue;
-    }
-    source += char;
-  }
-  return { source, groups };
-}
-
-// ---------------------------------------------------------------------------------------------
 // Rules
 
-interface Match {
+export interface Match {
   readonly text: string;
   readonly index: number;
   readonly value: string;
@@ -245,9 +175,9 @@ interface Match {
 }
 
 /** Either the replacement for the whole match, or where to resume scanning unchanged. */
-type Outcome = string | { readonly resumeAt: number };
+export type Outcome = string | { readonly resumeAt: number };
 
-interface Rule {
+export interface Rule {
   /** Name of the capture group that wraps the rule in the combined expression. */
   readonly id: string;
   readonly pattern: string;
@@ -258,15 +188,15 @@ interface Rule {
 }
 
 const MARKER = /^\[REDACTED:[a-z_]+\]$/;
-const isMarker = (text: string): boolean => MARKER.test(text);
+export const isMarker = (text: string): boolean => MARKER.test(text);
 
 /** Values that say "nothing here": redacting them only hides useful facts. */
 const PLACEHOLDER = /^(?:|null|nil|none|undefined|true|false|\*+|x{3,}|<redacted>|redacted|\$\{[^}]*\})$/i;
 
 /** Keys that end like a secret but name a pagination or sync cursor. */
-const CURSOR_KEY = /(?:page|resume|continuation|sync)token$/;
+export const CURSOR_KEY = /(?:page|resume|continuation|sync)token$/;
 
-const normalizeKey = (key: string): string => key.toLowerCase().replace(/[_.-]/g, '');
+export const normalizeKey = (key: string): string => key.toLowerCase().replace(/[_.-]/g, '');
 
 /** Family word in any spelling (`apiKey`, `API-KEY`), normalized → its type. */
 const FAMILY_TYPES: ReadonlyMap<string, RedactionType> = new Map(
@@ -285,10 +215,10 @@ function familyType(word: string): RedactionType {
   return type;
 }
 
-const isPlaceholder = (value: string): boolean => PLACEHOLDER.test(value) || isMarker(value);
+export const isPlaceholder = (value: string): boolean => PLACEHOLDER.test(value) || isMarker(value);
 
 /** Keys whose value is not a secret although their name ends like one. */
-function isHarmlessKey(key: string, value: string): boolean {
+export function isHarmlessKey(key: string, value: string): boolean {
   const normalized = normalizeKey(key);
   if (CURSOR_KEY.test(normalized)) return true;
   // `PWD=/srv/app` in an environment dump is the working directory.
@@ -296,7 +226,7 @@ function isHarmlessKey(key: string, value: string): boolean {
 }
 
 /** The type of an object key that ends with a family word. */
-function familyOf(key: string): RedactionType {
+export function familyOf(key: string): RedactionType {
   const normalized = normalizeKey(key);
   for (const [word, type] of FAMILY_TYPES) {
     if (normalized.endsWith(word)) return type;
@@ -345,7 +275,7 @@ function whole(type: RedactionType): Pick<Rule, 'apply' | 'whole'> {
   return { whole: type, apply: (match) => match.mark(type) };
 }
 
-const RULES: readonly Rule[] = [
+export const RULES: readonly Rule[] = [
   { id: 'r_pem', pattern: PEM, ...whole('private_key') },
   { id: 'r_keyed', pattern: KEYED, apply: applyKeyed },
   {
@@ -379,222 +309,3 @@ const RULES: readonly Rule[] = [
   { id: 'r_jwt', pattern: JWT, ...whole('jwt') },
   { id: 'r_email', pattern: EMAIL, ...whole('email'), optional: 'emails' },
 ];
-
-// ---------------------------------------------------------------------------------------------
-// Text engine
-
-type TextEngine = (text: string) => RedactionResult;
-
-function compileProbe(rules: readonly Rule[]): (value: string) => RedactionType | undefined {
-  const typed = rules.filter((rule) => rule.whole !== undefined && rule.id !== 'r_email');
-  const { source, groups } = numberGroups(typed.map((rule) => `(?<${rule.id}>${rule.pattern})`).join('|'));
-  const anchored = new RegExp(`^(?:${source})$`);
-  return (value) => {
-    const found = anchored.exec(value);
-    if (!found) return undefined;
-    return typed.find((rule) => found[groups.get(rule.id) ?? 0] !== undefined)?.whole;
-  };
-}
-
-/** The match being replaced; one per scan, updated in place to spare the collector. */
-class MatchState implements Match {
-  index = 0;
-  value = '';
-  private found: RegExpExecArray | null = null;
-
-  constructor(
-    readonly text: string,
-    readonly result: RedactionResult,
-    private readonly groups: ReadonlyMap<string, number>,
-    readonly probe: Match['probe'],
-  ) {}
-
-  at(found: RegExpExecArray): this {
-    this.found = found;
-    this.index = found.index;
-    this.value = found[0];
-    return this;
-  }
-
-  group(name: string): string | undefined {
-    return this.found?.[this.groups.get(name) ?? -1];
-  }
-
-  mark(type: RedactionType): RedactionMarker {
-    this.result.counts[type] = (this.result.counts[type] ?? 0) + 1;
-    this.result.total += 1;
-    return redactionMarker(type);
-  }
-}
-
-interface CompiledRule {
-  readonly index: number;
-  readonly apply: Rule['apply'];
-}
-
-function ruleOf(rules: readonly CompiledRule[], found: RegExpExecArray): CompiledRule | undefined {
-  for (const rule of rules) {
-    if (found[rule.index] !== undefined) return rule;
-  }
-  return undefined;
-}
-
-function compileTextEngine(options: RedactorOptions): TextEngine {
-  const rules = RULES.filter((rule) => rule.optional !== 'emails' || options.emails === true);
-  const probe = compileProbe(rules);
-  const { source, groups } = numberGroups(rules.map((rule) => `(?<${rule.id}>${rule.pattern})`).join('|'));
-  const combined = new RegExp(source, 'gm');
-  const wrappers: CompiledRule[] = rules.map((rule) => ({
-    index: groups.get(rule.id) ?? 0,
-    apply: rule.apply,
-  }));
-
-  /** Redacts one pass; `glued` tells whether a replaced secret touched a non-separator. */
-  const scan = (text: string): { result: RedactionResult; glued: boolean } => {
-    const result: RedactionResult = { text, counts: {}, total: 0 };
-    let glued = false;
-    const state = new MatchState(text, result, groups, probe);
-    const parts: string[] = [];
-    let copied = 0;
-    combined.lastIndex = 0;
-    for (let found = combined.exec(text); found; found = combined.exec(text)) {
-      const outcome = ruleOf(wrappers, found)?.apply(state.at(found));
-      if (outcome === undefined) continue;
-      if (typeof outcome !== 'string') {
-        combined.lastIndex = outcome.resumeAt;
-        continue;
-      }
-      parts.push(text.slice(copied, found.index), outcome);
-      copied = found.index + found[0].length;
-      glued ||= !isSeparator(text[found.index - 1]) || !isSeparator(text[copied]);
-    }
-    if (parts.length > 0) result.text = parts.join('') + text.slice(copied);
-    return { result, glued };
-  };
-
-  // A marker changes what its neighbours see when a secret is glued to other text (a key
-  // right before the dashes of a PEM block is only recognisable once the block is gone), so
-  // such lines are scanned again until nothing changes: redaction stays idempotent.
-  // Markers start and end with separators, so secrets between separators need no rescan.
-  return (text) => {
-    let { result, glued } = scan(text);
-    for (let pass = 1; glued && pass < MAX_PASSES; pass += 1) {
-      const next = scan(result.text);
-      mergeCounts(next.result, result);
-      ({ result, glued } = next);
-    }
-    return result;
-  };
-}
-
-const MAX_PASSES = 4;
-
-/** Characters whose neighbourhood a marker (`[…]`) does not change for any rule. */
-const SEPARATORS = new Set([...' \t\r\n\f\v"\'`,;&=:(){}[]<>|\\']);
-const isSeparator = (char: string | undefined): boolean => char === undefined || SEPARATORS.has(char);
-
-function mergeCounts(into: RedactionResult, from: RedactionResult): void {
-  for (const [type, count] of Object.entries(from.counts) as Array<[RedactionType, number]>) {
-    into.counts[type] = (into.counts[type] ?? 0) + count;
-  }
-  into.total += from.total;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Structured values
-
-const SECRET_KEY = new RegExp(`^${KEY_CHARS}*?(?:${FAMILY_WORDS})$`);
-const AUTHORIZATION_KEY = /^(?:proxy[_-]?)?authorization$/i;
-const AUTH_SCHEME = /^(bearer|basic)([ \t]+)\S/i;
-
-function secretKeyType(key: string): RedactionType | 'authorization' | undefined {
-  if (AUTHORIZATION_KEY.test(key)) return 'authorization';
-  if (!SECRET_KEY.test(key) || CURSOR_KEY.test(normalizeKey(key))) return undefined;
-  return familyOf(key);
-}
-
-/** `Bearer abc` keeps its scheme, which tells an operator which kind of auth failed. */
-function redactAuthorization(value: string): string {
-  const scheme = AUTH_SCHEME.exec(value);
-  if (!scheme) return redactionMarker('token');
-  const type: RedactionType = scheme[1]?.toLowerCase() === 'basic' ? 'basic_auth' : 'bearer_token';
-  return `${scheme[1] ?? ''}${scheme[2] ?? ' '}${redactionMarker(type)}`;
-}
-
-function redactSecretField(
-  key: string,
-  type: RedactionType | 'authorization',
-  value: unknown,
-  engine: TextEngine,
-): unknown {
-  if (value === null || value === undefined || typeof value === 'boolean') return value;
-  if (typeof value === 'string') {
-    if (isPlaceholder(value) || isHarmlessKey(key, value)) return engine(value).text;
-    if (type === 'authorization') return redactAuthorization(value);
-  }
-  return redactionMarker(type === 'authorization' ? 'token' : type);
-}
-
-const isPlainObject = (value: object): boolean => {
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-};
-
-function defineField(target: object, key: string, value: unknown): void {
-  // defineProperty, not assignment: a `__proto__` key in log data must stay a plain field.
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-}
-
-function createValueWalker(engine: TextEngine): (value: unknown) => unknown {
-  const walk = (value: unknown, seen: WeakMap<object, unknown>): unknown => {
-    if (typeof value === 'string') return engine(value).text;
-    if (typeof value !== 'object' || value === null) return value;
-    const known = seen.get(value);
-    if (known !== undefined) return known;
-    if (Array.isArray(value)) {
-      const out: unknown[] = [];
-      seen.set(value, out);
-      for (const item of value) out.push(walk(item, seen));
-      return out;
-    }
-    if (value instanceof Map) {
-      const out = new Map<unknown, unknown>();
-      seen.set(value, out);
-      for (const [key, item] of value) out.set(walk(key, seen), fieldValue(key, item, seen));
-      return out;
-    }
-    if (value instanceof Set) {
-      const out = new Set<unknown>();
-      seen.set(value, out);
-      for (const item of value) out.add(walk(item, seen));
-      return out;
-    }
-    if (!isPlainObject(value)) return value;
-    const out: object = Object.create(Object.getPrototypeOf(value) as object | null) as object;
-    seen.set(value, out);
-    for (const [key, item] of Object.entries(value)) {
-      defineField(out, engine(key).text, fieldValue(key, item, seen));
-    }
-    return out;
-  };
-
-  const fieldValue = (key: unknown, item: unknown, seen: WeakMap<object, unknown>): unknown => {
-    const type = typeof key === 'string' ? secretKeyType(key) : undefined;
-    if (type === undefined || typeof key !== 'string') return walk(item, seen);
-    return redactSecretField(key, type, item, engine);
-  };
-
-  return (value) => walk(value, new WeakMap());
-}
-
-// ---------------------------------------------------------------------------------------------
-
-export function createRedactor(options: RedactorOptions = {}): Redactor {
-  const engine = compileTextEngine(options);
-  const walk = createValueWalker(engine);
-  return {
-    redactText: (text) => engine(text).text,
-    redactTextWithStats: (text) => engine(text),
-    redactValue: <T>(value: T): T => walk(value) as T,
-  };
-}

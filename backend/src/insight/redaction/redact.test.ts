@@ -1,8 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createRedactor, REDACTION_TYPES, redactionMarker, type RedactionType } from './redact.js';
-import { ALNUM, UPPER_DIGITS, URLSAFE, base64url, fake } from './secrets.fixture.js';
+import { createRedactor, REDACTION_TYPES, redactionMarker, type RedactionType } from './index.js';
+import { ALNUM, UPPER_DIGITS, URLSAFE, base64url, fake } from '../secrets.fixture.js';
 
 // Every credential below is generated at run time, so the repository never stores anything a
 // secret scanner (or a reader) could take for a live key.

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../config.js';
-import { createCache } from './create-cache.js';
+import { ConfigError, loadConfig } from './index.js';
+import { createCache } from '../cache/create-cache.js';
 
 const base = {
   AUTH_TOKENS: JSON.stringify([{ name: 'ops', sha256: 'a'.repeat(64), role: 'admin' }]),
@@ -21,7 +21,7 @@ describe('cache configuration', () => {
   it('keeps the in-process cache by default', async () => {
     const config = loadConfig(base);
     expect(config.cache.backend).toBe('memory');
-    const cache = createCache(config, { logger });
+    const cache = createCache(config.cache, { logger });
     expect(cache.kind).toBe('memory');
     expect(await cache.health()).toEqual({ up: true, detail: 'in-process' });
     await cache.close();
@@ -58,7 +58,7 @@ describe('cache configuration', () => {
 
   it('creates a Redis cache that starts degraded without a server, never throwing', async () => {
     const config = loadConfig({ ...base, CACHE_BACKEND: 'redis', REDIS_URL: 'redis://127.0.0.1:1' });
-    const cache = createCache(config, { logger });
+    const cache = createCache(config.cache, { logger });
     try {
       expect(cache.kind).toBe('redis');
       expect(await cache.get('k')).toBeUndefined();

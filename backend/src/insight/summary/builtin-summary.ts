@@ -1,5 +1,5 @@
-import type { Timestamp } from '../model/index.js';
-import type { Digest, LabelCount, LabelGroup, Spike, TemplateDigest } from './digest.js';
+import type { Timestamp } from '../../model/index.js';
+import type { Digest, LabelCount, LabelGroup, Spike, TemplateDigest } from '../digest.js';
 
 /**
  * The summary written without a model: the same three sections a model is asked for,

@@ -2,12 +2,12 @@ import { Firestore } from '@google-cloud/firestore';
 import { Storage } from '@google-cloud/storage';
 import { CoreV1Api, KubeConfig, Log } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import type { Config } from '../config.js';
-import { FirestoreSource } from './firestore/firestore-source.js';
-import { GcsSource } from './gcs/gcs-source.js';
+import type { Config } from '../config/index.js';
 import type { LogSource } from '../query/log-source.js';
-import { DEFAULT_FIELD_MAPPING, type FieldMapping } from './mapping/record-mapper.js';
-import { PodSource } from './pods/pod-source.js';
+import { FirestoreSource } from '../sources/firestore/firestore-source.js';
+import { GcsSource } from '../sources/gcs/gcs-source.js';
+import { DEFAULT_FIELD_MAPPING, type FieldMapping } from '../sources/mapping/record-mapper.js';
+import { PodSource } from '../sources/pods/pod-source.js';
 
 /** The mapping for a prefix or collection: the defaults, with that key's overrides on top. */
 export function mappingResolver(overrides: Config['fieldMappings']): (key: string) => FieldMapping {

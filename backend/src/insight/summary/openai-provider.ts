@@ -1,82 +1,24 @@
 import OpenAI from 'openai';
-import type { SummaryConfig } from '../config.js';
-import { writeBuiltinSummary } from './builtin-summary.js';
-import type { Digest } from './digest.js';
-import { countChatTokens, countTextTokens, type ChatMessage, type PromptPlan } from './prompt.js';
+import { countChatTokens, countTextTokens, type ChatMessage } from '../prompt.js';
+import { SilenceGuard } from './silence-guard.js';
+import {
+  SummaryFailure,
+  type Summarizer,
+  type SummaryOutcome,
+  type SummaryRequest,
+  type Usage,
+} from './provider.js';
 
-export type ProviderName = 'openai' | 'builtin';
-
-export interface Usage {
-  promptTokens: number;
-  completionTokens: number;
+export interface OpenAISettings {
+  apiKey: string;
+  /** Any OpenAI-compatible server; the client's default (api.openai.com) when unset. */
+  baseURL?: string;
+  model: string;
+  /** Budget of one upstream attempt; the client retries 429, 5xx and time-outs on top. */
+  timeoutMs: number;
+  maxRetries: number;
+  maxCompletionTokens: number;
 }
-
-export interface SummaryRequest {
-  digest: Digest;
-  /** The prompt, planned on demand: the built-in provider never needs one. */
-  plan: () => PromptPlan;
-  focus?: string;
-  signal?: AbortSignal;
-  /** When given, the summary is streamed: called with each piece as it is generated. */
-  onDelta?: (text: string) => void;
-}
-
-export interface SummaryOutcome {
-  summary: string;
-  usage: Usage;
-}
-
-/** What every provider offers: a markdown summary of a digest, optionally streamed. */
-export interface Summarizer {
-  readonly provider: ProviderName;
-  readonly model: string;
-  summarize(request: SummaryRequest): Promise<SummaryOutcome>;
-}
-
-/** Why the provider could not answer; each maps to one problem status at the HTTP edge. */
-export type FailureReason =
-  | 'auth'
-  | 'model'
-  | 'endpoint'
-  | 'rate_limit'
-  | 'upstream'
-  | 'timeout'
-  | 'connection'
-  | 'bad_request'
-  | 'aborted';
-
-export class SummaryFailure extends Error {
-  constructor(
-    readonly reason: FailureReason,
-    message: string,
-    readonly upstreamStatus?: number,
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(message);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-
-/** The summary without a model: written from the digest, free, and what the demo shows. */
-export class BuiltinSummarizer implements Summarizer {
-  readonly provider = 'builtin';
-  readonly model = 'builtin-digest';
-
-  async summarize({ digest, focus, onDelta }: SummaryRequest): Promise<SummaryOutcome> {
-    const summary = writeBuiltinSummary(digest, focus);
-    // Streamed line by line, so a client sees the same event sequence with or without a key.
-    if (onDelta) for (const piece of summary.match(/[^\n]*\n*/g) ?? []) if (piece) onDelta(piece);
-    return { summary, usage: { promptTokens: 0, completionTokens: 0 } };
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-
-export type OpenAISettings = Pick<
-  SummaryConfig,
-  'apiKey' | 'baseURL' | 'model' | 'timeoutMs' | 'maxRetries' | 'maxCompletionTokens'
->;
 
 interface Completion {
   text: string;
@@ -94,9 +36,10 @@ const fixedTemperature = (model: string): boolean => /^(o\d|gpt-5)/.test(model);
 export class OpenAISummarizer implements Summarizer {
   readonly provider = 'openai';
   readonly model: string;
+  readonly prompted = true;
   private readonly client: OpenAI;
 
-  constructor(private readonly settings: OpenAISettings & { apiKey: string }) {
+  constructor(private readonly settings: OpenAISettings) {
     this.model = settings.model;
     this.client = new OpenAI({
       apiKey: settings.apiKey,
@@ -106,8 +49,9 @@ export class OpenAISummarizer implements Summarizer {
     });
   }
 
-  async summarize({ plan: planPrompt, signal, onDelta }: SummaryRequest): Promise<SummaryOutcome> {
-    const plan = planPrompt();
+  /** Only talks to the model: the prompt (and its map step) was planned by the caller. */
+  async summarize({ prompt: plan, signal, onDelta }: SummaryRequest): Promise<SummaryOutcome> {
+    if (!plan) throw new Error('the OpenAI provider is prompted: plan the prompt before asking it');
     const usage: Usage = { promptTokens: 0, completionTokens: 0 };
     const add = (more: Usage): void => {
       usage.promptTokens += more.promptTokens;
@@ -279,42 +223,3 @@ function upstreamMessage(error: InstanceType<typeof OpenAI.APIError>): string {
 
 const codeOf = (error: InstanceType<typeof OpenAI.APIError>): string =>
   typeof error.code === 'string' && error.code ? ` ${error.code}` : '';
-
-/**
- * Aborts a stream that stays silent for `ms`: the client's time-out ends with the response
- * headers, after which a stalled body would hang. Armed by the first `heard()`, so the
- * client's retries and back-off before the stream opens are not cut short.
- */
-class SilenceGuard {
-  private readonly controller = new AbortController();
-  private timer: NodeJS.Timeout | undefined;
-  fired = false;
-
-  constructor(private readonly ms: number) {}
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  heard(): void {
-    clearTimeout(this.timer);
-    this.timer = this.arm();
-  }
-
-  stop(): void {
-    clearTimeout(this.timer);
-  }
-
-  private arm(): NodeJS.Timeout {
-    return setTimeout(() => {
-      this.fired = true;
-      this.controller.abort();
-    }, this.ms);
-  }
-}
-
-/** The OpenAI provider when a key is configured, else the built-in one. */
-export function createSummarizer(config: SummaryConfig): Summarizer {
-  if (!config.apiKey) return new BuiltinSummarizer();
-  return new OpenAISummarizer({ ...config, apiKey: config.apiKey });
-}
