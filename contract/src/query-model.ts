@@ -48,3 +48,31 @@ export interface LogsQueryModel {
   /** A number, or a template variable. */
   maxEntries?: number | string;
 }
+
+// A record over every key (no more, no fewer), so adding a field to the model without
+// listing it here does not compile.
+const LOGS_QUERY_MODEL_KEYS: Record<keyof LogsQueryModel, true> = {
+  queryType: true,
+  source: true,
+  severities: true,
+  search: true,
+  regex: true,
+  labels: true,
+  limit: true,
+  direction: true,
+  bucket: true,
+  prefixes: true,
+  collections: true,
+  namespace: true,
+  selector: true,
+  pods: true,
+  container: true,
+  previous: true,
+  focus: true,
+  maxEntries: true,
+};
+
+/** The model's field names at run time, for checks of saved or generated queries. */
+export const LOGS_QUERY_MODEL_FIELDS = Object.keys(
+  LOGS_QUERY_MODEL_KEYS,
+) as readonly (keyof LogsQueryModel)[];

@@ -1,14 +1,28 @@
 /**
  * Every name one provisioning file uses resolves to something real: data-source uids,
- * plugin ids, panel types, template variables, the plugin's query model, metric names the
- * backend exports, dashboards and panels the alerts link to, contact points and templates.
+ * plugin ids, panel types, template variables, the query model the plugin and provisioning
+ * share (the contract), metric names the backend exports, dashboards and panels the alerts
+ * link to, contact points and templates.
  */
+import {
+  ERROR_SEVERITIES,
+  LOGS_QUERY_MODEL_FIELDS,
+  MAX_LIMIT,
+  MAX_MAX_ENTRIES,
+  META_SCOPE_PARAM_NAMES,
+  QUERY_TYPES,
+  SEVERITIES,
+  SOURCE_NAMES,
+  isMetaField,
+  isSeverity,
+} from '@gpt-runner-logs/contract';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { JSON_DIR } from '../../provisioning/dashboards/src/build.js';
 import { ALERT_PANELS } from '../../provisioning/dashboards/src/health-dashboard.js';
-import type { Dashboard, Panel } from '../../provisioning/dashboards/src/model.js';
+import type { Dashboard, Panel, Target, UnifiedLogsTarget } from '../../provisioning/dashboards/src/model.js';
 import {
   COLLECTOR_METRICS,
   PROVISIONING,
@@ -101,27 +115,29 @@ const templates = readYaml<{ templates: Array<{ name: string; template: string }
   alerting('templates.yaml'),
 ).templates;
 
-// ---- The plugin's own vocabulary, read from its source ---------------------------------
+/**
+ * The summary panel's own module. Its sources are type-checked by the panel's tsconfig (a
+ * CommonJS package under bundler resolution), so it is imported by URL: vitest runs the real
+ * module, and this program's compiler does not take the panel's files in.
+ */
+const summaryPanelTypes = (await import(
+  pathToFileURL(path.join(ROOT, 'plugin/summary-panel/src/types.ts')).href
+)) as { DEFAULT_OPTIONS: Record<string, unknown> };
 
-const pluginTypes = readFileSync(path.join(ROOT, 'plugin/datasource/src/types.ts'), 'utf8');
+// ---- The query model, as the contract defines it ----------------------------------------
 
-/** Field names of `interface UnifiedLogsQuery` plus those of Grafana's `DataQuery` it extends. */
-function unifiedLogsQueryFields(): Set<string> {
-  const body = /export interface UnifiedLogsQuery extends DataQuery \{([\s\S]*?)\n\}/.exec(pluginTypes)?.[1];
-  expect(body, 'UnifiedLogsQuery in plugin/datasource/src/types.ts').toBeDefined();
-  const own = [...body!.matchAll(/^\s+(\w+)\??:/gm)].map((m) => m[1]!);
-  return new Set([...own, 'refId', 'datasource', 'hide', 'key', 'queryType']);
-}
+/**
+ * The data source's query is Grafana's `DataQuery` plus the contract's `LogsQueryModel`
+ * (plugin/datasource/src/types.ts), so these are the only fields a saved query may hold.
+ */
+const GRAFANA_QUERY_FIELDS = ['refId', 'datasource', 'hide', 'key'];
+const QUERY_FIELDS = new Set<string>([...LOGS_QUERY_MODEL_FIELDS, ...GRAFANA_QUERY_FIELDS]);
 
-function quotedList(pattern: RegExp): string[] {
-  const block = pattern.exec(pluginTypes)?.[1];
-  expect(block, String(pattern)).toBeDefined();
-  return [...block!.matchAll(/'([^']+)'/g)].map((m) => m[1]!);
-}
+const isUnifiedLogsTarget = (target: Target): target is UnifiedLogsTarget =>
+  target.datasource.uid === 'unified-logs';
 
-const QUERY_TYPES = [...pluginTypes.matchAll(/^\s+\w+ = '(\w+)',$/gm)].map((m) => m[1]!);
-const SOURCE_NAMES = quotedList(/SOURCE_NAMES = \[([^\]]*)\]/);
-const META_FIELDS = quotedList(/export type MetaField = ([^;]*);/);
+/** `$name` or `${name}`: left for Grafana to interpolate, so not checked against a list. */
+const isVariable = (value: string): boolean => value.startsWith('$');
 
 // ---- Tests ------------------------------------------------------------------------------
 
@@ -177,10 +193,9 @@ describe.each([...dashboardsByUid.values()].map((d) => [d.title, d] as const))(
     });
 
     it('sets only options the summary panel declares', () => {
-      const typesFile = path.join(ROOT, 'plugin/summary-panel/src/types.ts');
-      const body =
-        /export interface SummaryOptions \{([\s\S]*?)\n\}/.exec(readFileSync(typesFile, 'utf8'))?.[1] ?? '';
-      const declared = new Set([...body.matchAll(/^\s+(\w+)\??:/gm)].map((m) => m[1]!));
+      // DEFAULT_OPTIONS is a whole SummaryOptions, so its keys are the options the panel declares.
+      const declared = new Set(Object.keys(summaryPanelTypes.DEFAULT_OPTIONS));
+      expect(declared.size).toBeGreaterThan(0);
       for (const panel of panels.filter((p) => p.type === 'gptrunner-logsummary-panel')) {
         for (const key of Object.keys(panel.options ?? {})) expect(declared, `option ${key}`).toContain(key);
       }
@@ -197,23 +212,29 @@ describe.each([...dashboardsByUid.values()].map((d) => [d.title, d] as const))(
     it('asks the Unified Logs data source only for variable fields it serves', () => {
       for (const variable of dashboard.templating.list) {
         if (variable.type !== 'query' || variable.datasource.uid !== 'unified-logs') continue;
-        const [field, ...params] = variable.query.split(/\s+/);
-        expect(META_FIELDS, variable.name).toContain(field);
-        for (const param of params) expect(param, variable.name).toMatch(/^(namespace|pod|bucket)=\S+$/);
+        const [field = '', ...params] = variable.query.split(/\s+/);
+        expect(isMetaField(field), `${variable.name}: ${field}`).toBe(true);
+        for (const param of params) {
+          const [name, value] = param.split('=');
+          expect(META_SCOPE_PARAM_NAMES, `${variable.name}: ${param}`).toContain(name);
+          expect(value, `${variable.name}: ${param}`).toMatch(/^\S+$/);
+        }
       }
     });
 
-    it('writes Unified Logs queries in the plugin’s query model', () => {
-      const fields = unifiedLogsQueryFields();
-      const targets = panels
-        .flatMap((p) => p.targets ?? [])
-        .filter((t) => t.datasource.uid === 'unified-logs');
+    it('writes Unified Logs queries in the contract’s query model, within its limits', () => {
+      const targets = panels.flatMap((p) => p.targets ?? []).filter(isUnifiedLogsTarget);
       for (const target of targets) {
-        for (const key of Object.keys(target)) expect(fields, `query field ${key}`).toContain(key);
-        const query = target as { queryType: string; source: string };
-        expect(QUERY_TYPES).toContain(query.queryType);
+        for (const key of Object.keys(target)) expect(QUERY_FIELDS, `query field ${key}`).toContain(key);
+        expect(QUERY_TYPES).toContain(target.queryType);
         // The plugin passes `source` through as it is, so a variable there would reach the backend verbatim.
-        expect(['all', ...SOURCE_NAMES]).toContain(query.source);
+        expect(['all', ...SOURCE_NAMES]).toContain(target.source);
+        for (const severity of target.severities ?? []) {
+          expect(isVariable(severity) || isSeverity(severity), `severity ${severity}`).toBe(true);
+        }
+        if (typeof target.limit === 'number') expect(target.limit).toBeLessThanOrEqual(MAX_LIMIT);
+        if (typeof target.maxEntries === 'number')
+          expect(target.maxEntries).toBeLessThanOrEqual(MAX_MAX_ENTRIES);
       }
     });
 
@@ -232,11 +253,38 @@ describe('the logs dashboard', () => {
     const logs = dashboardsByUid.get('gpt-runner-logs')!;
     const queryTypes = allPanels(logs)
       .flatMap((p) => p.targets ?? [])
-      .map((t) => ('queryType' in t ? `${t.source}:${t.queryType}` : 'prometheus'));
-    for (const source of ['gcs', 'firestore', 'pods']) {
-      for (const type of ['logs', 'volume', 'patterns']) expect(queryTypes).toContain(`${source}:${type}`);
+      .map((t) => (isUnifiedLogsTarget(t) ? `${t.source}:${t.queryType}` : 'prometheus'));
+    for (const source of SOURCE_NAMES) {
+      for (const type of QUERY_TYPES.filter((t) => t !== 'summary')) {
+        expect(queryTypes).toContain(`${source}:${type}`);
+      }
     }
     expect(queryTypes).toContain('all:summary');
+  });
+
+  it('offers the contract’s sources and severities as its variables', () => {
+    const logs = dashboardsByUid.get('gpt-runner-logs')!;
+    const valuesOf = (name: string) => {
+      const variable = logs.templating.list.find((v) => v.name === name);
+      expect(variable?.type, `$${name}`).toBe('custom');
+      return variable!.query.split(',');
+    };
+    expect(valuesOf('source')).toEqual(SOURCE_NAMES);
+    expect(valuesOf('severity')).toEqual(SEVERITIES);
+  });
+});
+
+describe('severities in the rules', () => {
+  /** Every `severity=~"…"` matcher of an expression. */
+  const severityMatchers = (expr: string) => [...expr.matchAll(/severity=~"([^"]*)"/g)].map((m) => m[1]!);
+
+  it.each([
+    ['Prometheus rules', () => prometheusRules.map((r) => r.expr)],
+    ['Grafana rules', () => grafanaRules.flatMap((r) => r.data.map((q) => q.model.expr ?? ''))],
+  ])('%s count errors as the contract’s ERROR and above', (_name, exprs) => {
+    const matchers = exprs().flatMap(severityMatchers);
+    expect(matchers.length).toBeGreaterThan(0);
+    for (const matcher of matchers) expect(matcher).toBe(ERROR_SEVERITIES.join('|'));
   });
 });
 

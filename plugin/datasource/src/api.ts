@@ -1,10 +1,13 @@
 import { BackendSrvRequest, FetchResponse, getBackendSrv } from '@grafana/runtime';
 import { Observable, lastValueFrom, map, throwError, timeout } from 'rxjs';
 
-import { MetaField, MetaValuesResponse } from './types';
+import { MetaField, MetaValuesResponse } from '@gpt-runner-logs/contract';
 
-/** Repeated keys are allowed (`label` may appear many times), so params are pairs, not a map. */
-export type QueryParams = Array<[string, string]>;
+/**
+ * Repeated keys are allowed (`label` may appear many times), so params are pairs, not a map.
+ * `Name` narrows the keys to one endpoint's parameter names from the contract.
+ */
+export type QueryParams<Name extends string = string> = Array<[Name, string]>;
 
 /** Path of the plugin.json route that adds the bearer token on the Grafana server. */
 export const ROUTE_PATH = 'api';

@@ -1,9 +1,19 @@
 import { DataFrame, LogRowContextQueryDirection, LogRowModel } from '@grafana/data';
+import {
+  DEFAULT_CONTEXT_LINES,
+  DEFAULT_MAX_ENTRIES,
+  MAX_CONTEXT_LINES,
+  MAX_LIMIT,
+  MAX_MAX_ENTRIES,
+  MAX_VOLUME_BUCKETS,
+  PatternsResponse,
+  ReadyResponse,
+} from '@gpt-runner-logs/contract';
 import { firstValueFrom } from 'rxjs';
 
 import { DataSource } from './datasource';
-import { FakeBackend, VALID_TOKEN, problem, startFakeBackend } from './__tests__/support/fakeBackend';
-import { RANGE_FROM, RANGE_TO, connectDataSource, queryRequest } from './__tests__/support/instance';
+import { FakeBackend, VALID_TOKEN, fixture, problem, startFakeBackend } from './__tests__/support/fakeBackend';
+import { RANGE_FROM, RANGE_TO, connectDataSource, queryRequest, timeRange } from './__tests__/support/instance';
 import { QueryType, UnifiedLogsQuery } from './types';
 
 /**
@@ -112,8 +122,100 @@ describe('query: logs', () => {
 
   it('clamps the limit to the backend maximum', async () => {
     const ds = connectDataSource(backend.url, { token: VALID_TOKEN });
-    await runOne(ds, { refId: 'A', limit: 100000 });
-    expect(lastRequest().query.get('limit')).toBe('5000');
+    await runOne(ds, { refId: 'A', limit: MAX_LIMIT * 20 });
+    expect(lastRequest().query.get('limit')).toBe(String(MAX_LIMIT));
+  });
+});
+
+describe('query: volume', () => {
+  it('widens the step so that a long range stays within the backend bucket maximum', async () => {
+    const ds = connectDataSource(backend.url, { token: VALID_TOKEN });
+    const spanMs = 30 * 86_400_000;
+    const range = timeRange(Date.parse(RANGE_TO) - spanMs, Date.parse(RANGE_TO));
+    await runOne(ds, { refId: 'V', queryType: QueryType.Volume }, { range, intervalMs: 1000 });
+    const step = Number(lastRequest().query.get('step'));
+    expect(spanMs / step).toBeLessThanOrEqual(MAX_VOLUME_BUCKETS);
+    expect(spanMs / (step - 1)).toBeGreaterThan(MAX_VOLUME_BUCKETS);
+  });
+
+  it("keeps the panel's interval when it is wide enough", async () => {
+    const ds = connectDataSource(backend.url, { token: VALID_TOKEN });
+    await runOne(ds, { refId: 'V', queryType: QueryType.Volume }, { intervalMs: 30_000 });
+    expect(lastRequest().query.get('step')).toBe('30000');
+  });
+});
+
+describe('query: patterns', () => {
+  const recorded = fixture<PatternsResponse>('patterns');
+  /** The recorded answer with `stats` changed, as the backend reports how its read went. */
+  const answerWith = (stats: Partial<PatternsResponse['stats']>): PatternsResponse => ({
+    ...recorded,
+    stats: { ...recorded.stats, ...stats },
+  });
+  const patternsFrame = async (target: Partial<UnifiedLogsQuery> = {}) => {
+    const ds = connectDataSource(backend.url, { token: VALID_TOKEN });
+    const response = await runOne(ds, { refId: 'P', queryType: QueryType.Patterns, ...target });
+    expect(response.errors).toBeUndefined();
+    return response.data[0] as DataFrame;
+  };
+
+  it('shows the warnings of a partial answer, which the backend reports under stats, as notices', async () => {
+    backend.handle('GET /logs/patterns', () => ({
+      body: answerWith({
+        partial: true,
+        warnings: [{ source: 'firestore', message: 'deadline exceeded after 8000 ms' }],
+      }),
+    }));
+    const frame = await patternsFrame();
+    expect(frame.meta?.notices).toEqual([{ severity: 'warning', text: 'firestore: deadline exceeded after 8000 ms' }]);
+    expect(frame.length).toBe(recorded.templates.length);
+  });
+
+  it('says the answer is partial when the backend gives no reason', async () => {
+    backend.handle('GET /logs/patterns', () => ({ body: answerWith({ partial: true, warnings: [] }) }));
+    const frame = await patternsFrame();
+    expect(frame.meta?.notices).toEqual([
+      { severity: 'warning', text: 'Partial result: at least one source did not answer in full.' },
+    ]);
+  });
+
+  it('says when only the newest entries were mined', async () => {
+    backend.handle('GET /logs/patterns', () => ({
+      body: answerWith({ truncated: true, entries: DEFAULT_MAX_ENTRIES }),
+    }));
+    const frame = await patternsFrame();
+    expect(frame.meta?.notices).toEqual([
+      {
+        severity: 'info',
+        text: `Only the newest ${DEFAULT_MAX_ENTRIES.toLocaleString('en-US')} matching entries were mined; raise Max entries (up to ${MAX_MAX_ENTRIES.toLocaleString('en-US')}) to cover the whole range.`,
+      },
+    ]);
+  });
+
+  it('shows no notice for a complete answer', async () => {
+    expect((await patternsFrame()).meta?.notices).toEqual([]);
+  });
+
+  it('leaves the times of a template empty when the backend sends none', async () => {
+    const [first, ...rest] = recorded.templates;
+    const { firstSeen: _first, lastSeen: _last, ...untimed } = first!;
+    backend.handle('GET /logs/patterns', () => ({ body: { ...recorded, templates: [untimed, ...rest] } }));
+    const frame = await patternsFrame();
+    const times = (name: string) => frame.fields.find((f) => f.name === name)?.values;
+    expect(times('firstSeen')?.[0]).toBeNull();
+    expect(times('lastSeen')?.[0]).toBeNull();
+    expect(times('lastSeen')?.[1]).toBe(Date.parse(rest[0]!.lastSeen!));
+  });
+
+  it.each([
+    [undefined, null],
+    [300, '300'],
+    [MAX_MAX_ENTRIES * 2, String(MAX_MAX_ENTRIES)],
+    [0, String(DEFAULT_MAX_ENTRIES)],
+  ])('sends maxEntries %p as %p, within the backend bounds', async (maxEntries, sent) => {
+    await patternsFrame({ maxEntries });
+    expect(lastRequest().path).toBe('/logs/patterns');
+    expect(lastRequest().query.get('maxEntries')).toBe(sent);
   });
 });
 
@@ -143,6 +245,25 @@ describe('query: summary', () => {
       maxEntries: 300,
       focus: 'rejections',
     });
+  });
+});
+
+describe('query: summary maxEntries', () => {
+  const sentMaxEntries = async (maxEntries: UnifiedLogsQuery['maxEntries'], variables = {}) => {
+    const ds = connectDataSource(backend.url, { token: VALID_TOKEN, variables });
+    await runOne(ds, { refId: 'S', queryType: QueryType.Summary, maxEntries });
+    return (lastRequest().body as Record<string, unknown>).maxEntries;
+  };
+
+  it('allows up to the backend maximum and clamps above it', async () => {
+    expect(await sentMaxEntries(MAX_MAX_ENTRIES)).toBe(MAX_MAX_ENTRIES);
+    expect(await sentMaxEntries(MAX_MAX_ENTRIES + 1)).toBe(MAX_MAX_ENTRIES);
+    expect(await sentMaxEntries('$entries', { entries: String(MAX_MAX_ENTRIES * 10) })).toBe(MAX_MAX_ENTRIES);
+  });
+
+  it('falls back to the backend default for an unusable number, and leaves an empty one to the backend', async () => {
+    expect(await sentMaxEntries(-3)).toBe(DEFAULT_MAX_ENTRIES);
+    expect(await sentMaxEntries(undefined)).toBeUndefined();
   });
 });
 
@@ -179,6 +300,21 @@ describe('testDatasource', () => {
     expect(result.status).toBe('warning');
     expect(result.message).toContain('Backend is degraded');
     expect(result.details?.message).toBe('gcs: down (permission denied on bucket); pods: up, 9 ms');
+  });
+
+  it('names a cache that is down, which degrades the backend while every source is up', async () => {
+    const degraded: ReadyResponse = {
+      ...fixture<ReadyResponse>('readyz'),
+      status: 'degraded',
+      cache: { kind: 'redis', up: false, detail: 'connect ECONNREFUSED 10.0.0.7:6379' },
+    };
+    backend.handle('GET /readyz', () => ({ body: degraded }));
+    const ds = connectDataSource(backend.url, { token: VALID_TOKEN });
+    const result = await ds.testDatasource();
+    expect(result.status).toBe('warning');
+    expect(result.details?.message).toBe(
+      'gcs: up, 41 ms; firestore: up, 18 ms; pods: up, 25 ms; cache (redis): down (connect ECONNREFUSED 10.0.0.7:6379)'
+    );
   });
 
   it('explains a forbidden token (403)', async () => {
@@ -229,7 +365,16 @@ describe('log row context', () => {
       direction: LogRowContextQueryDirection.Forward,
     });
     expect(lastRequest().query.get('direction')).toBe('forward');
-    expect(lastRequest().query.get('limit')).toBe('50');
+    expect(lastRequest().query.get('limit')).toBe(String(DEFAULT_CONTEXT_LINES));
+  });
+
+  it('asks for no more lines than the backend allows', async () => {
+    const ds = connectDataSource(backend.url, { token: VALID_TOKEN });
+    await ds.getLogRowContext(row(LogRowContextQueryDirection.Backward), {
+      direction: LogRowContextQueryDirection.Backward,
+      limit: MAX_CONTEXT_LINES * 4,
+    });
+    expect(lastRequest().query.get('limit')).toBe(String(MAX_CONTEXT_LINES));
   });
 });
 

@@ -7,6 +7,7 @@ import {
   LogRowModel,
   SupplementaryQueryType,
 } from '@grafana/data';
+import { MAX_LIMIT, SEVERITIES, SOURCE_NAMES } from '@gpt-runner-logs/contract';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 
 import { DataSource } from './datasource';
@@ -94,7 +95,7 @@ describe('query: logs', () => {
       expect(['default', 'debug', 'info', 'warning', 'error']).toContain(level)
     );
     const labels = labelsOf(frame);
-    expect(new Set(labels.map((l) => l.source))).toEqual(new Set(['gcs', 'firestore', 'pods']));
+    expect(new Set(labels.map((l) => l.source))).toEqual(new Set(SOURCE_NAMES));
     const pods = labels.filter((l) => l.source === 'pods');
     pods.forEach((l) => expect(l).toMatchObject({ namespace: 'gpt-runner', pod: expect.any(String) }));
     values<string>(frame, 'id').forEach((id, i) => expect(id.startsWith(`${labels[i]?.source}:`)).toBe(true));
@@ -149,7 +150,7 @@ describe('query: logs', () => {
 describe('query: volume', () => {
   it('gives one series per severity whose totals equal the logs count of the same range', async () => {
     const ds = analyst();
-    const logsQuery: UnifiedLogsQuery = { refId: 'A', limit: 5000 };
+    const logsQuery: UnifiedLogsQuery = { refId: 'A', limit: MAX_LIMIT };
     const volumeQuery = ds.getSupplementaryQuery({ type: SupplementaryQueryType.LogsVolume }, logsQuery)!;
     const logs = await frameOf(ds, logsQuery);
     const response = await runOne(ds, volumeQuery, { intervalMs: MINUTE });
@@ -160,8 +161,7 @@ describe('query: volume', () => {
     expect(logs.meta?.custom?.nextCursor).toBeNull();
     const levels = countBy(values<string>(logs, 'severity'));
     // One series per severity the lines carry, in the backend's severity order.
-    const order = ['DEFAULT', 'DEBUG', 'INFO', 'NOTICE', 'WARNING', 'ERROR', 'CRITICAL', 'ALERT', 'EMERGENCY'];
-    const present = order.filter((s) => (levels[s.toLowerCase()] ?? 0) > 0 || (s === 'EMERGENCY' && levels.emerg));
+    const present = SEVERITIES.filter((s) => (levels[s.toLowerCase()] ?? 0) > 0 || (s === 'EMERGENCY' && levels.emerg));
     expect(frames.map((f) => f.name)).toEqual(present);
     expect(present.length).toBeGreaterThanOrEqual(3);
     for (const frame of frames) {
@@ -199,7 +199,7 @@ describe('query: patterns', () => {
       severities: ['ERROR'],
     };
     const frame = await frameOf(ds, target, { range: burst() });
-    const lines = await frameOf(ds, { ...target, queryType: QueryType.Logs, limit: 5000 }, { range: burst() });
+    const lines = await frameOf(ds, { ...target, queryType: QueryType.Logs, limit: MAX_LIMIT }, { range: burst() });
 
     expect(frame.meta?.preferredVisualisationType).toBe('table');
     expect(frame.length).toBeGreaterThan(0);

@@ -22,9 +22,21 @@ import {
   ToggleFilterAction,
 } from '@grafana/data';
 import { TemplateSrv, getTemplateSrv } from '@grafana/runtime';
+import {
+  ContextParamName,
+  ContextResponse,
+  DEFAULT_CONTEXT_LINES,
+  LogsResponse,
+  MAX_CONTEXT_LINES,
+  MetaField,
+  MetaScopeParamName,
+  PatternsResponse,
+  SummaryResponse,
+  VolumeResponse,
+} from '@gpt-runner-logs/contract';
 import { Observable, catchError, map, merge, of } from 'rxjs';
 
-import { DEFAULT_TIMEOUT_SECONDS, UnifiedLogsApi } from './api';
+import { DEFAULT_TIMEOUT_SECONDS, QueryParams, UnifiedLogsApi } from './api';
 import { toDataQueryError } from './errors';
 import { logsFrame, logsResponseToFrame } from './frames/logs';
 import { toNotices } from './frames/notices';
@@ -35,23 +47,12 @@ import { volumeFrames } from './frames/volume';
 import { HealthResult, checkHealth } from './health';
 import { hasLabelFilter, modifyQuery, toggleLabelFilter } from './modifyQuery';
 import { interpolateQuery } from './querybuilder/interpolate';
-import { clampLimit, logsParams, patternsParams, summaryBody, volumeParams } from './querybuilder/params';
-import {
-  ContextResponse,
-  DEFAULT_LIMIT,
-  DEFAULT_QUERY,
-  LogsResponse,
-  MetaField,
-  PatternsResponse,
-  QueryType,
-  SummaryResponse,
-  UnifiedLogsOptions,
-  UnifiedLogsQuery,
-  VolumeResponse,
-} from './types';
+import { clampCount, clampLimit, logsParams, patternsParams, summaryBody, volumeParams } from './querybuilder/params';
+import { DEFAULT_QUERY, QueryType, UnifiedLogsOptions, UnifiedLogsQuery } from './types';
 import { parseVariableQuery, toMetricFindValues } from './variables';
 
-const CONTEXT_LIMIT = 50;
+/** Grafana asks for a number of context lines; the backend refuses more than its maximum. */
+const CONTEXT_BOUNDS = { fallback: DEFAULT_CONTEXT_LINES, max: MAX_CONTEXT_LINES };
 
 export class DataSource
   extends DataSourceApi<UnifiedLogsQuery, UnifiedLogsOptions>
@@ -138,9 +139,9 @@ export class DataSource
   }
 
   private runLogs(query: UnifiedLogsQuery, range: TimeRange, requestId: string): Observable<DataFrame[]> {
-    const limit = clampLimit(query.limit, DEFAULT_LIMIT);
+    const limit = clampLimit(query.limit);
     return this.api
-      .get<LogsResponse>('/logs', logsParams(query, range, DEFAULT_LIMIT), { requestId })
+      .get<LogsResponse>('/logs', logsParams(query, range), { requestId })
       .pipe(
         map((response) => [
           logsResponseToFrame(response, { refId: query.refId, search: query.search, regex: query.regex, limit }),
@@ -174,13 +175,14 @@ export class DataSource
   async getLogRowContext(row: LogRowModel, options?: LogRowContextOptions): Promise<DataQueryResponse> {
     const direction = options?.direction === LogRowContextQueryDirection.Forward ? 'forward' : 'backward';
     const { source, id } = entryRef(row);
-    const response = await this.api.getOnce<ContextResponse>('/logs/context', [
+    const params: QueryParams<ContextParamName> = [
       ['source', source],
       ['id', id],
       ['timestamp', nanosToRfc3339(row.timeEpochNs)],
       ['direction', direction],
-      ['limit', String(options?.limit ?? CONTEXT_LIMIT)],
-    ]);
+      ['limit', String(clampCount(options?.limit, CONTEXT_BOUNDS))],
+    ];
+    const response = await this.api.getOnce<ContextResponse>('/logs/context', params);
     const refId = `context-${row.dataFrame.refId ?? 'A'}-${direction}`;
     const frame = logsFrame(response.entries ?? [], { refId });
     frame.meta = { ...frame.meta, notices: toNotices(response.warnings, response.partial) };
@@ -211,9 +213,12 @@ export class DataSource
   }
 
   /** Suggestions for the query editor; template variables in the scope are resolved first. */
-  async suggest(field: MetaField, params: Record<string, string | undefined> = {}): Promise<string[]> {
+  async suggest(field: MetaField, params: Partial<Record<MetaScopeParamName, string>> = {}): Promise<string[]> {
     const pairs = Object.entries(params)
-      .map(([key, value]): [string, string] => [key, this.templateSrv.replace(value ?? '')])
+      .map(([key, value]): [MetaScopeParamName, string] => [
+        key as MetaScopeParamName,
+        this.templateSrv.replace(value ?? ''),
+      ])
       .filter(([, value]) => value !== '');
     return this.api.metaValues(field, pairs);
   }

@@ -1,8 +1,11 @@
 import { DataQueryError } from '@grafana/data';
 import { isFetchError } from '@grafana/runtime';
+import { ProblemBody } from '@gpt-runner-logs/contract';
 
 import { RequestTimeoutError } from './api';
-import { Problem } from './types';
+
+/** Proxies in between (Grafana's, an ingress) answer with bodies of their own, so only some fields may be there. */
+type Problem = Partial<ProblemBody>;
 
 function asProblem(data: unknown): Problem | undefined {
   if (!data || typeof data !== 'object') {

@@ -2,7 +2,7 @@ import { lastValueFrom } from 'rxjs';
 
 import { UnifiedLogsApi } from './api';
 import { describeError, isUnreachable } from './errors';
-import { ReadyResponse, WhoAmIResponse } from './types';
+import { CacheReadiness, ReadyResponse, SourceReadiness, WhoAmIResponse } from '@gpt-runner-logs/contract';
 
 export interface HealthResult {
   status: 'success' | 'warning' | 'error';
@@ -10,14 +10,25 @@ export interface HealthResult {
   details?: { message?: string; verboseMessage?: string };
 }
 
-function describeSources(ready: ReadyResponse): string {
-  return Object.entries(ready.sources ?? {})
-    .map(([name, health]) => {
-      const state = health.up ? 'up' : `down${health.detail ? ` (${health.detail})` : ''}`;
-      const latency = health.up && health.latencyMs !== undefined ? `, ${health.latencyMs} ms` : '';
-      return `${name}: ${state}${latency}`;
-    })
-    .join('; ');
+function describeSource(name: string, health: SourceReadiness): string {
+  const state = health.up ? 'up' : `down${health.detail ? ` (${health.detail})` : ''}`;
+  const latency = health.up && health.latencyMs !== undefined ? `, ${health.latencyMs} ms` : '';
+  return `${name}: ${state}${latency}`;
+}
+
+/** A cache that is down makes the backend degraded without any source being down, so it is named. */
+function describeCache(cache: CacheReadiness | undefined): string[] {
+  if (!cache || cache.up) {
+    return [];
+  }
+  return [`cache (${cache.kind}): down${cache.detail ? ` (${cache.detail})` : ''}`];
+}
+
+function describeReadiness(ready: ReadyResponse): string {
+  const sources = Object.entries(ready.sources ?? {}).flatMap(([name, health]) =>
+    health ? [describeSource(name, health)] : []
+  );
+  return [...sources, ...describeCache(ready.cache)].join('; ');
 }
 
 /** /readyz answers 503 with the same body while degraded, so its body is read either way. */
@@ -73,7 +84,7 @@ export async function checkHealth(api: UnifiedLogsApi): Promise<HealthResult> {
   } catch (error) {
     return failure(error, 'Token check');
   }
-  const sources = describeSources(ready);
+  const readiness = describeReadiness(ready);
   const identity = `Token "${who.name}" has role ${who.role}, reads ${who.sources.join(', ') || 'no sources'}${
     who.canSummarize ? ' and may request summaries' : ''
   }.`;
@@ -81,8 +92,8 @@ export async function checkHealth(api: UnifiedLogsApi): Promise<HealthResult> {
     return {
       status: 'warning',
       message: `Backend is ${ready.status}. ${identity}`,
-      details: { message: sources },
+      details: { message: readiness },
     };
   }
-  return { status: 'success', message: `Backend is ready (${sources}). ${identity}` };
+  return { status: 'success', message: `Backend is ready (${readiness}). ${identity}` };
 }

@@ -1,9 +1,8 @@
 import { QueryFixAction } from '@grafana/data';
 
-import { LabelFilter, LabelOperator, SOURCE_NAMES, SourceName, UnifiedLogsQuery } from './types';
+import { LabelFilter, LabelOperator, isSourceName } from '@gpt-runner-logs/contract';
 
-const isSource = (value: string | undefined): value is SourceName =>
-  (SOURCE_NAMES as readonly string[]).includes(value ?? '');
+import { UnifiedLogsQuery } from './types';
 
 function withLabelFilter(query: UnifiedLogsQuery, name: string, op: LabelOperator, value: string): UnifiedLogsQuery {
   const opposite: LabelOperator = op === '=' ? '!=' : '=';
@@ -20,7 +19,7 @@ function withLabelFilter(query: UnifiedLogsQuery, name: string, op: LabelOperato
  * for it narrows the source; filtering it out of "All" is left to the label matcher.
  */
 function filterBySource(query: UnifiedLogsQuery, value: string): UnifiedLogsQuery | undefined {
-  return isSource(value) ? { ...query, source: value } : undefined;
+  return isSourceName(value) ? { ...query, source: value } : undefined;
 }
 
 /** Logs details' "filter for value" / "filter out value" buttons. */

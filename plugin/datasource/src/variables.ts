@@ -1,14 +1,22 @@
 import { MetricFindValue } from '@grafana/data';
 
+import {
+  META_FIELDS,
+  META_SCOPE_PARAM_NAMES,
+  MetaField,
+  MetaScopeParamName,
+  isMetaField,
+} from '@gpt-runner-logs/contract';
+
 import { QueryParams } from './api';
-import { META_FIELDS, MetaField } from './types';
 
 export interface VariableQuery {
   field: MetaField;
-  params: QueryParams;
+  params: QueryParams<MetaScopeParamName>;
 }
 
-const PARAM_NAMES = ['namespace', 'pod', 'bucket'] as const;
+const isScopeParam = (name: string): name is MetaScopeParamName =>
+  (META_SCOPE_PARAM_NAMES as readonly string[]).includes(name);
 
 /**
  * Variable queries are `<field>` followed by optional `name=value` pairs, for example
@@ -16,16 +24,16 @@ const PARAM_NAMES = ['namespace', 'pod', 'bucket'] as const;
  */
 export function parseVariableQuery(text: string): VariableQuery | undefined {
   const [head, ...rest] = text.trim().split(/\s+/);
-  const field = head?.toLowerCase() as MetaField | undefined;
-  if (!field || !META_FIELDS.includes(field)) {
+  const field = head?.toLowerCase() ?? '';
+  if (!isMetaField(field)) {
     return undefined;
   }
-  const params: QueryParams = [];
+  const params: QueryParams<MetaScopeParamName> = [];
   for (const pair of rest) {
     const eq = pair.indexOf('=');
     const name = pair.slice(0, eq);
     const value = pair.slice(eq + 1);
-    if (eq > 0 && value && (PARAM_NAMES as readonly string[]).includes(name)) {
+    if (eq > 0 && value && isScopeParam(name)) {
       params.push([name, value]);
     }
   }
@@ -35,4 +43,6 @@ export function parseVariableQuery(text: string): VariableQuery | undefined {
 export const toMetricFindValues = (values: string[]): MetricFindValue[] =>
   values.map((text) => ({ text, value: text }));
 
-export const VARIABLE_QUERY_HELP = `One of ${META_FIELDS.join(', ')}, optionally followed by namespace=, pod= or bucket=`;
+export const VARIABLE_QUERY_HELP = `One of ${META_FIELDS.join(', ')}, optionally followed by ${META_SCOPE_PARAM_NAMES.map(
+  (name) => `${name}=`
+).join(', ')}`;

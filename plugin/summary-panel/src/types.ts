@@ -1,3 +1,5 @@
+import type { Digest, DigestInput, Severity, Spike, TemplateDigest } from '@gpt-runner-logs/contract';
+
 /** Options saved with the panel. */
 export interface SummaryOptions {
   /** Show the digest highlights (severity counts, spikes, error templates) under the summary. */
@@ -9,34 +11,23 @@ export interface SummaryOptions {
 export const DEFAULT_OPTIONS: SummaryOptions = { showDigest: true, maxHeight: 0 };
 
 /**
- * The parts of the backend's digest (backend/src/insight/digest.ts) the panel shows. The
- * digest reaches the panel as an untyped frame value, so every field is optional and is
- * checked before use.
+ * The parts of the contract's `Digest` the panel shows. The digest reaches the panel as an
+ * untyped frame value, so `readDigest` checks every field before use.
  */
-export interface DigestSpike {
-  start: string;
-  end: string;
-  errors: number;
-  peakErrors: number;
-  factor: number;
-}
+export type DigestSpike = Pick<Spike, 'start' | 'end' | 'errors' | 'peakErrors' | 'factor'>;
 
-export interface DigestTemplate {
-  id: string;
-  template: string;
-  count: number;
-  errors: number;
-  lastSeen?: string;
-}
+export type DigestTemplate = Pick<TemplateDigest, 'id' | 'template' | 'count' | 'errors' | 'lastSeen'>;
 
 export interface DigestHighlights {
-  totals?: { entries: number; errors: number; warnings: number; errorRate: number };
-  bySeverity: Array<[string, number]>;
+  totals?: Digest['totals'];
+  /** Most severe first, zero counts left out. */
+  bySeverity: Array<[Severity, number]>;
   spikes: DigestSpike[];
   errorTemplates: DigestTemplate[];
-  /** The backend read fewer entries than matched, or a source failed. */
-  truncated: boolean;
-  partial: boolean;
+  /** The backend read fewer entries than matched, or a source failed (`warnings` say which and why). */
+  truncated: DigestInput['truncated'];
+  partial: DigestInput['partial'];
+  warnings: DigestInput['warnings'];
 }
 
 /** One Summary frame, read into what the panel renders. */

@@ -4,6 +4,7 @@
  * by severity, the recurring patterns and the lines themselves; the summary row asks the
  * model about whatever the filters select.
  */
+import { DEFAULT_MAX_ENTRIES, SEVERITIES, SOURCE_NAMES, type QueryTypeName } from '@gpt-runner-logs/contract';
 import {
   type Dashboard,
   type PrometheusTarget,
@@ -11,6 +12,7 @@ import {
   customVariable,
   dashboard,
   logsPanel,
+  metaQuery,
   patternsPanel,
   productDashboardsLink,
   queryVariable,
@@ -20,7 +22,7 @@ import {
   timeseriesPanel,
   volumePanel,
 } from './model.js';
-import { DASHBOARD_UIDS, PROMETHEUS, SEVERITIES, SOURCES, UNIFIED_LOGS } from './references.js';
+import { DASHBOARD_UIDS, PROMETHEUS, UNIFIED_LOGS } from './references.js';
 
 export const PRODUCT_TAG = 'gpt-runner';
 
@@ -34,12 +36,12 @@ const common = {
 function sourceQueries(
   source: UnifiedLogsTarget['source'],
   selector: Partial<UnifiedLogsTarget>,
-): Record<'logs' | 'volume' | 'patterns', UnifiedLogsTarget> {
+): Record<Exclude<QueryTypeName, 'summary'>, UnifiedLogsTarget> {
   const base = { refId: 'A', ...common, source, ...selector };
   return {
     logs: { ...base, queryType: 'logs', limit: 500 },
     volume: { ...base, queryType: 'volume' },
-    patterns: { ...base, queryType: 'patterns', maxEntries: 5000 },
+    patterns: { ...base, queryType: 'patterns', maxEntries: DEFAULT_MAX_ENTRIES },
   };
 }
 
@@ -80,7 +82,7 @@ export function logsDashboard(): Dashboard {
     ...common,
     queryType: 'patterns',
     source: 'all',
-    maxEntries: 5000,
+    maxEntries: DEFAULT_MAX_ENTRIES,
   };
 
   return dashboard({
@@ -93,21 +95,24 @@ export function logsDashboard(): Dashboard {
     time: { from: 'now-1h', to: 'now' },
     links: [productDashboardsLink(PRODUCT_TAG)],
     variables: [
-      customVariable('source', 'Source', SOURCES, {
+      customVariable('source', 'Source', SOURCE_NAMES, {
         multi: true,
         includeAll: true,
         description: 'Sources of the overview counts (from Prometheus).',
       }),
-      queryVariable('prefix', 'GCS prefix', UNIFIED_LOGS, 'prefixes', { multi: true, includeAll: true }),
-      queryVariable('collection', 'Firestore collection', UNIFIED_LOGS, 'collections', {
+      queryVariable('prefix', 'GCS prefix', UNIFIED_LOGS, metaQuery('prefixes'), {
         multi: true,
         includeAll: true,
       }),
-      queryVariable('namespace', 'Namespace', UNIFIED_LOGS, 'namespaces', {
+      queryVariable('collection', 'Firestore collection', UNIFIED_LOGS, metaQuery('collections'), {
+        multi: true,
+        includeAll: true,
+      }),
+      queryVariable('namespace', 'Namespace', UNIFIED_LOGS, metaQuery('namespaces'), {
         multi: false,
         includeAll: false,
       }),
-      queryVariable('pod', 'Pod', UNIFIED_LOGS, 'pods namespace=$namespace', {
+      queryVariable('pod', 'Pod', UNIFIED_LOGS, metaQuery('pods', { namespace: '$namespace' }), {
         multi: true,
         includeAll: true,
       }),

@@ -3,7 +3,15 @@
  * dashboards use, typed, with small builders over it. Panels are declared in reading order
  * and laid out by `layout`, so ids and grid positions never need to be kept by hand.
  */
-import type { DataSourceRef, Severity } from './references.js';
+import type {
+  LogsQueryModel,
+  MetaField,
+  MetaScopeParamName,
+  QueryTypeName,
+  Severity,
+  SourceChoice,
+} from '@gpt-runner-logs/contract';
+import type { DataSourceRef } from './references.js';
 
 export interface GridPos {
   x: number;
@@ -12,30 +20,19 @@ export interface GridPos {
   h: number;
 }
 
-/** One query of the Unified Logs data source: the plugin's `UnifiedLogsQuery` (plugin/datasource/src/types.ts). */
-export interface UnifiedLogsTarget {
+/**
+ * One query of the Unified Logs data source: the contract's `LogsQueryModel`, as the plugin's
+ * `UnifiedLogsQuery` is, plus Grafana's `refId` and `datasource`. Generated queries always
+ * say their type and source.
+ */
+export interface UnifiedLogsTarget extends LogsQueryModel {
   refId: string;
   datasource: DataSourceRef;
-  queryType: 'logs' | 'volume' | 'patterns' | 'summary';
+  queryType: QueryTypeName;
   /** The plugin sends this field as it is (it does not interpolate it), so no variable here. */
-  source: 'all' | 'gcs' | 'firestore' | 'pods';
+  source: SourceChoice;
   /** Severities or a `$severity` variable; a multi-value variable becomes a comma list. */
   severities?: Array<Severity | `$${string}`>;
-  search?: string;
-  regex?: boolean;
-  labels?: Array<{ name: string; op: '=' | '!=' | '=~' | '!~'; value: string }>;
-  limit?: number | string;
-  direction?: 'backward' | 'forward';
-  bucket?: string;
-  prefixes?: string;
-  collections?: string;
-  namespace?: string;
-  selector?: string;
-  pods?: string;
-  container?: string;
-  previous?: boolean;
-  focus?: string;
-  maxEntries?: number | string;
 }
 
 export interface PrometheusTarget {
@@ -220,7 +217,7 @@ export function logsPanel(title: string, target: UnifiedLogsTarget, description?
 
 /** Volume frames carry one count field per severity; colors follow severity, so red means errors everywhere. */
 export function volumePanel(title: string, target: UnifiedLogsTarget, w = 16): PanelSpec {
-  const severityColor: Record<string, string> = {
+  const severityColor: Partial<Record<Severity, string>> = {
     DEBUG: 'blue',
     INFO: 'green',
     NOTICE: 'green',
@@ -442,6 +439,14 @@ export function withoutUndefined<T>(value: T): T {
 }
 
 // ---- Variables -----------------------------------------------------------------------
+
+/**
+ * A variable query of the Unified Logs data source: a `/meta/{field}` list, narrowed by
+ * `name=value` pairs (`pods namespace=$namespace`).
+ */
+export function metaQuery(field: MetaField, scope: Partial<Record<MetaScopeParamName, string>> = {}): string {
+  return [field, ...Object.entries(scope).map(([name, value]) => `${name}=${value}`)].join(' ');
+}
 
 export function queryVariable(
   name: string,

@@ -1,9 +1,9 @@
 /**
  * Names that the dashboards, the alert rules and the tests share. The data-source uids are
  * the ones provisioning/grafana/datasources/datasources.yaml gives; the plugin ids are the
- * ones in each plugin's src/plugin.json.
+ * ones in each plugin's src/plugin.json. Sources, severities and the query model are the
+ * product's vocabulary and come from @gpt-runner-logs/contract.
  */
-import type { Severity } from '../../../backend/src/model/severity.js';
 
 export interface DataSourceRef {
   type: string;
@@ -19,14 +19,6 @@ export const DASHBOARD_UIDS = {
   logs: 'gpt-runner-logs',
   health: 'log-aggregator-health',
 } as const;
-
-// Cloud Logging's scale, lowest first: the backend's vocabulary, defined once there.
-export { SEVERITIES, type Severity } from '../../../backend/src/model/severity.js';
-
-/** "ERROR and above", as the error-spike rule counts them. */
-export const ERROR_SEVERITIES: readonly Severity[] = ['ERROR', 'CRITICAL', 'ALERT', 'EMERGENCY'];
-
-export const SOURCES = ['gcs', 'firestore', 'pods'] as const;
 
 /** The objective for typical queries: a listing answers within 2 s at the 95th percentile. */
 export const LATENCY_OBJECTIVE_SECONDS = 2;

@@ -12,7 +12,7 @@ import {
 import { GlobalStyles, ThemeContext } from '@grafana/ui';
 
 import { summaryFrame } from '../../../plugin/datasource/src/frames/summary';
-import type { SummaryResponse } from '../../../plugin/datasource/src/types';
+import type { SummaryResponse } from '@gpt-runner-logs/contract';
 import { SummaryPanel } from '../../../plugin/summary-panel/src/components/SummaryPanel';
 import type { SummaryOptions } from '../../../plugin/summary-panel/src/types';
 import { PROXY_URL } from '../../../plugin/datasource/src/__tests__/support/instanceSettings';

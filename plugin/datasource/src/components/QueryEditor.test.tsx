@@ -1,6 +1,7 @@
 import React from 'react';
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { DEFAULT_MAX_ENTRIES, MAX_MAX_ENTRIES } from '@gpt-runner-logs/contract';
 
 import { DataSource } from '../datasource';
 import { FakeBackend, VALID_TOKEN, startFakeBackend } from '../__tests__/support/fakeBackend';
@@ -49,6 +50,7 @@ describe('QueryEditor: query type and source', () => {
     expect(onRunQuery).toHaveBeenCalledTimes(1);
     // The limit only applies to log lines.
     expect(screen.queryByLabelText('Line limit')).not.toBeInTheDocument();
+    expect(screen.queryByLabelText('Maximum entries')).not.toBeInTheDocument();
 
     await userEvent.click(screen.getByRole('radio', { name: 'Summary' }));
     expect(screen.getByLabelText('Summary focus')).toBeInTheDocument();
@@ -143,6 +145,15 @@ describe('QueryEditor: text fields run on blur or Enter, never per keystroke', (
     await userEvent.type(screen.getByLabelText('Maximum entries'), '300{Enter}');
     expect(current().focus).toBe('failed orders');
     expect(current().maxEntries).toBe(300);
+  });
+
+  it("bounds patterns by max entries, with the backend's default as the placeholder", async () => {
+    const { current } = renderEditor({ queryType: QueryType.Patterns });
+    expect(screen.queryByLabelText('Summary focus')).not.toBeInTheDocument();
+    const maxEntries = screen.getByLabelText('Maximum entries');
+    expect(maxEntries).toHaveAttribute('placeholder', String(DEFAULT_MAX_ENTRIES));
+    await userEvent.type(maxEntries, `${MAX_MAX_ENTRIES}{Enter}`);
+    expect(current().maxEntries).toBe(MAX_MAX_ENTRIES);
   });
 });
 

@@ -1,6 +1,7 @@
 import React from 'react';
 import { QueryEditorProps } from '@grafana/data';
 import { InlineFieldRow, Stack } from '@grafana/ui';
+import { QueryTypeName } from '@gpt-runner-logs/contract';
 
 import { DataSource } from '../datasource';
 import { QueryType, UnifiedLogsOptions, UnifiedLogsQuery } from '../types';
@@ -8,6 +9,7 @@ import { FirestoreFields } from './fields/FirestoreFields';
 import { GcsFields } from './fields/GcsFields';
 import { LabelFiltersField } from './fields/LabelFiltersField';
 import { LimitField } from './fields/LimitField';
+import { MaxEntriesField } from './fields/MaxEntriesField';
 import { PodsFields } from './fields/PodsFields';
 import { QueryTypeField } from './fields/QueryTypeField';
 import { SearchField } from './fields/SearchField';
@@ -30,6 +32,10 @@ function SourceSpecificFields(props: QueryFieldProps) {
       return null;
   }
 }
+
+/** Patterns and summaries read the matching lines across pages, up to `maxEntries`. */
+const readsAcrossPages = (queryType: QueryTypeName): boolean =>
+  queryType === QueryType.Patterns || queryType === QueryType.Summary;
 
 /**
  * A builder, not a query language: every field is a control, and the query runs when an
@@ -58,7 +64,12 @@ export function QueryEditor({ datasource, query, onChange, onRunQuery }: Props) 
       </InlineFieldRow>
       <SearchField {...fieldProps} />
       <LabelFiltersField {...fieldProps} />
-      {queryType === QueryType.Summary && <SummaryFields {...fieldProps} />}
+      {readsAcrossPages(queryType) && (
+        <InlineFieldRow>
+          {queryType === QueryType.Summary && <SummaryFields {...fieldProps} />}
+          <MaxEntriesField {...fieldProps} />
+        </InlineFieldRow>
+      )}
     </Stack>
   );
 }

@@ -1,6 +1,6 @@
 import { DataFrame, DataFrameType, FieldType, createDataFrame } from '@grafana/data';
 
-import { LogEntryDto, LogsResponse } from '../types';
+import { LogEntry, LogsResponse } from '@gpt-runner-logs/contract';
 import { toNotices } from './notices';
 import { parsePreciseTime } from './time';
 
@@ -13,7 +13,7 @@ export function grafanaLevel(severity: string): string {
 }
 
 /** The source travels as a label so that it shows in details and can be filtered on. */
-function labelsOf(entry: LogEntryDto): Record<string, string> {
+function labelsOf(entry: LogEntry): Record<string, string> {
   return { source: entry.source, ...entry.labels };
 }
 
@@ -35,7 +35,7 @@ export interface LogsFrameOptions {
 }
 
 /** A `log-lines` frame (Grafana's data-plane logs contract) from one page of entries. */
-export function logsFrame(entries: LogEntryDto[], options: LogsFrameOptions): DataFrame {
+export function logsFrame(entries: LogEntry[], options: LogsFrameOptions): DataFrame {
   const times = entries.map((entry) => parsePreciseTime(entry.timestamp));
   const frame = createDataFrame({
     refId: options.refId,

@@ -1,15 +1,12 @@
 import { QueryResultMetaNotice } from '@grafana/data';
 
-import { BackendWarning } from '../types';
+import { Warning } from '@gpt-runner-logs/contract';
 
 /**
  * A source that fails does not fail the whole query; the backend says so in `warnings` and
  * `partial`, and the panel shows them as notices next to the data.
  */
-export function toNotices(
-  warnings: BackendWarning[] | undefined,
-  partial: boolean | undefined
-): QueryResultMetaNotice[] {
+export function toNotices(warnings: Warning[] | undefined, partial: boolean | undefined): QueryResultMetaNotice[] {
   const notices: QueryResultMetaNotice[] = (warnings ?? []).map((warning) => ({
     severity: 'warning',
     // Warnings about the whole answer (a truncated volume count) name no source.

@@ -1,6 +1,6 @@
 import { DataFrame, FieldType, createDataFrame } from '@grafana/data';
 
-import { SummaryResponse } from '../types';
+import { SummaryResponse } from '@gpt-runner-logs/contract';
 
 /**
  * One row: the summary panel reads `summary` (markdown) and `digest`; the table view shows

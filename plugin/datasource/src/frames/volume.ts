@@ -1,12 +1,12 @@
 import { DataFrame, DataFrameType, FieldColorModeId, FieldType, createDataFrame } from '@grafana/data';
+import { Severity, VolumeResponse, severityRank } from '@gpt-runner-logs/contract';
 
-import { SEVERITIES, VolumeResponse } from '../types';
 import { grafanaLevel } from './logs';
 import { toNotices } from './notices';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** The backend echoes `step` either as milliseconds or as a duration such as `30s`. */
+/** The backend answers `step` in milliseconds; a duration such as `30s` (as requests may say it) is read too. */
 export function stepMs(step: number | string): number {
   if (typeof step === 'number') {
     return step;
@@ -20,8 +20,8 @@ export function stepMs(step: number | string): number {
 
 const toMs = (value: string | number): number => (typeof value === 'number' ? value : Date.parse(value));
 
-/** Colours that read as severity at a glance, the same in every volume panel. */
-const SEVERITY_COLORS: Record<string, string> = {
+/** Colours that read as severity at a glance, the same in every volume panel; one per severity. */
+const SEVERITY_COLORS: Record<Severity, string> = {
   DEFAULT: 'text',
   DEBUG: 'blue',
   INFO: 'green',
@@ -62,8 +62,7 @@ export function volumeFrames(response: VolumeResponse, refId: string): DataFrame
   const step = stepMs(response.step);
   const from = toMs(response.from);
   const to = toMs(response.to);
-  const order = (severity: string) => SEVERITIES.indexOf(severity as (typeof SEVERITIES)[number]);
-  const series = [...(response.series ?? [])].sort((a, b) => order(a.severity) - order(b.severity));
+  const series = [...(response.series ?? [])].sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
   const notices = toNotices(response.warnings, response.partial);
 
   return series.map((serie, index) => {

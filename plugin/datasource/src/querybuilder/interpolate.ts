@@ -1,7 +1,9 @@
 import { ScopedVars } from '@grafana/data';
 import { TemplateSrv } from '@grafana/runtime';
 
-import { LabelFilter, UnifiedLogsQuery } from '../types';
+import { LabelFilter } from '@gpt-runner-logs/contract';
+
+import { UnifiedLogsQuery } from '../types';
 
 /**
  * Which format each field's template variables take. Lists the backend reads as comma

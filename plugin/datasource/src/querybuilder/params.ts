@@ -1,7 +1,22 @@
 import { TimeRange } from '@grafana/data';
+import {
+  DEFAULT_LIMIT,
+  DEFAULT_MAX_ENTRIES,
+  LabelFilter,
+  LogQueryParamName,
+  MAX_LIMIT,
+  MAX_MAX_ENTRIES,
+  MAX_VOLUME_BUCKETS,
+  PatternParamName,
+  SEVERITIES,
+  Severity,
+  SourceName,
+  SummaryParamName,
+  VolumeParamName,
+} from '@gpt-runner-logs/contract';
 
 import { QueryParams } from '../api';
-import { LabelFilter, MAX_LIMIT, SEVERITIES, Severity, SourceName, UnifiedLogsQuery } from '../types';
+import { UnifiedLogsQuery } from '../types';
 import { splitList } from './interpolate';
 
 /** `name=value`, `name!=value`, `name=~re`, `name!~re`: the backend's `label` parameter. */
@@ -23,32 +38,56 @@ export function sourcesOf(query: UnifiedLogsQuery): SourceName[] {
   return !query.source || query.source === 'all' ? [] : [query.source];
 }
 
-export function clampLimit(limit: number | string | undefined, fallback: number): number {
-  const value = Math.trunc(Number(limit));
-  if (!Number.isFinite(value) || value < 1) {
-    return fallback;
-  }
-  return Math.min(value, MAX_LIMIT);
+/** What the backend assumes when a count is left out, and the most it accepts. */
+export interface CountBounds {
+  fallback: number;
+  max: number;
 }
 
-/** The filters every endpoint shares, as lists (the summary's JSON body uses arrays). */
-export interface Filters {
-  source: SourceName[];
-  from: number;
-  to: number;
-  severity: Severity[];
-  search?: string;
-  regex?: boolean;
-  label: string[];
-  bucket?: string;
-  prefix: string[];
-  collection: string[];
-  namespace?: string;
-  selector?: string;
-  pod: string[];
-  container?: string;
-  previous?: boolean;
+export const LIMIT_BOUNDS: CountBounds = { fallback: DEFAULT_LIMIT, max: MAX_LIMIT };
+export const MAX_ENTRIES_BOUNDS: CountBounds = { fallback: DEFAULT_MAX_ENTRIES, max: MAX_MAX_ENTRIES };
+
+/**
+ * A whole number within the backend's bounds. Above the maximum the backend would refuse the
+ * whole query, so the maximum is asked for instead; anything unusable gets the default.
+ */
+export function clampCount(value: number | string | undefined, bounds: CountBounds): number {
+  const count = Math.trunc(Number(value));
+  if (!Number.isFinite(count) || count < 1) {
+    return bounds.fallback;
+  }
+  return Math.min(count, bounds.max);
 }
+
+export const clampLimit = (limit: number | string | undefined): number => clampCount(limit, LIMIT_BOUNDS);
+
+export const clampMaxEntries = (maxEntries: number | string | undefined): number =>
+  clampCount(maxEntries, MAX_ENTRIES_BOUNDS);
+
+/** `T` when each of its keys is one of `Names`, `never` otherwise: a misspelt parameter does not compile. */
+type NamedBy<Names extends string, T> = Exclude<keyof T, Names> extends never ? T : never;
+
+/** The filters every endpoint shares, under the contract's parameter names, as lists. */
+export type Filters = NamedBy<
+  LogQueryParamName,
+  {
+    source: SourceName[];
+    from: number;
+    to: number;
+    severity: Severity[];
+    search?: string;
+    regex?: boolean;
+    label: string[];
+    bucket?: string;
+    prefix: string[];
+    collection: string[];
+    namespace?: string;
+    selector?: string;
+    pod: string[];
+    container?: string;
+    previous?: boolean;
+  }
+>;
 
 const nonEmpty = (value: string | undefined): string | undefined => (value && value.trim() ? value.trim() : undefined);
 
@@ -76,65 +115,70 @@ export function buildFilters(query: UnifiedLogsQuery, range: TimeRange): Filters
 }
 
 /** Query-string form: lists become comma lists, except `label`, which repeats. */
-export function filtersToParams(filters: Filters): QueryParams {
-  const params: QueryParams = [];
-  const add = (key: string, value: string | number | boolean | undefined) => {
-    if (value !== undefined && value !== '') {
-      params.push([key, String(value)]);
+export function filtersToParams(filters: Filters): QueryParams<LogQueryParamName> {
+  const params: QueryParams<LogQueryParamName> = [];
+  for (const [key, value] of Object.entries(filters) as Array<[keyof Filters, Filters[keyof Filters]]>) {
+    if (key === 'label') {
+      filters.label.forEach((label) => params.push(['label', label]));
+      continue;
     }
-  };
-  const addList = (key: string, values: string[]) => add(key, values.length ? values.join(',') : undefined);
-
-  addList('source', filters.source);
-  add('from', filters.from);
-  add('to', filters.to);
-  addList('severity', filters.severity);
-  add('search', filters.search);
-  add('regex', filters.regex);
-  filters.label.forEach((label) => add('label', label));
-  add('bucket', filters.bucket);
-  addList('prefix', filters.prefix);
-  addList('collection', filters.collection);
-  add('namespace', filters.namespace);
-  add('selector', filters.selector);
-  addList('pod', filters.pod);
-  add('container', filters.container);
-  add('previous', filters.previous);
+    const text = Array.isArray(value) ? value.join(',') : value === undefined ? '' : String(value);
+    if (text !== '') {
+      params.push([key, text]);
+    }
+  }
   return params;
 }
 
-export function logsParams(query: UnifiedLogsQuery, range: TimeRange, defaultLimit: number): QueryParams {
+export function logsParams(query: UnifiedLogsQuery, range: TimeRange): QueryParams<LogQueryParamName> {
   const params = filtersToParams(buildFilters(query, range));
-  params.push(['limit', String(clampLimit(query.limit, defaultLimit))]);
+  params.push(['limit', String(clampLimit(query.limit))]);
   if (query.direction === 'forward') {
     params.push(['direction', 'forward']);
   }
   return params;
 }
 
-/** `step` follows the panel's interval so that buckets line up with the panel's points. */
-export function volumeParams(query: UnifiedLogsQuery, range: TimeRange, intervalMs: number): QueryParams {
-  const params = filtersToParams(buildFilters(query, range));
-  params.push(['step', String(Math.max(1000, Math.round(intervalMs)))]);
+/**
+ * `step` follows the panel's interval so that buckets line up with the panel's points, but
+ * never so fine that the range holds more buckets than the backend accepts.
+ */
+export function volumeStepMs(range: TimeRange, intervalMs: number): number {
+  const spanMs = range.to.valueOf() - range.from.valueOf();
+  return Math.max(1000, Math.round(intervalMs), Math.ceil(spanMs / MAX_VOLUME_BUCKETS));
+}
+
+export function volumeParams(
+  query: UnifiedLogsQuery,
+  range: TimeRange,
+  intervalMs: number
+): QueryParams<VolumeParamName> {
+  const params: QueryParams<VolumeParamName> = filtersToParams(buildFilters(query, range));
+  params.push(['step', String(volumeStepMs(range, intervalMs))]);
   return params;
 }
 
-export function patternsParams(query: UnifiedLogsQuery, range: TimeRange): QueryParams {
-  return filtersToParams(buildFilters(query, range));
+/** Left out, `maxEntries` is the backend's default; given, it is kept within the backend's bounds. */
+const maxEntriesOf = (query: UnifiedLogsQuery): number | undefined =>
+  query.maxEntries === undefined || query.maxEntries === '' ? undefined : clampMaxEntries(query.maxEntries);
+
+export function patternsParams(query: UnifiedLogsQuery, range: TimeRange): QueryParams<PatternParamName> {
+  const params: QueryParams<PatternParamName> = filtersToParams(buildFilters(query, range));
+  const maxEntries = maxEntriesOf(query);
+  if (maxEntries !== undefined) {
+    params.push(['maxEntries', String(maxEntries)]);
+  }
+  return params;
 }
 
 /** `POST /logs/summary` takes the same names in JSON, with arrays for lists. */
-export function summaryBody(query: UnifiedLogsQuery, range: TimeRange): Record<string, unknown> {
-  const body: Record<string, unknown> = { ...buildFilters(query, range) };
-  const maxEntries = query.maxEntries === undefined ? undefined : clampLimit(query.maxEntries, 500);
-  if (maxEntries !== undefined) {
-    body.maxEntries = maxEntries;
-  }
-  if (query.focus?.trim()) {
-    body.focus = query.focus.trim();
-  }
-  for (const key of Object.keys(body)) {
-    const value = body[key];
+export function summaryBody(query: UnifiedLogsQuery, range: TimeRange): Partial<Record<SummaryParamName, unknown>> {
+  const body: Partial<Record<SummaryParamName, unknown>> = {
+    ...buildFilters(query, range),
+    maxEntries: maxEntriesOf(query),
+    focus: nonEmpty(query.focus),
+  };
+  for (const [key, value] of Object.entries(body) as Array<[SummaryParamName, unknown]>) {
     if (value === undefined || (Array.isArray(value) && value.length === 0)) {
       delete body[key];
     }

@@ -8,31 +8,14 @@ import {
   getDefaultTimeRange,
 } from '@grafana/data';
 
+import { SummaryResponse } from '@gpt-runner-logs/contract';
 import fs from 'fs';
 import path from 'path';
 
 import { DEFAULT_OPTIONS, SummaryOptions } from '../types';
 
-interface RecordedTemplate {
-  id: string;
-  template: string;
-  count: number;
-  errors: number;
-}
-
-/** The parts of a recorded answer the tests look at; the digest is otherwise passed through untouched. */
-export interface SummaryAnswer {
-  summary: string;
-  provider: string;
-  model: string;
-  usage: { promptTokens: number; completionTokens: number };
-  cached: boolean;
-  digest: {
-    totals: { entries: number; errors: number; warnings: number; errorRate: number };
-    bySeverity: Record<string, number>;
-    templates: { errors: RecordedTemplate[] };
-  };
-}
+/** A recorded answer of `POST /logs/summary`, in the contract's shape. */
+export type SummaryAnswer = SummaryResponse;
 
 /**
  * A `POST /logs/summary` answer recorded from the real backend over its demo data

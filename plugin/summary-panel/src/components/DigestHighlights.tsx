@@ -3,6 +3,7 @@ import { css } from '@emotion/css';
 import { GrafanaTheme2, dateTimeFormat } from '@grafana/data';
 import { TimeZone } from '@grafana/schema';
 import { useStyles2, useTheme2 } from '@grafana/ui';
+import { ERROR_SEVERITIES, Severity } from '@gpt-runner-logs/contract';
 
 import { DigestHighlights as Highlights, DigestSpike, DigestTemplate } from '../types';
 
@@ -26,6 +27,13 @@ export function DigestHighlights({ digest, timeZone }: Props) {
           {digest.truncated && 'Only the newest matching lines were read. '}
           {digest.partial && 'A source failed; its lines are missing.'}
         </p>
+      )}
+      {digest.warnings.length > 0 && (
+        <ul className={styles.note} aria-label="Read warnings">
+          {digest.warnings.map((warning) => (
+            <li key={warning}>{warning}</li>
+          ))}
+        </ul>
       )}
     </section>
   );
@@ -110,13 +118,11 @@ function ErrorTemplates({ templates, timeZone }: { templates: DigestTemplate[]; 
   );
 }
 
-function severityColor(theme: GrafanaTheme2, severity: string): string {
+function severityColor(theme: GrafanaTheme2, severity: Severity): string {
+  if (ERROR_SEVERITIES.includes(severity)) {
+    return theme.colors.error.main;
+  }
   switch (severity) {
-    case 'EMERGENCY':
-    case 'ALERT':
-    case 'CRITICAL':
-    case 'ERROR':
-      return theme.colors.error.main;
     case 'WARNING':
       return theme.colors.warning.main;
     case 'NOTICE':

@@ -2,6 +2,7 @@ import React from 'react';
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { LoadingState } from '@grafana/data';
+import { DigestInput } from '@gpt-runner-logs/contract';
 
 import { RECORDED, panelProps, summaryFrame } from '../__tests__/panelProps';
 import { REFRESH_BUTTON_SELECTOR, refreshDashboard } from '../summary/refresh';
@@ -56,6 +57,25 @@ describe('SummaryPanel with a Summary frame', () => {
     expect(rows[0]).toHaveTextContent(firstErrorTemplate.id);
     expect(rows[0]).toHaveTextContent(firstErrorTemplate.template);
     expect(within(rows[0]!).getAllByRole('cell')[1]).toHaveTextContent(String(firstErrorTemplate.errors));
+  });
+
+  it('says why a partial digest is partial, with the warnings the backend read with', () => {
+    const input: DigestInput = {
+      entries: RECORDED.digest.input.entries,
+      truncated: false,
+      partial: true,
+      warnings: ['firestore: deadline exceeded after 8000 ms'],
+    };
+    const digest = { ...RECORDED.digest, input };
+    render(<SummaryPanel {...panelProps({ series: [summaryFrame({ digest })] })} />);
+    const highlights = screen.getByRole('region', { name: 'Digest highlights' });
+    expect(highlights).toHaveTextContent('A source failed; its lines are missing.');
+    const warnings = within(highlights).getByRole('list', { name: 'Read warnings' });
+    expect(
+      within(warnings)
+        .getAllByRole('listitem')
+        .map((item) => item.textContent)
+    ).toEqual(input.warnings);
   });
 
   it('hides the digest when the option is off', () => {

@@ -1,3 +1,5 @@
+import { SEVERITIES, SEVERITIES_MOST_SEVERE_FIRST } from '@gpt-runner-logs/contract';
+
 import { RECORDED } from '../__tests__/panelProps';
 import { MAX_ERROR_TEMPLATES, readDigest } from './readDigest';
 
@@ -16,6 +18,22 @@ describe('readDigest', () => {
     expect(digest?.spikes[0]).toMatchObject({ start: '2026-03-02T11:20:00.000000000Z', errors: 45 });
     expect(digest?.errorTemplates).toHaveLength(MAX_ERROR_TEMPLATES);
     expect(digest?.errorTemplates[0]?.id).toBe(RECORDED.digest.templates.errors[0]?.id);
+  });
+
+  it("lists severities in the contract's order, most severe first", () => {
+    const bySeverity = Object.fromEntries(SEVERITIES.map((severity, rank) => [severity, rank + 1]));
+    const digest = readDigest({ ...RECORDED.digest, bySeverity });
+    expect(digest?.bySeverity.map(([severity]) => severity)).toEqual(SEVERITIES_MOST_SEVERE_FIRST);
+    expect(digest?.bySeverity[0]).toEqual(['EMERGENCY', SEVERITIES.length]);
+  });
+
+  it('reads the warnings the backend read with, and only strings', () => {
+    const input = { ...RECORDED.digest.input, partial: true, warnings: ['gcs: object could not be read', 7] };
+    expect(readDigest({ ...RECORDED.digest, input })).toMatchObject({
+      partial: true,
+      warnings: ['gcs: object could not be read'],
+    });
+    expect(readDigest(RECORDED.digest)?.warnings).toEqual([]);
   });
 
   it('gives nothing for values that are not a digest', () => {

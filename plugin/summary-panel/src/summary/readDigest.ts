@@ -1,7 +1,6 @@
-import { DigestHighlights, DigestSpike, DigestTemplate } from '../types';
+import { SEVERITIES_MOST_SEVERE_FIRST, Severity } from '@gpt-runner-logs/contract';
 
-/** Most severe first, as the backend's severity order (backend/src/model) ranks them. */
-const SEVERITY_ORDER = ['EMERGENCY', 'ALERT', 'CRITICAL', 'ERROR', 'WARNING', 'NOTICE', 'INFO', 'DEBUG', 'DEFAULT'];
+import { DigestHighlights, DigestSpike, DigestTemplate } from '../types';
 
 /** Error templates shown in the compact table; the digest keeps up to ten. */
 export const MAX_ERROR_TEMPLATES = 5;
@@ -59,10 +58,14 @@ export function readDigest(value: unknown): DigestHighlights | undefined {
       warnings: num(totals.warnings),
       errorRate: num(totals.errorRate),
     },
-    bySeverity: SEVERITY_ORDER.filter((s) => num(bySeverity[s]) > 0).map((s) => [s, num(bySeverity[s])]),
+    bySeverity: SEVERITIES_MOST_SEVERE_FIRST.filter((s) => num(bySeverity[s]) > 0).map((s): [Severity, number] => [
+      s,
+      num(bySeverity[s]),
+    ]),
     spikes: list(value.spikes).map(readSpike).filter(present),
     errorTemplates: list(templates.errors).map(readTemplate).filter(present).slice(0, MAX_ERROR_TEMPLATES),
     truncated: input.truncated === true,
     partial: input.partial === true,
+    warnings: list(input.warnings).map(str).filter(present),
   };
 }

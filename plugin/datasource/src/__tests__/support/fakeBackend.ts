@@ -2,13 +2,27 @@ import fs from 'node:fs';
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
+import {
+  ContextResponse,
+  LogsResponse,
+  MetaField,
+  MetaValuesResponse,
+  PatternsResponse,
+  ProblemBody,
+  ReadyResponse,
+  SummaryResponse,
+  VolumeResponse,
+  WhoAmIResponse,
+} from '@gpt-runner-logs/contract';
 
 /**
  * Recorded answers in the backend's contract. They live outside src/ so that the build,
  * which copies every JSON file under src/, does not ship them.
  */
 const FIXTURES = path.resolve(__dirname, '../../../fixtures/backend');
-const fixture = (name: string): unknown => JSON.parse(fs.readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8'));
+/** A recorded answer, typed as the contract says that endpoint answers. */
+export const fixture = <T = unknown>(name: string): T =>
+  JSON.parse(fs.readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8')) as T;
 
 export const VALID_TOKEN = 'analyst-token';
 export const VIEWER_TOKEN = 'viewer-token';
@@ -32,10 +46,10 @@ export type Handler = (request: RecordedRequest) => Reply;
 export const problem = (status: number, title: string, detail: string, param?: string): Reply => ({
   status,
   contentType: 'application/problem+json',
-  body: { type: 'about:blank', title, status, detail, ...(param ? { param } : {}) },
+  body: { type: 'about:blank', title, status, detail, ...(param ? { param } : {}) } satisfies ProblemBody,
 });
 
-const META_VALUES: Record<string, string[]> = {
+const META_VALUES: Record<MetaField, string[]> = {
   buckets: ['gpt-runner-logs'],
   prefixes: ['trades/', 'reflections/', 'strategies/'],
   collections: ['gpt_runner_trades', 'gpt_runner_reflections'],
@@ -47,16 +61,17 @@ const META_VALUES: Record<string, string[]> = {
 /** Answers as the backend's contract says; tests override single routes. */
 function defaultHandlers(): Record<string, Handler> {
   const handlers: Record<string, Handler> = {
-    'GET /readyz': () => ({ body: fixture('readyz') }),
-    'GET /meta/whoami': () => ({ body: fixture('whoami') }),
-    'GET /logs': () => ({ body: fixture('logs') }),
-    'GET /logs/volume': () => ({ body: fixture('volume') }),
-    'GET /logs/patterns': () => ({ body: fixture('patterns') }),
-    'POST /logs/summary': () => ({ body: fixture('summary') }),
-    'GET /logs/context': () => ({ body: fixture('context') }),
+    'GET /readyz': () => ({ body: fixture<ReadyResponse>('readyz') }),
+    'GET /meta/whoami': () => ({ body: fixture<WhoAmIResponse>('whoami') }),
+    'GET /logs': () => ({ body: fixture<LogsResponse>('logs') }),
+    'GET /logs/volume': () => ({ body: fixture<VolumeResponse>('volume') }),
+    'GET /logs/patterns': () => ({ body: fixture<PatternsResponse>('patterns') }),
+    'POST /logs/summary': () => ({ body: fixture<SummaryResponse>('summary') }),
+    'GET /logs/context': () => ({ body: fixture<ContextResponse>('context') }),
   };
   for (const [field, values] of Object.entries(META_VALUES)) {
-    handlers[`GET /meta/${field}`] = () => ({ body: { values } });
+    const body: MetaValuesResponse = { values, warnings: [] };
+    handlers[`GET /meta/${field}`] = () => ({ body });
   }
   return handlers;
 }

@@ -1,7 +1,7 @@
 import React from 'react';
 import { Button, Combobox, InlineField, InlineFieldRow, Stack } from '@grafana/ui';
 
-import { LABEL_OPERATORS, LabelFilter, LabelOperator } from '../../types';
+import { LABEL_OPERATORS, LabelFilter, LabelOperator } from '@gpt-runner-logs/contract';
 import { CommitInput } from './CommitInput';
 import { QueryFieldProps } from './types';
 

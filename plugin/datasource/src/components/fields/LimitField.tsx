@@ -1,7 +1,7 @@
 import React from 'react';
 import { InlineField } from '@grafana/ui';
 
-import { DEFAULT_LIMIT, MAX_LIMIT } from '../../types';
+import { DEFAULT_LIMIT, MAX_LIMIT } from '@gpt-runner-logs/contract';
 import { CommitInput } from './CommitInput';
 import { QueryFieldProps } from './types';
 

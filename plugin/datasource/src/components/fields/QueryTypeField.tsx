@@ -1,21 +1,25 @@
 import React from 'react';
 import { InlineField, RadioButtonGroup } from '@grafana/ui';
+import { QUERY_TYPES, QueryTypeName } from '@gpt-runner-logs/contract';
 
 import { QueryType } from '../../types';
 import { QueryFieldProps } from './types';
 
-const QUERY_TYPES = [
-  { label: 'Logs', value: QueryType.Logs, description: 'Log lines, newest first' },
-  { label: 'Volume', value: QueryType.Volume, description: 'Line counts per severity over time' },
-  { label: 'Patterns', value: QueryType.Patterns, description: 'Recurring message templates' },
-  { label: 'Summary', value: QueryType.Summary, description: 'GPT summary of the matching lines' },
-];
+/** A record over every query type, so a type added to the contract needs its words here to compile. */
+const QUERY_TYPE_TEXT: Record<QueryTypeName, { label: string; description: string }> = {
+  logs: { label: 'Logs', description: 'Log lines, newest first' },
+  volume: { label: 'Volume', description: 'Line counts per severity over time' },
+  patterns: { label: 'Patterns', description: 'Recurring message templates' },
+  summary: { label: 'Summary', description: 'GPT summary of the matching lines' },
+};
+
+const OPTIONS = QUERY_TYPES.map((value) => ({ value, ...QUERY_TYPE_TEXT[value] }));
 
 export function QueryTypeField({ query, onCommit }: QueryFieldProps) {
   return (
     <InlineField label="Query type" labelWidth={14}>
-      <RadioButtonGroup<QueryType>
-        options={QUERY_TYPES}
+      <RadioButtonGroup<QueryTypeName>
+        options={OPTIONS}
         value={query.queryType ?? QueryType.Logs}
         onChange={(queryType) => onCommit({ queryType })}
         size="sm"

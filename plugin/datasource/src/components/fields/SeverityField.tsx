@@ -1,7 +1,7 @@
 import React, { useMemo } from 'react';
 import { InlineField, MultiCombobox } from '@grafana/ui';
 
-import { SEVERITIES } from '../../types';
+import { SEVERITIES } from '@gpt-runner-logs/contract';
 import { staticOptions } from './suggestions';
 import { QueryFieldProps } from './types';
 

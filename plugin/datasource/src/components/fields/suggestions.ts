@@ -1,7 +1,7 @@
 import { ComboboxOption } from '@grafana/ui';
 
 import { DataSource } from '../../datasource';
-import { MetaField } from '../../types';
+import { MetaField, MetaScopeParamName } from '@gpt-runner-logs/contract';
 
 export type OptionsLoader = (inputValue: string) => Promise<Array<ComboboxOption<string>>>;
 
@@ -22,7 +22,7 @@ function matches(option: ComboboxOption<string>, inputValue: string): boolean {
 export function metaLoader(
   datasource: DataSource,
   field: MetaField,
-  params: () => Record<string, string | undefined> = () => ({})
+  params: () => Partial<Record<MetaScopeParamName, string>> = () => ({})
 ): OptionsLoader {
   return async (inputValue: string) => {
     const variables = datasource.variableNames().map((name) => toOption(name, 'Template variable'));
