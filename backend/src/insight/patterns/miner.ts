@@ -1,6 +1,7 @@
 import { dropOldest } from './bounded.js';
 import { Cluster, type LineMeta, type PatternTemplate } from './cluster.js';
 import { PositionEvidence } from './evidence.js';
+import { FreeTextPrefixes, freeTextStart } from './freetext.js';
 import { WILDCARD, maskLine } from './masking.js';
 import {
   generalize,
@@ -68,6 +69,7 @@ export class PatternMiner {
   /** Ids of templates merged into others, to where they went. */
   private readonly merged = new Map<string, string>();
   private readonly evidence: PositionEvidence;
+  private readonly freeText: FreeTextPrefixes;
   private lines = 0;
   private evictedTemplates = 0;
   private evictedLines = 0;
@@ -78,6 +80,7 @@ export class PatternMiner {
     this.maxTemplates = Math.max(1, options.maxTemplates ?? DEFAULTS.maxTemplates);
     const minDistinct = Math.max(2, options.minDistinct ?? DEFAULTS.minDistinct);
     this.evidence = new PositionEvidence(minDistinct, this.maxTemplates * 4);
+    this.freeText = new FreeTextPrefixes(this.maxTemplates);
   }
 
   /** Mines one line and returns the id of the template it joined. */
@@ -122,16 +125,43 @@ export class PatternMiner {
   }
 
   private place(tokens: string[], shape: string): Cluster {
-    const bucket = this.bucketOf(tokens);
-    const best =
-      this.search(tokens, bucket) ?? (this.foldLeading(tokens) ? this.search(tokens, bucket) : undefined);
-    const cluster = best ?? this.create(tokens, shape, bucket);
-    if (best && generalize(best.tokens, tokens)) this.mergeCovered(best, this.buckets.get(best.bucket) ?? []);
+    const cluster = this.placeFreeText(tokens, shape) ?? this.placeStructured(tokens, shape);
     remember(this.byShape, shape, cluster, this.maxTemplates * KEYS_PER_TEMPLATE);
     return cluster;
   }
 
-  /** A template the line may join: in its bucket, or in one where a leading word of it was proven variable. */
+  private placeStructured(tokens: string[], shape: string): Cluster {
+    const bucket = this.bucketOf(tokens);
+    const best =
+      this.search(tokens, bucket) ?? (this.foldLeading(tokens) ? this.search(tokens, bucket) : undefined);
+    if (!best) return this.create(tokens, shape, bucket);
+    if (generalize(best.tokens, tokens)) this.mergeCovered(best, this.buckets.get(best.bucket) ?? []);
+    return best;
+  }
+
+  /**
+   * Lines that end in free text, whatever its length, join the template of their prefix
+   * once that prefix has proven to be followed by free text (see `FreeTextPrefixes`): the
+   * templates its lines started until then fold into `prefix <*>`.
+   */
+  private placeFreeText(tokens: string[], shape: string): Cluster | undefined {
+    const start = freeTextStart(tokens, 1);
+    if (start < 0) return undefined;
+    const prefixTokens = tokens.slice(0, start);
+    const prefix = prefixTokens.join(' ');
+    const known = this.freeText.templateOf(prefix);
+    if (known) return known;
+    const cluster = this.placeStructured(tokens, shape);
+    const family =
+      cluster.count === 0 ? this.freeText.started(prefix, cluster, tokens.length - start) : undefined;
+    if (!family) return cluster;
+    const folded = [...prefixTokens, WILDCARD];
+    const general = this.create(folded, folded.join(' '), this.bucketOf(folded));
+    for (const member of family) if (member.alive) this.absorbInto(general, member);
+    this.freeText.fold(prefix, general);
+    return general;
+  }
+
   private search(tokens: readonly string[], bucket: string): Cluster | undefined {
     const list = this.buckets.get(bucket);
     return (list && (this.closest(list, tokens) ?? this.promote(list, tokens))) ?? this.searchFolded(tokens);
