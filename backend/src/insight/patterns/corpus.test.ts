@@ -85,4 +85,31 @@ describe('GPT Runner+ labelled corpus', () => {
     expect(templates).toContain('market session OPEN -> CLOSED');
     expect(templates.filter((t) => /^(GET|POST) /.test(t))).toHaveLength(2);
   });
+
+  it('keeps the same groups over twenty repetitions of the corpus', () => {
+    const lines = rows.map((row) => row.Content);
+    const miner = new PatternMiner();
+    const first = lines.map((line) => miner.add(line));
+    const templates = miner.stats().templates;
+    for (let pass = 1; pass < 19; pass++) for (const line of lines) miner.add(line);
+    const last = lines.map((line) => miner.add(line));
+    expect(miner.stats().templates).toBe(templates);
+    expect(
+      groupingAccuracy(
+        first.map((id) => miner.resolve(id) ?? id),
+        last,
+      ),
+    ).toBe(1);
+  });
+
+  it('settles on a stream of fresh corpora: new values and new prose add no templates', () => {
+    const miner = new PatternMiner();
+    const counts: number[] = [];
+    for (let seed = 1; seed <= 20; seed++) {
+      for (const line of generateCorpus(seed, 2000)) miner.add(line.content);
+      counts.push(miner.stats().templates);
+    }
+    expect(new Set(counts.slice(10)).size).toBe(1);
+    expect(counts.at(-1)).toBeLessThan(2 * new Set(rows.map((row) => row.EventId)).size);
+  });
 });
