@@ -12,6 +12,9 @@ export const MIN_FREE_TEXT_WORDS = 6;
  */
 const FREE_TEXT_EVIDENCE = 8;
 
+/** Templates watched per prefix, long tails and short ones together. */
+const MAX_WATCHED = 4 * FREE_TEXT_EVIDENCE;
+
 /**
  * Where the free-text tail of a line starts, or -1 when it has none: the tail is the
  * longest run of plain words ending the line (masked numbers included), after its first
@@ -82,6 +85,12 @@ export class FreeTextPrefixes {
       ({ cluster: member }) => member.alive && member.count <= 1,
     );
     family.push({ cluster, long: words >= MIN_FREE_TEXT_WORDS });
+    // Short tails alone are no evidence: keep only the latest few of them.
+    if (family.length > MAX_WATCHED)
+      family.splice(
+        family.findIndex((member) => !member.long),
+        1,
+      );
     if (family.filter((member) => member.long).length < FREE_TEXT_EVIDENCE) {
       this.keep(this.watched, prefix, family);
       return undefined;
