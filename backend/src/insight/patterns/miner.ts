@@ -50,11 +50,16 @@ const MAX_CACHED_LENGTH = 512;
  * Three additions keep it stable on endless streams: `<*>` counts as agreement, so lines
  * rejoin the template that generalized for them; a template that generalizes swallows the
  * templates of its bucket it now covers; and the number of templates is capped, evicting
- * the least recently seen. Upper-case words (states, methods, but also tickers and
- * exchange codes) do not vary on first difference: lines that differ in one become sibling
- * templates, and the position turns into a variable once it has shown enough distinct
- * values (`PositionEvidence`), the siblings merging into the general template. A cache from masked line to template makes repeated shapes
+ * the least recently seen. A cache from masked line to template makes repeated shapes
  * (the bulk of any log) cost one map lookup after masking.
+ *
+ * Variables come from evidence, not spelling. Upper-case words (states, methods, but also
+ * tickers and exchange codes) do not vary on first difference: lines that differ in one
+ * become sibling templates, and the position turns into a variable once it has shown
+ * enough distinct values among lines equal elsewhere (`PositionEvidence`), the siblings
+ * merging into the general template; a word with fewer values joins when each of its
+ * values spans the same proven variable (`joinOrthogonal`). A prefix followed by prose
+ * becomes one template whatever the prose's length (`FreeTextPrefixes`).
  */
 export class PatternMiner {
   private readonly threshold: number;
