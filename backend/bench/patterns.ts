@@ -5,7 +5,8 @@
  *
  * `<dir>` holds one folder per system, each with `<System>/<System>_2k.log_structured.csv`
  * (columns `Content` and `EventId`); it defaults to $LOGHUB_DIR, then to the shared
- * samples beside the repository. The miner sees only `Content`. Prints grouping accuracy
+ * samples beside the repository; `--data backend/bench/corpus` runs the labelled GPT
+ * Runner+ corpus (`npm run corpus:generate`). The miner sees only `Content`. Prints grouping accuracy
  * per system and on average, and mining throughput over all lines together; the last line
  * is one JSON object for scripts. Throughput is measured twice: on the samples as they are
  * (where repeated lines hit the miner's exact-line cache) and on the same lines made

@@ -37,7 +37,7 @@ describe('PatternMiner grouping', () => {
     expect(new Set([accepted, failed, opened, closed]).size).toBe(4);
   });
 
-  it('never turns an upper-case keyword into a variable', () => {
+  it('keeps upper-case states that have shown few values constants', () => {
     const miner = new PatternMiner();
     const a = miner.add('task_1 Task Transitioned from NEW to SCHEDULED');
     const b = miner.add('task_2 Task Transitioned from SCHEDULED to RUNNING');
