@@ -32,6 +32,8 @@ export const MAX_EXAMPLE_LENGTH = 1000;
 export class Cluster {
   count = 0;
   alive = true;
+  /** Positions that became variables on the evidence of their values (`PositionEvidence`). */
+  readonly proven = new Set<number>();
   /** Position of the latest line in the miner's stream, for least-recently-seen eviction. */
   touched = 0;
   private firstSeen: Timestamp | undefined;
@@ -43,7 +45,7 @@ export class Cluster {
   constructor(
     readonly id: string,
     readonly tokens: string[],
-    readonly bucket: string,
+    public bucket: string,
   ) {}
 
   record(message: string, meta: LineMeta | undefined, position: number): void {

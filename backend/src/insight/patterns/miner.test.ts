@@ -37,13 +37,51 @@ describe('PatternMiner grouping', () => {
     expect(new Set([accepted, failed, opened, closed]).size).toBe(4);
   });
 
-  it('never turns an upper-case keyword into a variable', () => {
+  it('keeps upper-case states that have shown few values constants', () => {
     const miner = new PatternMiner();
     const a = miner.add('task_1 Task Transitioned from NEW to SCHEDULED');
     const b = miner.add('task_2 Task Transitioned from SCHEDULED to RUNNING');
     const c = miner.add('task_3 Task Transitioned from NEW to SCHEDULED');
     expect(a).toBe(c);
     expect(b).not.toBe(a);
+  });
+
+  it('turns an upper-case position into a variable once it has shown enough distinct values', () => {
+    const miner = new PatternMiner();
+    const ids = ['TSLA', 'MSFT', 'AAPL', 'BRK.B', 'NVDA', 'TSLA'].map((ticker) =>
+      miner.add(`order submission failed for ${ticker}: broker returned 503`),
+    );
+    expect(new Set(ids.map((id) => miner.resolve(id))).size).toBe(1);
+    expect(miner.templates().map((t) => t.template)).toEqual([
+      'order submission failed for <*> broker returned <*>',
+    ]);
+  });
+
+  it('folds a leading upper-case position into a variable on the same evidence', () => {
+    const miner = new PatternMiner();
+    const ids = ['AAPL', 'MSFT', 'SPY', 'QQQ', 'TLT'].map((ticker) => miner.add(`position ${ticker} qty=5`));
+    expect(new Set(ids.map((id) => miner.resolve(id))).size).toBe(1);
+    expect(miner.templates().map((t) => t.template)).toEqual(['position <*> qty=<*>']);
+  });
+
+  it('keeps a few upper-case constants apart however often they repeat', () => {
+    const miner = new PatternMiner();
+    const ids = new Set<string>();
+    for (let i = 0; i < 300; i++) {
+      ids.add(miner.add(`${['GET', 'POST', 'PUT'][i % 3]} /api/v1/orders/${i} 200`));
+      ids.add(miner.add(`kill switch ${i % 2 ? 'ARMED' : 'DISARMED'} by operator`));
+    }
+    expect(new Set([...ids].map((id) => miner.resolve(id))).size).toBe(5);
+  });
+
+  it('makes a two-valued word a variable when each of its values spans the same proven variable', () => {
+    const miner = new PatternMiner();
+    const ids: string[] = [];
+    for (const side of ['BUY', 'SELL'])
+      for (const ticker of ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'META'])
+        ids.push(miner.add(`order submitted ${side} 10 ${ticker} limit=1.5`));
+    expect(new Set(ids.map((id) => miner.resolve(id))).size).toBe(1);
+    expect(miner.templates().map((t) => t.template)).toEqual(['order submitted <*> <*> <*> limit=<*>']);
   });
 
   it('lets masked and already generalized lines rejoin their own template', () => {

@@ -1,6 +1,16 @@
+import { dropOldest } from './bounded.js';
 import { Cluster, type LineMeta, type PatternTemplate } from './cluster.js';
+import { PositionEvidence } from './evidence.js';
+import { FreeTextPrefixes, freeTextStart } from './freetext.js';
 import { WILDCARD, maskLine } from './masking.js';
-import { generalize, similarity, subsumes } from './similarity.js';
+import {
+  generalize,
+  needsEvidence,
+  similarity,
+  soleDifference,
+  soleGuardedDifference,
+  subsumes,
+} from './similarity.js';
 
 export interface PatternMinerOptions {
   /** Share of agreeing positions a line needs to join a template; 0.6 unless set. */
@@ -9,6 +19,12 @@ export interface PatternMinerOptions {
   depth?: number;
   /** Hard cap on live templates; past it the least recently seen one is evicted. 2000 unless set. */
   maxTemplates?: number;
+  /**
+   * Distinct values an upper-case word's position must show, among lines that agree
+   * elsewhere, before it becomes a variable; 4 unless set. Constants that tell events
+   * apart in one slot (methods, levels, a state) rarely number more than three.
+   */
+  minDistinct?: number;
 }
 
 export interface MinerStats {
@@ -18,7 +34,7 @@ export interface MinerStats {
   evictedLines: number;
 }
 
-const DEFAULTS = { similarity: 0.6, depth: 2, maxTemplates: 2000 } as const;
+const DEFAULTS = { similarity: 0.6, depth: 2, maxTemplates: 2000, minDistinct: 4 } as const;
 
 /** Masked forms remembered per allowed template: enough for the usual spread of spellings. */
 const KEYS_PER_TEMPLATE = 16;
@@ -36,6 +52,14 @@ const MAX_CACHED_LENGTH = 512;
  * templates of its bucket it now covers; and the number of templates is capped, evicting
  * the least recently seen. A cache from masked line to template makes repeated shapes
  * (the bulk of any log) cost one map lookup after masking.
+ *
+ * Variables come from evidence, not spelling. Upper-case words (states, methods, but also
+ * tickers and exchange codes) do not vary on first difference: lines that differ in one
+ * become sibling templates, and the position turns into a variable once it has shown
+ * enough distinct values among lines equal elsewhere (`PositionEvidence`), the siblings
+ * merging into the general template; a word with fewer values joins when each of its
+ * values spans the same proven variable (`joinOrthogonal`). A prefix followed by prose
+ * becomes one template whatever the prose's length (`FreeTextPrefixes`).
  */
 export class PatternMiner {
   private readonly threshold: number;
@@ -49,6 +73,8 @@ export class PatternMiner {
   private readonly live = new Map<string, Cluster>();
   /** Ids of templates merged into others, to where they went. */
   private readonly merged = new Map<string, string>();
+  private readonly evidence: PositionEvidence;
+  private readonly freeText: FreeTextPrefixes;
   private lines = 0;
   private evictedTemplates = 0;
   private evictedLines = 0;
@@ -57,6 +83,9 @@ export class PatternMiner {
     this.threshold = options.similarity ?? DEFAULTS.similarity;
     this.depth = options.depth ?? DEFAULTS.depth;
     this.maxTemplates = Math.max(1, options.maxTemplates ?? DEFAULTS.maxTemplates);
+    const minDistinct = Math.max(2, options.minDistinct ?? DEFAULTS.minDistinct);
+    this.evidence = new PositionEvidence(minDistinct, this.maxTemplates * 4);
+    this.freeText = new FreeTextPrefixes(this.maxTemplates);
   }
 
   /** Mines one line and returns the id of the template it joined. */
@@ -101,24 +130,94 @@ export class PatternMiner {
   }
 
   private place(tokens: string[], shape: string): Cluster {
-    const bucket = this.bucketOf(tokens);
-    const list = this.buckets.get(bucket);
-    const best = list && this.closest(list, tokens);
-    const cluster = best ?? this.create(tokens, shape, bucket);
-    if (best && list && generalize(best.tokens, tokens)) this.mergeCovered(best, list);
+    const cluster = this.placeFreeText(tokens, shape) ?? this.placeStructured(tokens, shape);
     remember(this.byShape, shape, cluster, this.maxTemplates * KEYS_PER_TEMPLATE);
     return cluster;
   }
 
-  /** Length, then the leading tokens, variables folded into `<*>`. */
-  private bucketOf(tokens: readonly string[]): string {
+  private placeStructured(tokens: string[], shape: string): Cluster {
+    const bucket = this.bucketOf(tokens);
+    const best =
+      this.search(tokens, bucket) ?? (this.foldLeading(tokens) ? this.search(tokens, bucket) : undefined);
+    if (!best) return this.create(tokens, shape, bucket);
+    if (generalize(best.tokens, tokens)) this.mergeCovered(best, this.buckets.get(best.bucket) ?? []);
+    return best;
+  }
+
+  /**
+   * Lines that end in free text, whatever its length, join the template of their prefix
+   * once that prefix has proven to be followed by free text (see `FreeTextPrefixes`): the
+   * templates its lines started until then fold into `prefix <*>`.
+   */
+  private placeFreeText(tokens: string[], shape: string): Cluster | undefined {
+    const start = freeTextStart(tokens, 1);
+    if (start < 0) return undefined;
+    const prefixTokens = tokens.slice(0, start);
+    const prefix = prefixTokens.join(' ');
+    const known = this.freeText.templateOf(prefix);
+    if (known) return known;
+    const cluster = this.placeStructured(tokens, shape);
+    const family =
+      cluster.count === 0 ? this.freeText.started(prefix, cluster, tokens.length - start) : undefined;
+    if (!family) return cluster;
+    const folded = [...prefixTokens, WILDCARD];
+    const general = this.create(folded, folded.join(' '), this.bucketOf(folded));
+    for (const member of family) if (member.alive) this.absorbInto(general, member);
+    this.freeText.fold(prefix, general);
+    return general;
+  }
+
+  private search(tokens: readonly string[], bucket: string): Cluster | undefined {
+    const list = this.buckets.get(bucket);
+    return (list && (this.closest(list, tokens) ?? this.promote(list, tokens))) ?? this.searchFolded(tokens);
+  }
+
+  private searchFolded(tokens: readonly string[]): Cluster | undefined {
+    const depth = Math.min(this.depth, tokens.length);
+    for (let i = 0; i < depth; i++) {
+      if (!needsEvidence(tokens[i] as string)) continue;
+      const list = this.buckets.get(this.bucketOf(tokens, i));
+      const found = list && this.closest(list, tokens);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** Length, then the leading tokens, variables (and the `folded` position) as `<*>`. */
+  private bucketOf(tokens: readonly string[], folded = -1): string {
     let bucket = String(tokens.length);
     const depth = Math.min(this.depth, tokens.length);
     for (let i = 0; i < depth; i++) {
       const token = tokens[i] as string;
-      bucket += ' ' + (token.includes(WILDCARD) ? WILDCARD : token);
+      bucket += ' ' + (i === folded || token.includes(WILDCARD) ? WILDCARD : token);
     }
     return bucket;
+  }
+
+  /**
+   * Leading tokens choose the bucket, so lines that differ there are never compared: an
+   * upper-case variable up front (`position AAPL qty=…`, `BUY 10 MSFT @ …`) would split its
+   * event once per value. A line that starts a new template is evidence about each leading
+   * upper-case word, counted among the lines equal to it everywhere else; once one has
+   * shown enough distinct values, the templates of those lines merge into one with a
+   * variable there, filed under a bucket key with `<*>` at that position. Lower-case
+   * leading words stay constants, as in Drain's parse tree. True when a position was folded.
+   */
+  private foldLeading(tokens: readonly string[]): boolean {
+    const depth = Math.min(this.depth, tokens.length);
+    for (let i = 0; i < depth; i++) {
+      const token = tokens[i] as string;
+      if (!needsEvidence(token) || !this.evidence.observe(tokens, i, token)) continue;
+      const family = [...this.live.values()].filter(
+        (cluster) => cluster.tokens.length === tokens.length && soleDifference(cluster.tokens, tokens) === i,
+      );
+      const [first, ...rest] = family;
+      if (!first) continue;
+      this.vary(first, i);
+      for (const other of rest) this.absorbInto(first, other);
+      return true;
+    }
+    return false;
   }
 
   /** The most similar template above the threshold; the oldest wins a tie. */
@@ -135,14 +234,102 @@ export class PatternMiner {
     return best;
   }
 
+  /**
+   * A line kept apart from a template only by one upper-case word is evidence about that
+   * position, for every template of the bucket it differs from so. Once a position has
+   * shown enough distinct values its template takes the line, and generalizing there
+   * merges the siblings it now covers.
+   */
+  private promote(list: readonly Cluster[], tokens: readonly string[]): Cluster | undefined {
+    for (const cluster of list) {
+      const position = soleGuardedDifference(cluster.tokens, tokens, this.threshold);
+      if (position >= 0 && this.evidence.observe(cluster.tokens, position, tokens[position] as string))
+        return this.prove(cluster, position);
+    }
+    return undefined;
+  }
+
+  /** Makes `position` a variable of `cluster`; returns the template that now holds its lines. */
+  private prove(cluster: Cluster, position: number): Cluster | undefined {
+    this.vary(cluster, position);
+    this.joinOrthogonal(cluster, position);
+    const survivor = this.resolve(cluster.id);
+    return survivor === undefined ? undefined : this.live.get(survivor);
+  }
+
+  /**
+   * Turns a position of a template into a proven variable, moving the template to the
+   * bucket its new key names (when the position is a leading one) and merging the
+   * templates of that bucket it now covers.
+   */
+  private vary(cluster: Cluster, position: number): void {
+    cluster.tokens[position] = WILDCARD;
+    cluster.proven.add(position);
+    const target = this.bucketOf(cluster.tokens);
+    if (target !== cluster.bucket) {
+      this.unlist(cluster);
+      cluster.bucket = target;
+      this.list(cluster);
+    }
+    this.mergeCovered(cluster, this.buckets.get(cluster.bucket) ?? []);
+  }
+
+  /**
+   * Two templates equal but for one upper-case word, each of which has proven the same
+   * other position a variable (`order submitted BUY <*>` and `order submitted SELL <*>`
+   * over many tickers): were that word a constant, the developer would have written one
+   * statement per combination of its values and the variable's. That is implausible, so
+   * the word is a variable of the same statement, however few its values (a side, a
+   * direction). Templates whose variable positions were never proven are left alone.
+   */
+  private joinOrthogonal(cluster: Cluster, proven: number): void {
+    for (const other of this.live.values()) {
+      if (other === cluster || !other.proven.has(proven) || other.tokens.length !== cluster.tokens.length)
+        continue;
+      const position = soleDifference(cluster.tokens, other.tokens);
+      if (position < 0) continue;
+      if (
+        !needsEvidence(cluster.tokens[position] as string) ||
+        !needsEvidence(other.tokens[position] as string)
+      )
+        continue;
+      this.vary(cluster, position);
+      if (other.alive) this.absorbInto(cluster, other);
+      return;
+    }
+  }
+
   private create(tokens: readonly string[], shape: string, bucket: string): Cluster {
     if (this.live.size >= this.maxTemplates) this.evictStalest();
     const cluster = new Cluster(this.newId(shape), [...tokens], bucket);
-    const list = this.buckets.get(bucket);
-    if (list) list.push(cluster);
-    else this.buckets.set(bucket, [cluster]);
+    this.list(cluster);
     this.live.set(cluster.id, cluster);
     return cluster;
+  }
+
+  /** Files a template under its bucket. */
+  private list(cluster: Cluster): void {
+    const list = this.buckets.get(cluster.bucket);
+    if (list) list.push(cluster);
+    else this.buckets.set(cluster.bucket, [cluster]);
+  }
+
+  /** Takes a template out of its bucket, dropping the bucket when it empties. */
+  private unlist(cluster: Cluster): void {
+    const list = this.buckets.get(cluster.bucket);
+    if (!list) return;
+    const index = list.indexOf(cluster);
+    if (index >= 0) list.splice(index, 1);
+    if (list.length === 0) this.buckets.delete(cluster.bucket);
+  }
+
+  /** `general` takes over the lines of `other`, whose id now resolves to it. */
+  private absorbInto(general: Cluster, other: Cluster): void {
+    general.absorb(other);
+    this.unlist(other);
+    this.live.delete(other.id);
+    this.merged.set(other.id, general.id);
+    this.forgetOldMerges();
   }
 
   /**
@@ -151,15 +338,9 @@ export class PatternMiner {
    * template.
    */
   private mergeCovered(general: Cluster, list: Cluster[]): void {
-    for (let i = list.length - 1; i >= 0; i--) {
-      const other = list[i] as Cluster;
-      if (other === general || !subsumes(general.tokens, other.tokens)) continue;
-      general.absorb(other);
-      list.splice(i, 1);
-      this.live.delete(other.id);
-      this.merged.set(other.id, general.id);
+    for (const other of [...list]) {
+      if (other !== general && subsumes(general.tokens, other.tokens)) this.absorbInto(general, other);
     }
-    this.forgetOldMerges();
   }
 
   private evictStalest(): void {
@@ -170,9 +351,7 @@ export class PatternMiner {
     if (!stalest) return;
     stalest.alive = false;
     this.live.delete(stalest.id);
-    const list = this.buckets.get(stalest.bucket) ?? [];
-    list.splice(list.indexOf(stalest), 1);
-    if (list.length === 0) this.buckets.delete(stalest.bucket);
+    this.unlist(stalest);
     this.evictedTemplates++;
     this.evictedLines += stalest.count;
   }
@@ -195,18 +374,10 @@ export class PatternMiner {
 }
 
 /** Caches are bounded too: past its limit a cache drops its oldest quarter. */
-function remember(cache: Map<string, Cluster>, key: string, cluster: Cluster, limit: number): void {
+function remember<V>(cache: Map<string, V>, key: string, value: V, limit: number): void {
   if (key.length > MAX_CACHED_LENGTH) return;
   if (cache.size >= limit) dropOldest(cache, Math.ceil(limit / 4));
-  cache.set(key, cluster);
-}
-
-function dropOldest<K, V>(map: Map<K, V>, count: number): void {
-  let left = count;
-  for (const key of map.keys()) {
-    if (left-- <= 0) break;
-    map.delete(key);
-  }
+  cache.set(key, value);
 }
 
 /** 32-bit FNV-1a, as eight hex digits. */

@@ -6,9 +6,9 @@ import { WILDCARD } from './masking.js';
  * whose value there is new (or masked) still belongs. Without that rule masked lines fail
  * to rejoin their own cluster and clusters multiply on long streams.
  *
- * Returns -1 when the two differ at an upper-case word: such words are states, modes and
- * keywords (`RUNNING`, `LEADING`, `GET`), constants that tell events apart, so they never
- * turn into a variable.
+ * Returns -1 when the two differ at a word that needs evidence before it may vary (see
+ * `needsEvidence`): the line cannot join on similarity alone; the miner then weighs the
+ * values seen at that position (`soleGuardedDifference`).
  */
 export function similarity(template: readonly string[], tokens: readonly string[]): number {
   if (tokens.length === 0) return 1;
@@ -17,9 +17,46 @@ export function similarity(template: readonly string[], tokens: readonly string[
     const expected = template[i] as string;
     const actual = tokens[i] as string;
     if (expected === actual || expected === WILDCARD) same++;
-    else if (isKeyword(expected) || isKeyword(actual)) return -1;
+    else if (needsEvidence(expected) || needsEvidence(actual)) return -1;
   }
   return same / tokens.length;
+}
+
+/**
+ * The one position at which a line differs from a template at a word that needs evidence,
+ * when the line would otherwise be similar enough to join (that position counted as
+ * agreeing); -1 when there is no such position or more than one. Two such words differing
+ * at once (`from NEW to RUNNING` against `from RUNNING to DONE`) are no evidence of one
+ * variable.
+ */
+export function soleGuardedDifference(
+  template: readonly string[],
+  tokens: readonly string[],
+  threshold: number,
+): number {
+  let position = -1;
+  let same = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const expected = template[i] as string;
+    const actual = tokens[i] as string;
+    if (expected === actual || expected === WILDCARD) same++;
+    else if (needsEvidence(expected) || needsEvidence(actual)) {
+      if (position >= 0) return -1;
+      position = i;
+    }
+  }
+  return position >= 0 && (same + 1) / tokens.length >= threshold ? position : -1;
+}
+
+/** The one position at which two templates of the same length differ; -1 for none or several. */
+export function soleDifference(a: readonly string[], b: readonly string[]): number {
+  let position = -1;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) continue;
+    if (position >= 0) return -1;
+    position = i;
+  }
+  return position;
 }
 
 /** Turns every position where the line differs into `<*>`; true when the template changed. */
@@ -42,8 +79,18 @@ export function subsumes(general: readonly string[], specific: readonly string[]
   return true;
 }
 
-/** Two or more capitals, no lower-case letter, no digit and no variable: `FAILED`, `JOB_SETUP`. */
-export function isKeyword(token: string): boolean {
+/**
+ * Words that are constants until the data shows otherwise: upper-case words (`FAILED`,
+ * `GET`, `LEADING`, but also tickers such as `AAPL`, `BRK.B` or `V`). Where two lines differ in
+ * such a word the miner waits for the position to take several distinct values before it
+ * becomes a variable; lower-case words vary on first difference, as in Drain.
+ */
+export function needsEvidence(token: string): boolean {
+  return isUpperCaseWord(token);
+}
+
+/** An upper-case word: a capital, no lower-case letter, no digit and no variable. */
+function isUpperCaseWord(token: string): boolean {
   if (token.includes(WILDCARD)) return false;
   let capitals = 0;
   for (let i = 0; i < token.length; i++) {
@@ -51,5 +98,5 @@ export function isKeyword(token: string): boolean {
     if ((code >= 97 && code <= 122) || (code >= 48 && code <= 57)) return false;
     if (code >= 65 && code <= 90) capitals++;
   }
-  return capitals >= 2;
+  return capitals > 0;
 }
