@@ -114,4 +114,10 @@ describe('GET /logs/context', () => {
     const q = `source=pods&id=${encodeURIComponent(row.id)}&timestamp=${row.timestamp}`;
     expect((await backend.get(`/logs/context?${q}`, TOKENS.gcsOnly)).status).toBe(403);
   });
+
+  it('refuses a source the token may not read before looking at the id', async () => {
+    const response = await backend.get('/logs/context?source=pods&id=nonsense&timestamp=now', TOKENS.gcsOnly);
+    expect(response.status).toBe(403);
+    expect(((await response.json()) as { param: string }).param).toBe('source');
+  });
 });

@@ -7,9 +7,16 @@ import { badParam } from './problem.js';
 export const readableSources = (principal: Principal, enabled: SourceName[]): SourceName[] =>
   enabled.filter((source) => principal.sources.includes(source));
 
-/** A query naming a source this server does not serve is a 400; one the token may not read, a 403. */
-export function assertQueryable(principal: Principal, query: LogQuery, enabled: SourceName[]): void {
-  const disabled = query.sources.filter((s) => !enabled.includes(s));
+/** A source this server does not serve is a 400; one the token may not read, a 403. */
+export function assertSourcesQueryable(
+  principal: Principal,
+  sources: SourceName[],
+  enabled: SourceName[],
+): void {
+  const disabled = sources.filter((s) => !enabled.includes(s));
   if (disabled.length > 0) throw badParam('source', `${disabled.join(', ')} is not enabled on this server`);
-  assertMayRead(principal, query.sources);
+  assertMayRead(principal, sources);
 }
+
+export const assertQueryable = (principal: Principal, query: LogQuery, enabled: SourceName[]): void =>
+  assertSourcesQueryable(principal, query.sources, enabled);

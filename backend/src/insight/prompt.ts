@@ -1,5 +1,6 @@
 import { decode, encode } from 'gpt-tokenizer';
 import * as modelSpecs from 'gpt-tokenizer/models';
+import { ERROR_SEVERITIES } from '@gpt-runner-logs/contract';
 import type { Timestamp } from '../model/index.js';
 import { clip, type Digest, type ErrorRateBucket, type TemplateDigest } from './digest.js';
 import type { PatternTemplate } from './patterns/index.js';
@@ -184,7 +185,7 @@ interface CatalogLine {
 }
 
 const CATALOG_TEXT = 160;
-const ERROR_NAMES = new Set(['ERROR', 'CRITICAL', 'ALERT', 'EMERGENCY']);
+const ERROR_NAMES: ReadonlySet<string> = new Set(ERROR_SEVERITIES);
 
 function catalogLines(
   templates: readonly PatternTemplate[],

@@ -6,7 +6,7 @@ import { contextQuery } from '../../query/context.js';
 import type { QueryEngine } from '../../query/engine.js';
 import { volumeSeries } from '../../query/volume.js';
 import { principalOf } from '../auth.js';
-import { assertQueryable, readableSources } from '../caller-scope.js';
+import { assertQueryable, assertSourcesQueryable, readableSources } from '../caller-scope.js';
 import type { AppContext, AppState } from '../context.js';
 import { parseContextParams, parseVolumeQuery } from '../params/index.js';
 import { badParam } from '../problem.js';
@@ -66,9 +66,10 @@ async function volume(ctx: AppContext, deps: ExploreDeps): Promise<void> {
 async function context(ctx: AppContext, deps: ExploreDeps): Promise<void> {
   const principal = principalOf(ctx);
   const request = parseContextParams(ctx.query, deps.clock.now());
+  // The source first: a caller learns nothing about ids of a source it may not read.
+  assertSourcesQueryable(principal, [request.source], deps.enabledSources);
   const query = contextQuery(request, deps.engine);
   if (!query) throw badParam('id', `is not an id of a ${request.source} entry`);
-  assertQueryable(principal, query, deps.enabledSources);
   const page = await deps.engine.page(query);
   ctx.body = {
     entries: page.entries,

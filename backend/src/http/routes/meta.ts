@@ -1,12 +1,13 @@
-import type {
-  MetaScopeParamName,
-  MetaValuesResponse,
-  SourcesResponse,
-  WhoAmIResponse,
+import {
+  isMetaField,
+  type MetaScopeParamName,
+  type MetaValuesResponse,
+  type SourcesResponse,
+  type WhoAmIResponse,
 } from '@gpt-runner-logs/contract';
 import Router from '@koa/router';
 import { describeError, SOURCE_NAMES, type SourceName } from '../../model/index.js';
-import { META_FIELDS, type LogSource, type MetaField } from '../../query/log-source.js';
+import { META_FIELDS, type LogSource } from '../../query/log-source.js';
 import { canSummarize, principalOf } from '../auth.js';
 import type { AppState } from '../context.js';
 import { validateParams } from '../params/index.js';
@@ -23,8 +24,6 @@ const SCOPE_PARAMS = {
   pod: z.string().min(1).optional(),
   bucket: z.string().min(1).optional(),
 } satisfies Record<MetaScopeParamName, z.ZodType>;
-
-const isMetaField = (value: string): value is MetaField => (META_FIELDS as readonly string[]).includes(value);
 
 /** Values for Grafana variables and the query editor's suggestions, plus who the caller is. */
 export function metaRoutes(deps: MetaDeps): Router<AppState> {
