@@ -167,7 +167,12 @@ export function createApp(deps: AppDeps): App {
   koa.use(authenticated.routes());
   koa.use(authenticated.allowedMethods());
 
-  const collector = new Collector({ config, sources, metrics, logger });
+  const collector = new Collector({
+    sources: [...services.sourceMap.values()],
+    settings: config.collector,
+    metrics,
+    logger,
+  });
 
   return {
     koa,

@@ -1,13 +1,23 @@
 import type { Logger } from 'pino';
-import type { CollectorConfig, Config } from '../config/index.js';
 import type { SourceName } from '../model/index.js';
 import type { Follower, FollowOptions, LogSource } from '../query/log-source.js';
 import { VolumeSink } from './sink.js';
 import type { VolumeMetrics } from './volume-metrics.js';
 
+/** How followers pace themselves (the COLLECTOR_* settings). */
+export interface CollectorSettings {
+  gcsIntervalMs: number;
+  podRelistMs: number;
+  /** Cap of the jittered exponential back-off between reconnects. */
+  maxBackoffMs: number;
+  /** Container log streams followed at once at most. */
+  maxPodStreams: number;
+}
+
 export interface CollectorDeps {
-  config: Config;
+  /** The sources this server serves; those that can follow are followed. */
   sources: readonly LogSource[];
+  settings: CollectorSettings;
   metrics: VolumeMetrics;
   logger: Logger;
 }
@@ -32,12 +42,12 @@ export class Collector {
   /** Starts following from now on; a second call does nothing. */
   start(): void {
     if (this.running) return;
-    const { config, sources, metrics, logger } = this.deps;
+    const { sources, settings, metrics, logger } = this.deps;
     const sink = new VolumeSink(metrics, logger);
     const sinceMs = Date.now();
     for (const source of sources) {
-      if (!config.enabledSources.includes(source.name) || !source.follow) continue;
-      const options = followOptions(source.name, config.collector, sinceMs);
+      if (!source.follow) continue;
+      const options = followOptions(source.name, settings, sinceMs);
       this.followers.push(source.follow(sink.forSource(source.name), options));
     }
     for (const follower of this.followers) follower.start();
@@ -52,7 +62,7 @@ export class Collector {
 }
 
 /** The collector's settings as a source's follower takes them; each source polls at its own pace. */
-function followOptions(source: SourceName, c: CollectorConfig, sinceMs: number): FollowOptions {
+function followOptions(source: SourceName, c: CollectorSettings, sinceMs: number): FollowOptions {
   return {
     sinceMs,
     maxBackoffMs: c.maxBackoffMs,
