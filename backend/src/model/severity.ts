@@ -1,4 +1,9 @@
-import { SEVERITIES, isSeverity, type Severity } from '@gpt-runner-logs/contract';
+import {
+  SEVERITIES,
+  SEVERITIES_MOST_SEVERE_FIRST,
+  isSeverity,
+  type Severity,
+} from '@gpt-runner-logs/contract';
 
 // The scale itself (names, order, rank) is the contract's; this file only reads levels onto it.
 export {
@@ -50,17 +55,11 @@ const NAMED_LEVELS: Record<string, Severity> = {
   emergency: 'EMERGENCY',
 };
 
-/** syslog (RFC 5424) numeric severities: 0 is the most severe. */
-const SYSLOG_LEVELS: readonly Severity[] = [
-  'EMERGENCY',
-  'ALERT',
-  'CRITICAL',
-  'ERROR',
-  'WARNING',
-  'NOTICE',
-  'INFO',
-  'DEBUG',
-];
+/**
+ * syslog (RFC 5424) numeric severities, 0 the most severe: Cloud Logging's scale mirrors
+ * syslog's eight levels above DEFAULT, so syslog level n is the n-th most severe of them.
+ */
+const SYSLOG_LEVELS: readonly Severity[] = SEVERITIES_MOST_SEVERE_FIRST.filter((s) => s !== 'DEFAULT');
 
 /** pino and bunyan numeric levels (10 trace … 60 fatal). */
 const PINO_LEVELS: Record<number, Severity> = {

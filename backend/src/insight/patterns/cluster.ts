@@ -1,3 +1,4 @@
+import type { PatternTemplate } from '@gpt-runner-logs/contract';
 import type { Severity, SourceName, Timestamp } from '../../model/index.js';
 
 /** What is known about one line besides its text; every field is optional. */
@@ -7,21 +8,8 @@ export interface LineMeta {
   source?: SourceName;
 }
 
-/** A mined pattern and the statistics of the lines it grouped. */
-export interface PatternTemplate {
-  /** Stable for the same input order: derived from the first line's masked form. */
-  id: string;
-  /** The pattern, `<*>` marking each variable. */
-  template: string;
-  count: number;
-  /** Earliest and latest timestamp of the lines that carried one. */
-  firstSeen?: Timestamp;
-  lastSeen?: Timestamp;
-  severities: Partial<Record<Severity, number>>;
-  sources: Partial<Record<SourceName, number>>;
-  /** The first distinct lines of the pattern, at most three. */
-  examples: string[];
-}
+/** A mined pattern and the statistics of the lines it grouped, as `/logs/patterns` sends it. */
+export type { PatternTemplate };
 
 export const MAX_EXAMPLES = 3;
 
