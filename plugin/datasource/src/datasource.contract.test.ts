@@ -1,4 +1,10 @@
-import { DataFrame, LogRowContextQueryDirection, LogRowModel } from '@grafana/data';
+import {
+  DataFrame,
+  LogRowContextQueryDirection,
+  LogRowModel,
+  SupplementaryQueryType,
+  hasSupplementaryQuerySupport,
+} from '@grafana/data';
 import {
   DEFAULT_CONTEXT_LINES,
   DEFAULT_MAX_ENTRIES,
@@ -13,7 +19,14 @@ import { firstValueFrom } from 'rxjs';
 
 import { DataSource } from './datasource';
 import { FakeBackend, VALID_TOKEN, fixture, problem, startFakeBackend } from './__tests__/support/fakeBackend';
-import { RANGE_FROM, RANGE_TO, connectDataSource, queryRequest, timeRange } from './__tests__/support/instance';
+import {
+  RANGE_FROM,
+  RANGE_TO,
+  asGrafanaHoldsIt,
+  connectDataSource,
+  queryRequest,
+  timeRange,
+} from './__tests__/support/instance';
 import { QueryType, UnifiedLogsQuery } from './types';
 
 /**
@@ -142,6 +155,48 @@ describe('query: volume', () => {
     const ds = connectDataSource(backend.url, { token: VALID_TOKEN });
     await runOne(ds, { refId: 'V', queryType: QueryType.Volume }, { intervalMs: 30_000 });
     expect(lastRequest().query.get('step')).toBe('30000');
+  });
+});
+
+describe("Explore's logs volume, through Grafana's own guard", () => {
+  it('passes hasSupplementaryQuerySupport for the volume histogram, not for the logs sample', () => {
+    const ds = connectDataSource(backend.url, { token: VALID_TOKEN });
+    expect(hasSupplementaryQuerySupport(asGrafanaHoldsIt(ds), SupplementaryQueryType.LogsVolume)).toBe(true);
+    expect(hasSupplementaryQuerySupport(asGrafanaHoldsIt(ds), SupplementaryQueryType.LogsSample)).toBe(false);
+  });
+
+  it('turns the logs queries of a request into volume queries and leaves the others out', () => {
+    const ds = connectDataSource(backend.url, { token: VALID_TOKEN });
+    const request = queryRequest([
+      { refId: 'A', source: 'pods', search: 'broker' },
+      { refId: 'B', queryType: QueryType.Patterns },
+      { refId: 'C', hide: true },
+    ]);
+    const supplementary = ds.getSupplementaryRequest(SupplementaryQueryType.LogsVolume, request);
+    expect(supplementary?.targets).toEqual([
+      { refId: 'log-volume-A', source: 'pods', search: 'broker', queryType: QueryType.Volume },
+    ]);
+    expect(supplementary?.range).toBe(request.range);
+    expect(ds.getSupplementaryRequest(SupplementaryQueryType.LogsSample, request)).toBeUndefined();
+    expect(
+      ds.getSupplementaryRequest(
+        SupplementaryQueryType.LogsVolume,
+        queryRequest([{ refId: 'B', queryType: QueryType.Patterns }])
+      )
+    ).toBeUndefined();
+  });
+
+  it('answers the supplementary request with volume frames under the log-volume refId', async () => {
+    const ds = connectDataSource(backend.url, { token: VALID_TOKEN });
+    const supplementary = ds.getSupplementaryRequest(
+      SupplementaryQueryType.LogsVolume,
+      queryRequest([{ refId: 'A', source: 'pods', search: 'broker' }])
+    )!;
+    const response = await firstValueFrom(ds.query(supplementary));
+    expect(lastRequest().path).toBe('/logs/volume');
+    expect(lastRequest().query.get('search')).toBe('broker');
+    expect(response.data.length).toBeGreaterThan(0);
+    expect(response.data.every((frame: DataFrame) => frame.refId === 'log-volume-A')).toBe(true);
   });
 });
 

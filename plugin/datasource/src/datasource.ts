@@ -194,6 +194,25 @@ export class DataSource
     return [SupplementaryQueryType.LogsVolume];
   }
 
+  /**
+   * What Explore runs for the histogram: the request's logs queries turned into Volume
+   * queries (Grafana's `hasSupplementaryQuerySupport` needs this as well as the two above;
+   * without it Explore draws a "limited" histogram from the loaded lines only).
+   */
+  getSupplementaryRequest(
+    type: SupplementaryQueryType,
+    request: DataQueryRequest<UnifiedLogsQuery>,
+    _options?: SupplementaryQueryOptions
+  ): DataQueryRequest<UnifiedLogsQuery> | undefined {
+    if (type !== SupplementaryQueryType.LogsVolume) {
+      return undefined;
+    }
+    const targets = request.targets
+      .map((query) => this.getSupplementaryQuery({ type }, query))
+      .filter((query): query is UnifiedLogsQuery => query !== undefined);
+    return targets.length === 0 ? undefined : { ...request, targets };
+  }
+
   getSupplementaryQuery(options: SupplementaryQueryOptions, query: UnifiedLogsQuery): UnifiedLogsQuery | undefined {
     const isLogs = (query.queryType ?? QueryType.Logs) === QueryType.Logs;
     if (options.type !== SupplementaryQueryType.LogsVolume || !isLogs || query.hide) {

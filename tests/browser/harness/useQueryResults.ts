@@ -4,12 +4,16 @@ import {
   DataFrame,
   DataQueryError,
   DataQueryRequest,
+  DataQueryResponse,
   SupplementaryQueryType,
   TimeRange,
+  hasSupplementaryQuerySupport,
 } from '@grafana/data';
+import { Observable, merge } from 'rxjs';
 
 import type { DataSource } from '../../../plugin/datasource/src/datasource';
 import type { UnifiedLogsQuery } from '../../../plugin/datasource/src/types';
+import { asGrafanaHoldsIt } from '../../../plugin/datasource/src/__tests__/support/instance';
 
 export type ResultsState = 'idle' | 'loading' | 'done';
 
@@ -23,14 +27,12 @@ export interface QueryResults {
 
 const POINTS = 60;
 
-/** What Explore sends: the query, plus its volume histogram when it is a logs query. */
+/** What Explore sends for the lines: the query over the picked range. */
 function buildRequest(
-  datasource: DataSource,
   query: UnifiedLogsQuery,
   range: TimeRange,
   run: number,
 ): DataQueryRequest<UnifiedLogsQuery> {
-  const volume = datasource.getSupplementaryQuery({ type: SupplementaryQueryType.LogsVolume }, query);
   const intervalMs = Math.max(1000, Math.round((range.to.valueOf() - range.from.valueOf()) / POINTS));
   return {
     requestId: `harness-${run}`,
@@ -39,10 +41,25 @@ function buildRequest(
     intervalMs,
     range,
     scopedVars: {},
-    targets: volume ? [query, volume] : [query],
+    targets: [query],
     timezone: 'utc',
     startTime: Date.now(),
   };
+}
+
+/**
+ * The lines, and the histogram as Explore asks for it: only when Grafana's own guard says
+ * the data source supports it, through the request the data source derives.
+ */
+function explore(
+  datasource: DataSource,
+  request: DataQueryRequest<UnifiedLogsQuery>,
+): Observable<DataQueryResponse> {
+  const type = SupplementaryQueryType.LogsVolume;
+  const volume = hasSupplementaryQuerySupport(asGrafanaHoldsIt(datasource), type)
+    ? datasource.getSupplementaryRequest(type, request)
+    : undefined;
+  return volume ? merge(datasource.query(request), datasource.query(volume)) : datasource.query(request);
 }
 
 /**
@@ -64,7 +81,7 @@ export function useQueryResults(
     const frames: DataFrame[] = [];
     const errors: DataQueryError[] = [];
     setResults({ state: 'loading', run, frames, errors });
-    const subscription = datasource.query(buildRequest(datasource, query, range, run)).subscribe({
+    const subscription = explore(datasource, buildRequest(query, range, run)).subscribe({
       next: (response) => {
         frames.push(...(response.data as DataFrame[]));
         errors.push(...(response.errors ?? []));

@@ -1,4 +1,4 @@
-import { DataQueryRequest, TimeRange, dateTime } from '@grafana/data';
+import { DataQueryRequest, DataSourceApi, TimeRange, dateTime } from '@grafana/data';
 import { setBackendSrv } from '@grafana/runtime';
 
 import { DataSource } from '../../datasource';
@@ -54,3 +54,9 @@ export function queryRequest(
     ...overrides,
   };
 }
+
+/**
+ * The instance as Explore and dashboards hold it: a plain `DataSourceApi`, its query type
+ * erased. Grafana's type guards (`hasSupplementaryQuerySupport`, …) are called on that.
+ */
+export const asGrafanaHoldsIt = (datasource: DataSource): DataSourceApi => datasource as unknown as DataSourceApi;
