@@ -77,13 +77,17 @@ describe('query: logs', () => {
 
     expect(frame.meta?.type).toBe(DataFrameType.LogLines);
     expect(frame.meta?.preferredVisualisationType).toBe('logs');
-    expect(frame.fields.map((f) => [f.name, f.type])).toEqual([
+    expect(frame.fields.slice(0, 5).map((f) => [f.name, f.type])).toEqual([
       ['timestamp', FieldType.time],
       ['body', FieldType.string],
       ['severity', FieldType.string],
       ['id', FieldType.string],
       ['labels', FieldType.other],
     ]);
+    // The records' own fields follow, for log details: a trade's order id, quantity and price.
+    const extra = frame.fields.slice(5);
+    extra.forEach((f) => expect(f.type).toBe(FieldType.string));
+    expect(extra.map((f) => f.name)).toEqual(expect.arrayContaining(['order_id', 'qty', 'price']));
     expect(frame.length).toBe(300);
     const times = epochNanos(frame);
     times.slice(1).forEach((time, i) => expect(time <= times[i]!).toBe(true));

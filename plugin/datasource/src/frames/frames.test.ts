@@ -1,5 +1,7 @@
 import { alignedPoints, stepMs } from './volume';
-import { grafanaLevel, searchWords } from './logs';
+import { LogEntry } from '@gpt-runner-logs/contract';
+
+import { MAX_PAYLOAD_FIELDS, grafanaLevel, logsFrame, searchWords } from './logs';
 import { toNotices } from './notices';
 import { formatMix } from './patterns';
 import { nanosToRfc3339, parsePreciseTime } from './time';
@@ -87,5 +89,50 @@ describe('notices', () => {
       'gcs: object could not be read',
       'more than 50000 entries matched; counts before 2026-11-29T07:10:00Z are incomplete',
     ]);
+  });
+});
+
+describe('logs frame details', () => {
+  const entry = (id: string, payload: unknown, labels: Record<string, string> = {}): LogEntry => ({
+    id,
+    timestamp: '2026-11-29T07:01:13.123456789Z',
+    source: 'firestore',
+    severity: 'ERROR',
+    message: 'BUY 10 AAPL @ 189.20 rejected',
+    labels,
+    payload,
+  });
+
+  it('carries the record: each top-level payload field is a field of the frame', () => {
+    const frame = logsFrame(
+      [
+        entry(
+          'a',
+          { order_id: 'ord-1', qty: 10, price: 189.2, symbol: 'AAPL', fill: { venue: 'XNAS' } },
+          { symbol: 'AAPL' }
+        ),
+        entry('b', { order_id: 'ord-2', text: 'The momentum signal faded.', message: 'BUY 10 AAPL @ 189.20 rejected' }),
+        entry('c', 'a text line'),
+      ],
+      { refId: 'A' }
+    );
+    const field = (name: string) => frame.fields.find((f) => f.name === name)?.values;
+    expect(field('order_id')).toEqual(['ord-1', 'ord-2', null]);
+    expect(field('qty')).toEqual(['10', null, null]);
+    expect(field('fill')).toEqual(['{"venue":"XNAS"}', null, null]);
+    expect(field('text')).toEqual([null, 'The momentum signal faded.', null]);
+    // Already a label with the same value: not repeated in details.
+    expect(field('symbol')).toEqual([null, null, null]);
+    // The line itself: already the body.
+    expect(field('message')).toEqual([null, null, null]);
+  });
+
+  it('keeps the contract fields its own and bounds the number of extra fields', () => {
+    const wide = Object.fromEntries(Array.from({ length: MAX_PAYLOAD_FIELDS + 10 }, (_, i) => [`k${i}`, i]));
+    const frame = logsFrame([entry('a', { ...wide, body: 'raw', id: 7 })], { refId: 'A' });
+    const names = frame.fields.map((f) => f.name);
+    expect(names.slice(0, 5)).toEqual(['timestamp', 'body', 'severity', 'id', 'labels']);
+    expect(names.length).toBe(5 + MAX_PAYLOAD_FIELDS);
+    expect(names).toContain('payload_body');
   });
 });

@@ -34,6 +34,59 @@ export interface LogsFrameOptions {
   limit?: number;
 }
 
+/** Fields of the data-plane logs contract; a payload key of the same name goes under `payload_`. */
+const CORE_FIELDS = new Set(['timestamp', 'body', 'severity', 'id', 'labels']);
+
+/** Enough for any record GPT Runner+ writes; a page of odd records must not make hundreds of columns. */
+export const MAX_PAYLOAD_FIELDS = 40;
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const fieldValue = (value: unknown): string | null => {
+  if (value === undefined || value === null) {
+    return null;
+  }
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+};
+
+/** The page's payload keys, most common first, at most `MAX_PAYLOAD_FIELDS`. */
+function payloadKeys(entries: LogEntry[]): string[] {
+  const counts = new Map<string, number>();
+  for (const entry of entries) {
+    if (!isRecord(entry.payload)) {
+      continue;
+    }
+    for (const key of Object.keys(entry.payload)) {
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  }
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, MAX_PAYLOAD_FIELDS)
+    .map(([key]) => key);
+}
+
+/** A value details already show: the line itself, or a label of the same name. */
+const repeats = (entry: LogEntry, key: string, value: string): boolean =>
+  value === entry.message || (Object.hasOwn(entry.labels, key) && entry.labels[key] === value);
+
+/**
+ * The structured record's top-level fields (a trade's qty, price, pnl and order id, a
+ * reflection's text) as extra fields, which Grafana shows in log details. A value the entry
+ * already shows (its message, or a label of the same name) is left empty, so details do not repeat it.
+ */
+function payloadFields(entries: LogEntry[]) {
+  return payloadKeys(entries).map((key) => ({
+    name: CORE_FIELDS.has(key) ? `payload_${key}` : key,
+    type: FieldType.string,
+    values: entries.map((entry) => {
+      const value = isRecord(entry.payload) ? fieldValue(entry.payload[key]) : null;
+      return value === null || repeats(entry, key, value) ? null : value;
+    }),
+  }));
+}
+
 /** A `log-lines` frame (Grafana's data-plane logs contract) from one page of entries. */
 export function logsFrame(entries: LogEntry[], options: LogsFrameOptions): DataFrame {
   const times = entries.map((entry) => parsePreciseTime(entry.timestamp));
@@ -53,6 +106,7 @@ export function logsFrame(entries: LogEntry[], options: LogsFrameOptions): DataF
       { name: 'severity', type: FieldType.string, values: entries.map((entry) => grafanaLevel(entry.severity)) },
       { name: 'id', type: FieldType.string, values: entries.map((entry) => `${entry.source}:${entry.id}`) },
       { name: 'labels', type: FieldType.other, values: entries.map(labelsOf) },
+      ...payloadFields(entries),
     ],
   });
   return frame;
