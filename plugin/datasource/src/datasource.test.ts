@@ -1,6 +1,7 @@
 import {
   DataFrame,
   DataFrameType,
+  findHighlightChunksInText,
   DataQueryResponse,
   FieldType,
   LogRowContextQueryDirection,
@@ -130,14 +131,24 @@ describe('query: logs', () => {
       labels: [{ name: 'collection', op: '=', value: 'gpt_runner_trades' }],
     });
     expect(plain.length).toBeGreaterThan(0);
-    expect(plain.meta?.searchWords).toEqual(['rejected']);
     values<string>(plain, 'body').forEach((body) => expect(body).toContain('rejected'));
     labelsOf(plain).forEach((l) => expect(l).toMatchObject({ collection: 'gpt_runner_trades', status: 'rejected' }));
 
     const regex = await frameOf(ds, { refId: 'B', source: 'pods', search: 'tick (AAPL|NVDA) ', regex: true });
     expect(regex.length).toBeGreaterThan(0);
-    expect(regex.meta?.searchWords).toEqual(['tick (AAPL|NVDA) ']);
     values<string>(regex, 'body').forEach((body) => expect(body).toMatch(/tick (AAPL|NVDA) /));
+  });
+
+  it.each([
+    ['a substring in another case', { source: 'pods' as const, search: 'TRACEBACK' }],
+    ['a regex in another case', { source: 'pods' as const, search: 'TICK (aapl|nvda) ', regex: true }],
+  ])("highlights every line the backend matched, %s, with Grafana's own highlighter", async (_name, filter) => {
+    const frame = await frameOf(analyst(), { refId: 'A', ...filter });
+    expect(frame.length).toBeGreaterThan(0);
+    const searchWords = frame.meta?.searchWords ?? [];
+    values<string>(frame, 'body').forEach((body) =>
+      expect(findHighlightChunksInText({ searchWords, textToHighlight: body }).length).toBeGreaterThan(0)
+    );
   });
 
   it('skips hidden queries and answers each query under its own key', async () => {

@@ -63,8 +63,8 @@ describe('logs', () => {
   });
 
   it('escapes plain search text for highlighting but keeps regexes', () => {
-    expect(searchWords('a.b (c)', false)).toEqual(['a\\.b \\(c\\)']);
-    expect(searchWords('fill(ed)?', true)).toEqual(['fill(ed)?']);
+    expect(searchWords('a.b (c)', false)).toEqual(['(?i)a\\.b \\(c\\)']);
+    expect(searchWords('fill(ed)?', true)).toEqual(['(?i)fill(ed)?']);
     expect(searchWords('  ', false)).toEqual([]);
   });
 });

@@ -19,12 +19,16 @@ function labelsOf(entry: LogEntry): Record<string, string> {
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Grafana highlights `searchWords` as regular expressions. */
+/**
+ * Grafana highlights `searchWords` as regular expressions, case-sensitive unless they carry
+ * the `(?i)` flag; the backend matches both substrings and regexes case-insensitively, so
+ * every match it returns is highlighted.
+ */
 export function searchWords(search: string | undefined, regex: boolean | undefined): string[] {
   if (!search?.trim()) {
     return [];
   }
-  return [regex ? search : escapeRegex(search)];
+  return [`(?i)${regex ? search : escapeRegex(search)}`];
 }
 
 export interface LogsFrameOptions {
