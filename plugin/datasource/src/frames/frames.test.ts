@@ -1,6 +1,7 @@
-import { alignedPoints, stepMs } from './volume';
-import { LogEntry } from '@gpt-runner-logs/contract';
+import { LogLevel } from '@grafana/data';
+import { LogEntry, SEVERITIES } from '@gpt-runner-logs/contract';
 
+import { SEVERITY_COLORS, alignedPoints, stepMs } from './volume';
 import { MAX_PAYLOAD_FIELDS, grafanaLevel, logsFrame, searchWords } from './logs';
 import { toNotices } from './notices';
 import { formatMix } from './patterns';
@@ -134,5 +135,28 @@ describe('logs frame details', () => {
     expect(names.slice(0, 5)).toEqual(['timestamp', 'body', 'severity', 'id', 'labels']);
     expect(names.length).toBe(5 + MAX_PAYLOAD_FIELDS);
     expect(names).toContain('payload_body');
+  });
+});
+
+describe('severity colours', () => {
+  // Grafana's own level table: emerg, alert and crit are all its purple "critical" level.
+  const GRAFANA_HUES: Partial<Record<LogLevel, string>> = {
+    [LogLevel.critical]: 'purple',
+    [LogLevel.error]: 'red',
+    [LogLevel.warning]: 'yellow',
+    [LogLevel.info]: 'green',
+    [LogLevel.debug]: 'blue',
+  };
+
+  it.each(SEVERITIES.map((s) => [s]))('%s has the hue Grafana gives its log level', (severity) => {
+    const level = LogLevel[grafanaLevel(severity) as keyof typeof LogLevel] ?? LogLevel.unknown;
+    const hue = GRAFANA_HUES[level];
+    if (hue) {
+      expect(SEVERITY_COLORS[severity]).toContain(hue);
+    }
+  });
+
+  it('tells every severity apart', () => {
+    expect(new Set(Object.values(SEVERITY_COLORS)).size).toBe(SEVERITIES.length);
   });
 });

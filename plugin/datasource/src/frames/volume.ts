@@ -20,16 +20,20 @@ export function stepMs(step: number | string): number {
 
 const toMs = (value: string | number): number => (typeof value === 'number' ? value : Date.parse(value));
 
-/** Colours that read as severity at a glance, the same in every volume panel; one per severity. */
-const SEVERITY_COLORS: Record<Severity, string> = {
+/**
+ * Colours that read as severity at a glance, the same in every volume panel; one per
+ * severity, in the hues Grafana gives its log levels (critical, alert and emergency are all
+ * Grafana's purple "critical", told apart by shade).
+ */
+export const SEVERITY_COLORS: Record<Severity, string> = {
   DEFAULT: 'text',
   DEBUG: 'blue',
   INFO: 'green',
   NOTICE: 'super-light-green',
   WARNING: 'yellow',
   ERROR: 'red',
-  CRITICAL: 'dark-red',
-  ALERT: 'purple',
+  CRITICAL: 'purple',
+  ALERT: 'semi-dark-purple',
   EMERGENCY: 'dark-purple',
 };
 
