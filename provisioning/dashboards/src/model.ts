@@ -3,13 +3,14 @@
  * dashboards use, typed, with small builders over it. Panels are declared in reading order
  * and laid out by `layout`, so ids and grid positions never need to be kept by hand.
  */
-import type {
-  LogsQueryModel,
-  MetaField,
-  MetaScopeParamName,
-  QueryTypeName,
-  Severity,
-  SourceChoice,
+import {
+  SEVERITY_COLORS,
+  type LogsQueryModel,
+  type MetaField,
+  type MetaScopeParamName,
+  type QueryTypeName,
+  type Severity,
+  type SourceChoice,
 } from '@gpt-runner-logs/contract';
 import type { DataSourceRef } from './references.js';
 
@@ -217,16 +218,6 @@ export function logsPanel(title: string, target: UnifiedLogsTarget, description?
 
 /** Volume frames carry one count field per severity; colors follow severity, so red means errors everywhere. */
 export function volumePanel(title: string, target: UnifiedLogsTarget, w = 16): PanelSpec {
-  const severityColor: Partial<Record<Severity, string>> = {
-    DEBUG: 'blue',
-    INFO: 'green',
-    NOTICE: 'green',
-    WARNING: 'yellow',
-    ERROR: 'red',
-    CRITICAL: 'dark-red',
-    ALERT: 'dark-red',
-    EMERGENCY: 'dark-purple',
-  };
   return {
     type: 'timeseries',
     title,
@@ -244,7 +235,7 @@ export function volumePanel(title: string, target: UnifiedLogsTarget, w = 16): P
           lineWidth: 1,
         },
       },
-      overrides: Object.entries(severityColor).map(([severity, color]) => ({
+      overrides: Object.entries(SEVERITY_COLORS).map(([severity, color]) => ({
         matcher: { id: 'byName', options: severity },
         properties: [{ id: 'color', value: { mode: 'fixed', fixedColor: color } }],
       })),

@@ -1,7 +1,7 @@
 import { LogLevel } from '@grafana/data';
-import { LogEntry, SEVERITIES } from '@gpt-runner-logs/contract';
+import { LogEntry, SEVERITIES, SEVERITY_COLORS } from '@gpt-runner-logs/contract';
 
-import { SEVERITY_COLORS, alignedPoints, stepMs } from './volume';
+import { alignedPoints, stepMs } from './volume';
 import { MAX_PAYLOAD_FIELDS, grafanaLevel, logsFrame, searchWords } from './logs';
 import { toNotices } from './notices';
 import { formatMix } from './patterns';

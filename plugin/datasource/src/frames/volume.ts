@@ -1,5 +1,5 @@
 import { DataFrame, DataFrameType, FieldColorModeId, FieldType, createDataFrame } from '@grafana/data';
-import { Severity, VolumeResponse, severityRank } from '@gpt-runner-logs/contract';
+import { SEVERITY_COLORS, VolumeResponse, severityRank } from '@gpt-runner-logs/contract';
 
 import { grafanaLevel } from './logs';
 import { toNotices } from './notices';
@@ -19,23 +19,6 @@ export function stepMs(step: number | string): number {
 }
 
 const toMs = (value: string | number): number => (typeof value === 'number' ? value : Date.parse(value));
-
-/**
- * Colours that read as severity at a glance, the same in every volume panel; one per
- * severity, in the hues Grafana gives its log levels (critical, alert and emergency are all
- * Grafana's purple "critical", told apart by shade).
- */
-export const SEVERITY_COLORS: Record<Severity, string> = {
-  DEFAULT: 'text',
-  DEBUG: 'blue',
-  INFO: 'green',
-  NOTICE: 'super-light-green',
-  WARNING: 'yellow',
-  ERROR: 'red',
-  CRITICAL: 'purple',
-  ALERT: 'semi-dark-purple',
-  EMERGENCY: 'dark-purple',
-};
 
 /**
  * Buckets with no lines are absent from the backend's points; they are filled with zeros
