@@ -23,3 +23,10 @@ export const MAX_CONTEXT_LINES = 500;
 
 /** Characters of a summary's free-text focus. */
 export const MAX_FOCUS_LENGTH = 1_000;
+
+/**
+ * Instants a time parameter (`from`, `to`, `timestamp`) may name, relative ones included:
+ * 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z. Anything outside is a 400 naming it.
+ */
+export const MIN_TIME_MS = 0;
+export const MAX_TIME_MS = 253_402_300_799_999;
