@@ -1,6 +1,6 @@
-import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import { randomBytes } from 'node:crypto';
+import { METHODS } from 'node:http';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Cache } from './cache/cache.js';
@@ -19,6 +19,7 @@ import { healthRoutes } from './http/routes/health.js';
 import { insightRoutes } from './http/routes/insight.js';
 import { logRoutes } from './http/routes/logs.js';
 import { metaRoutes } from './http/routes/meta.js';
+import { errorForLog } from './logger.js';
 import { InsightService } from './insight/insight-service.js';
 import { createRedactor, type Redactor } from './insight/redaction/index.js';
 import type { Summarizer } from './insight/summary/provider.js';
@@ -54,8 +55,12 @@ export interface App {
   close(): Promise<void>;
 }
 
-// JSON bodies are small queries; anything larger is a mistake or an attack.
-const BODY_LIMIT = '64kb';
+/**
+ * Every method Node's HTTP parser accepts counts as implemented, so a method a path does not
+ * support (TRACE, PROPFIND, SEARCH as much as DELETE) is a 405 with `Allow`, never a 501,
+ * and a path nothing serves is a 404 whatever the method.
+ */
+const newRouter = (): Router<AppState> => new Router<AppState>({ methods: [...METHODS] });
 
 /** What the routes are built on, each from its own part of the configuration. */
 interface Services {
@@ -102,7 +107,7 @@ function buildServices(deps: AppDeps, metrics: Metrics): Services {
 
 /** Probes and the scrape endpoint: no token, so Kubernetes and Prometheus need none. */
 function openRouter(services: Services, metrics: Metrics, isShuttingDown: () => boolean): Router<AppState> {
-  const open = new Router<AppState>();
+  const open = newRouter();
   open.use(
     healthRoutes({
       sources: services.sourceMap,
@@ -123,7 +128,7 @@ function authenticatedRouter(deps: AppDeps, services: Services, metrics: Metrics
   const { config, logger, clock = systemClock } = deps;
   const { sourceMap, reader, cursors, engine, insight, redactor } = services;
   const enabledSources = [...sourceMap.keys()];
-  const authenticated = new Router<AppState>();
+  const authenticated = newRouter();
   authenticated.use(requireToken(new TokenAuthenticator(config.tokens)));
   const logRedactor = config.redaction.responses ? redactor : undefined;
   authenticated.use(
@@ -154,14 +159,16 @@ export function createApp(deps: AppDeps): App {
   koa.on('error', (error: unknown, ctx?: { state?: AppState }) => {
     const clientLeft = (error as { code?: string } | undefined)?.code === 'ERR_STREAM_PREMATURE_CLOSE';
     logger[clientLeft ? 'debug' : 'warn'](
-      { err: error, requestId: ctx?.state?.requestId },
+      // Node's parser errors carry the raw request (`rawPacket`), Authorization included.
+      { err: errorForLog(error), requestId: ctx?.state?.requestId },
       'response failed',
     );
   });
   koa.use(requestId);
   koa.use(observeRequests(logger, metrics));
   koa.use(problemResponses(logger));
-  koa.use(bodyParser({ jsonLimit: BODY_LIMIT, enableTypes: ['json'] }));
+  // No body parser here: the one route that takes a body reads it (`readJsonObject`) after
+  // authentication, routing and its role check.
   koa.use(open.routes());
   koa.use(open.allowedMethods());
   koa.use(authenticated.routes());

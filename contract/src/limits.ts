@@ -23,3 +23,16 @@ export const MAX_CONTEXT_LINES = 500;
 
 /** Characters of a summary's free-text focus. */
 export const MAX_FOCUS_LENGTH = 1_000;
+
+/** A JSON request body (`POST /logs/summary`): larger is refused with 413. */
+export const MAX_JSON_BODY_BYTES = 64 * 1024;
+
+/** Nesting of a JSON request body; deeper is refused with 400 before it is parsed. */
+export const MAX_JSON_BODY_DEPTH = 16;
+
+/**
+ * Instants a time parameter (`from`, `to`, `timestamp`) may name, relative ones included:
+ * 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z. Anything outside is a 400 naming it.
+ */
+export const MIN_TIME_MS = 0;
+export const MAX_TIME_MS = 253_402_300_799_999;

@@ -1,6 +1,7 @@
 import {
   SOURCE_NAMES,
   compareKeys,
+  labelValue,
   type EntryKey,
   type LogEntry,
   type SourceName,
@@ -74,7 +75,7 @@ export class MemorySource implements LogSource {
     const label = FIELD_LABEL[field];
     const values = new Set<string>();
     for (const { labels } of this.entries) {
-      const value = labels[label];
+      const value = labelValue(labels, label);
       if (value === undefined || !inScope(labels, scope)) continue;
       values.add(value);
     }

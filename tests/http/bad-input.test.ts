@@ -122,13 +122,24 @@ describe('routes, methods and bodies', () => {
     expect(headers.get('allow')).toContain('GET');
   });
 
-  it('refuses an oversized body with 413', async () => {
-    const { status } = await problem('/logs', {
+  it('refuses an oversized body with 413 where a body is taken', async () => {
+    const { status, body } = await problem('/logs/summary', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ search: 'x'.repeat(100_000) }),
     });
     expect(status).toBe(413);
+    expect(body.param).toBe('body');
+  });
+
+  it('answers a body sent to a route that takes none with 405, without reading it', async () => {
+    const { status, headers } = await problem('/logs', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ search: 'x'.repeat(100_000) }),
+    });
+    expect(status).toBe(405);
+    expect(headers.get('allow')).toContain('GET');
   });
 
   it('names an unknown variable list', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { loadConfig, type Config } from '../../backend/src/config/index.js';
 import { generateDataset, type DemoDataset } from '../../local/demo-data/dataset.js';
 import { memorySources } from '../../local/demo-data/memory-sources.js';
@@ -48,6 +48,8 @@ export interface TestBackendOptions {
   sourcesFromEnv?: boolean;
   env?: Record<string, string>;
   nowMs?: number;
+  /** The backend's logger (e.g. `createLogger('debug', sink)` to read its records); silent by default. */
+  logger?: Logger;
 }
 
 /** The real backend on a free loopback port, over demo data unless sources are given. */
@@ -61,7 +63,7 @@ export async function startTestBackend(options: TestBackendOptions = {}): Promis
     CURSOR_SECRET: 'c'.repeat(32),
     ...options.env,
   });
-  const logger = pino({ level: 'silent' });
+  const logger = options.logger ?? pino({ level: 'silent' });
   const demo = !options.sources && !fromEnv;
   const dataset = demo ? generateDataset({ nowMs, days: 1, tradesPerHour: 20 }) : undefined;
   const sources =

@@ -3,6 +3,7 @@ import {
   SOURCE_NAMES,
   compareKeys,
   formatEpochMs,
+  labelValue,
   severityRank,
   timestampMs,
   type LogEntry,
@@ -298,7 +299,7 @@ function topLabels(entries: readonly LogEntry[], top: number): Partial<Record<La
   for (const [group, label] of Object.entries(LABEL_GROUPS) as [LabelGroup, string][]) {
     const counts = new Map<string, LabelCount>();
     for (const entry of entries) {
-      const value = entry.labels[label];
+      const value = labelValue(entry.labels, label);
       if (value === undefined || value === '') continue;
       const count = counts.get(value) ?? { value, count: 0, errors: 0 };
       count.count += 1;

@@ -88,8 +88,10 @@ export class InsightService {
     return { templates, stats: { ...stats, distinct: templates.length } };
   }
 
-  async prepare(query: LogQuery, maxEntries: number, focus?: string): Promise<PreparedSummary> {
+  async prepare(query: LogQuery, maxEntries: number, askedFocus?: string): Promise<PreparedSummary> {
     const startedAt = performance.now();
+    // The focus is the caller's text, echoed by providers: redacted like everything it sits beside.
+    const focus = askedFocus === undefined ? undefined : this.deps.redactor.redactText(askedFocus);
     const { collected, entries, stats } = await this.read(query, maxEntries);
     const mined = mineEntries(entries);
     // A truncated read covers only its newest part of the window; the digest says so in its window.

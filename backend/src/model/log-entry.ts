@@ -27,3 +27,23 @@ export function compareKeys(a: EntryKey, b: EntryKey): number {
   if (a.source !== b.source) return a.source < b.source ? -1 : 1;
   return 0;
 }
+
+/**
+ * A label's value by name, own labels only: a name such as `toString`, `constructor` or
+ * `__proto__` is a label like any other, never a member every object inherits.
+ */
+export function labelValue(labels: Readonly<Record<string, string>>, name: string): string | undefined {
+  return Object.hasOwn(labels, name) ? labels[name] : undefined;
+}
+
+/**
+ * A label set with no prototype, so assigning any name (`__proto__` included) adds a label
+ * instead of changing the object, and reading one finds only labels.
+ */
+export function labelSet(...parts: Readonly<Record<string, string>>[]): Record<string, string> {
+  const labels = Object.create(null) as Record<string, string>;
+  for (const part of parts) {
+    for (const name of Object.keys(part)) labels[name] = part[name] as string;
+  }
+  return labels;
+}

@@ -110,6 +110,11 @@ describe('parseTimestamp: not a time', () => {
     ['year 999', '0999-12-31T23:59:59Z'],
     ['a trailing word', `${T}Z INFO`],
     ['a bad zone', `${T}EST`],
+    // RFC 3339 offsets stop at ±23:59.
+    ['an offset of +99:99', `${T}+99:99`],
+    ['an offset of -24:00', `${T}-24:00`],
+    ['an offset minute 60', `${T}+05:60`],
+    ['a compact offset past 23:59', `${T}+9999`],
     ['an empty string', ''],
     ['blanks', '   '],
     ['two numbers', '1 2'],

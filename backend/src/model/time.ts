@@ -36,12 +36,14 @@ function splitMs(ms: number): Instant {
   return nanos >= 1e6 ? { ms: whole + 1, subMsNanos: nanos - 1e6 } : { ms: whole, subMsNanos: nanos };
 }
 
-function offsetMinutes(zone: string | undefined): number {
+/** The zone's offset in minutes; `undefined` past `±23:59`, which RFC 3339 does not allow. */
+function offsetMinutes(zone: string | undefined): number | undefined {
   if (!zone || zone === 'Z' || zone === 'z' || zone === 'UTC') return 0;
   const sign = zone.startsWith('-') ? -1 : 1;
   const digits = zone.slice(1).replace(':', '');
   const hours = Number(digits.slice(0, 2));
   const minutes = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
+  if (hours > 23 || minutes > 59) return undefined;
   return sign * (hours * 60 + minutes);
 }
 
@@ -62,8 +64,10 @@ function parseDateString(text: string): Instant | undefined {
     return undefined;
   const base = Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59));
   if (new Date(base).getUTCDate() !== day) return undefined; // 2026-02-30 and friends
+  const offset = offsetMinutes(zone);
+  if (offset === undefined) return undefined;
   const nanos = Number(fraction.slice(0, 9).padEnd(9, '0'));
-  const ms = base + Math.floor(nanos / 1e6) - offsetMinutes(zone) * 60_000;
+  const ms = base + Math.floor(nanos / 1e6) - offset * 60_000;
   return { ms, subMsNanos: nanos % 1e6 };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LabelMatcher, LogEntry, LogQuery } from '../model/index.js';
+import { labelSet, type LabelMatcher, type LogEntry, type LogQuery } from '../model/index.js';
 import { compileFilter } from './filter.js';
 import { RegexSyntaxError, compileSafeRegex } from './safe-regex.js';
 
@@ -73,6 +73,20 @@ describe('compileFilter', () => {
   ])('label matcher %j → %s', (matcher, expected) => {
     expect(compileFilter(query({ labels: [matcher] }))(entry())).toBe(expected);
   });
+
+  // Names every object inherits are labels like any other: missing unless the entry has them.
+  it.each(['toString', 'constructor', '__proto__', 'valueOf', '__defineGetter__', 'hasOwnProperty'])(
+    "label %s is read from the entry's own labels only",
+    (name) => {
+      const missing = entry();
+      expect(compileFilter(query({ labels: [{ name, op: '=', value: '' }] }))(missing)).toBe(true);
+      expect(compileFilter(query({ labels: [{ name, op: '=~', value: '.+' }] }))(missing)).toBe(false);
+      expect(compileFilter(query({ labels: [{ name, op: '!~', value: 'x' }] }))(missing)).toBe(true);
+      const present = entry({ labels: labelSet({ [name]: 'x' }) });
+      expect(compileFilter(query({ labels: [{ name, op: '=', value: 'x' }] }))(present)).toBe(true);
+      expect(compileFilter(query({ labels: [{ name, op: '=~', value: 'x|y' }] }))(present)).toBe(true);
+    },
+  );
 
   it('applies the cursor position in the listing direction', () => {
     const after = { timestamp: '2026-11-29T07:00:00.000000000Z', id: 'b', source: 'pods' as const };

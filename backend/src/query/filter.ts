@@ -1,5 +1,6 @@
 import {
   compareKeys,
+  labelValue,
   severityRank,
   type LogEntry,
   type LabelMatcher,
@@ -15,9 +16,9 @@ export type EntryPredicate = (entry: LogEntry) => boolean;
  * label reads as the empty string, as in Prometheus, so `x!=""` means "has x".
  */
 function labelReader(name: string): (entry: LogEntry) => string {
-  if (name === 'source') return (entry) => entry.labels.source ?? entry.source;
-  if (name === 'severity') return (entry) => entry.labels.severity ?? entry.severity;
-  return (entry) => entry.labels[name] ?? '';
+  if (name === 'source') return (entry) => labelValue(entry.labels, 'source') ?? entry.source;
+  if (name === 'severity') return (entry) => labelValue(entry.labels, 'severity') ?? entry.severity;
+  return (entry) => labelValue(entry.labels, name) ?? '';
 }
 
 function labelPredicate({ name, op, value }: LabelMatcher): EntryPredicate {

@@ -1,3 +1,4 @@
+import { MAX_VOLUME_BUCKETS } from '@gpt-runner-logs/contract';
 import { SEVERITIES, timestampMs, type LogEntry, type Severity } from '../model/index.js';
 
 /** Counts over time by severity: the histogram above a logs panel, and the volume graphs. */
@@ -12,8 +13,10 @@ export function bucketStart(ms: number, stepMs: number): number {
   return Math.floor(ms / stepMs) * stepMs;
 }
 
-/** Grafana's panels stop being useful past a few thousand points; wider steps are chosen instead. */
-export const MAX_BUCKETS = 11_000;
+/** How many buckets of `stepMs` cover `fromMs` to `toMs`, the first aligned to the step. */
+export function bucketCount(fromMs: number, toMs: number, stepMs: number): number {
+  return Math.max(1, Math.ceil((toMs - bucketStart(fromMs, stepMs)) / stepMs));
+}
 
 export function volumeSeries(
   entries: Iterable<LogEntry>,
@@ -22,7 +25,10 @@ export function volumeSeries(
   stepMs: number,
 ): VolumeSeries[] {
   const first = bucketStart(fromMs, stepMs);
-  const buckets = Math.max(1, Math.ceil((toMs - first) / stepMs));
+  const buckets = bucketCount(fromMs, toMs, stepMs);
+  // Whatever chose the step: every series is allocated whole, so the count is bounded here.
+  if (!(buckets <= MAX_VOLUME_BUCKETS))
+    throw new RangeError(`${buckets} volume buckets exceed the limit of ${MAX_VOLUME_BUCKETS}`);
   const counts = new Map<Severity, number[]>();
   for (const entry of entries) {
     const index = Math.floor((timestampMs(entry.timestamp) - first) / stepMs);

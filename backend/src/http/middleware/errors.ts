@@ -1,5 +1,6 @@
 import type { Next } from 'koa';
 import type { Logger } from 'pino';
+import { errorForLog } from '../../logger.js';
 import type { AppContext } from '../context.js';
 import { HttpProblem, renderProblem, titleFor } from '../problem.js';
 
@@ -23,7 +24,8 @@ export function problemResponses(logger: Logger) {
       if (ctx.body === undefined && ctx.status >= 400) throw bodilessProblem(ctx);
     } catch (error) {
       const problem = renderProblem(error, ctx.state.requestId);
-      if (problem.unexpected) logger.error({ err: error, requestId: ctx.state.requestId }, 'request failed');
+      if (problem.unexpected)
+        logger.error({ err: errorForLog(error), requestId: ctx.state.requestId }, 'request failed');
       ctx.set(problem.headers);
       ctx.status = problem.status;
       ctx.type = 'application/problem+json';

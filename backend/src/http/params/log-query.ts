@@ -1,4 +1,4 @@
-import type { LogQueryParamName } from '@gpt-runner-logs/contract';
+import { MIN_TIME_MS, type LogQueryParamName } from '@gpt-runner-logs/contract';
 import { z } from 'zod';
 import {
   DEFAULT_LIMIT,
@@ -18,6 +18,7 @@ import {
   bad,
   boolean,
   list,
+  TIME_PARAM_FORMS,
   parseTimeParam,
   repeated,
   single,
@@ -25,13 +26,13 @@ import {
   wholeNumber,
   type RawParams,
 } from './validate.js';
+import { labelSelectorProblem } from './label-selector.js';
 
 /** The parameters of a log listing, turned into a `LogQuery`. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 const BUCKET = /^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/;
 const COLLECTION = /^(?!__.*__$)[^/]{1,1500}$/;
-const LABEL_SELECTOR = /^[A-Za-z0-9_./\-=!,()\s]+$/;
 
 /** Every parameter a log listing accepts (the contract's names); anything else is refused by name. */
 export const LOG_QUERY_PARAMS = {
@@ -50,7 +51,13 @@ export const LOG_QUERY_PARAMS = {
   prefix: list,
   collection: list.pipe(z.array(z.string().regex(COLLECTION, 'must be a Firestore collection id'))),
   namespace: single.pipe(z.string().regex(DNS_LABEL, 'must be a Kubernetes namespace name')),
-  selector: single.pipe(z.string().regex(LABEL_SELECTOR, 'must be a Kubernetes label selector')),
+  selector: single.pipe(
+    z.string().superRefine((text, ctx) => {
+      const problem = labelSelectorProblem(text);
+      if (problem)
+        ctx.addIssue({ code: 'custom', message: `must be a Kubernetes label selector: ${problem}` });
+    }),
+  ),
   pod: list.pipe(z.array(z.string().regex(DNS_SUBDOMAIN, 'must be a pod name'))),
   container: single.pipe(z.string().regex(DNS_LABEL, 'must be a container name')),
   previous: boolean,
@@ -102,10 +109,12 @@ function parseRange(
   nowMs: number,
 ): [string, string] {
   const to = toText === undefined ? formatEpochMs(nowMs) : parseTimeParam(toText, nowMs);
-  if (to === undefined) return bad('to', 'must be RFC 3339, epoch milliseconds, now or now-<duration>');
+  if (to === undefined) return bad('to', TIME_PARAM_FORMS);
   const from =
-    fromText === undefined ? formatEpochMs(Date.parse(to) - 3_600_000) : parseTimeParam(fromText, nowMs);
-  if (from === undefined) return bad('from', 'must be RFC 3339, epoch milliseconds, now or now-<duration>');
+    fromText === undefined
+      ? formatEpochMs(Math.max(MIN_TIME_MS, Date.parse(to) - 3_600_000))
+      : parseTimeParam(fromText, nowMs);
+  if (from === undefined) return bad('from', TIME_PARAM_FORMS);
   if (from >= to) bad('from', `must be before to (from ${from}, to ${to})`);
   return [from, to];
 }

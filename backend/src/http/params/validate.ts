@@ -1,5 +1,6 @@
+import { MAX_TIME_MS, MIN_TIME_MS } from '@gpt-runner-logs/contract';
 import { z } from 'zod';
-import { formatEpochMs, parseTimestamp } from '../../model/index.js';
+import { formatEpochMs, parseTimestamp, timestampMs } from '../../model/index.js';
 import { HttpProblem } from '../problem.js';
 
 /**
@@ -26,15 +27,26 @@ export function parseDuration(text: string): number | undefined {
   return Number(m[1]) * (UNIT_MS[m[2] as string] as number);
 }
 
-/** RFC 3339, epoch milliseconds (or seconds), `now`, or Grafana-style `now-1h`. */
+/** What every time parameter accepts, for the 400 that names one. */
+export const TIME_PARAM_FORMS =
+  'must be RFC 3339, epoch milliseconds, now or now-<duration>, between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z';
+
+const inTimeRange = (ms: number): boolean => ms >= MIN_TIME_MS && ms <= MAX_TIME_MS;
+
+/**
+ * The one parser of time parameters (`from`, `to`, `timestamp`): RFC 3339, epoch
+ * milliseconds (or seconds), `now`, or Grafana-style `now-1h`, naming an instant in the
+ * contract's range (`MIN_TIME_MS` to `MAX_TIME_MS`); `undefined` for anything else, an
+ * instant outside the range included (`now-99999999999999d`).
+ */
 export function parseTimeParam(text: string, nowMs: number): string | undefined {
   const relative = /^now(?:-(.+))?$/.exec(text.trim());
   if (relative) {
-    if (relative[1] === undefined) return formatEpochMs(nowMs);
-    const ago = parseDuration(relative[1]);
-    return ago === undefined ? undefined : formatEpochMs(nowMs - ago);
+    const ms = relative[1] === undefined ? nowMs : nowMs - (parseDuration(relative[1]) ?? Number.NaN);
+    return inTimeRange(ms) ? formatEpochMs(ms) : undefined;
   }
-  return parseTimestamp(text);
+  const timestamp = parseTimestamp(text);
+  return timestamp !== undefined && inTimeRange(timestampMs(timestamp)) ? timestamp : undefined;
 }
 
 export const single = z

@@ -14,7 +14,9 @@ import {
   type InsightQuery,
   type RawParams,
 } from '../params/index.js';
-import { HttpProblem, renderProblem } from '../problem.js';
+import { errorForLog } from '../../logger.js';
+import { readJsonObject } from '../json-body.js';
+import { renderProblem } from '../problem.js';
 
 export interface InsightRouteDeps {
   service: InsightService;
@@ -55,26 +57,14 @@ async function listPatterns(ctx: AppContext, deps: InsightRouteDeps): Promise<vo
   ctx.body = { ...result, stats: { ...result.stats, tookMs } } satisfies PatternsResponse;
 }
 
-/** The JSON body; a body that is not a JSON object is refused rather than silently ignored. */
-function summaryBody(ctx: AppContext): RawParams {
-  const body: unknown = ctx.request.body;
-  const hasBody = Number(ctx.get('Content-Length') || 0) > 0 || Boolean(ctx.get('Transfer-Encoding'));
-  if (hasBody && !ctx.is('application/json')) {
-    throw new HttpProblem(415, 'Send the summary request as a JSON object (Content-Type: application/json).');
-  }
-  if (body === undefined || body === null) return {};
-  if (typeof body !== 'object' || Array.isArray(body)) {
-    throw new HttpProblem(400, 'The body must be a JSON object of query parameters.');
-  }
-  return body as RawParams;
-}
-
 const wantsStream = (ctx: AppContext): boolean => (ctx.get('Accept') || '').includes('text/event-stream');
 
 async function summarize(ctx: AppContext, deps: InsightRouteDeps): Promise<void> {
   // The role comes first: a viewer learns nothing by sending a better body.
   assertMaySummarize(principalOf(ctx));
-  const { query, maxEntries, focus } = readQuery(ctx, deps, summaryBody(ctx), SUMMARY_PARAMS);
+  // Read only now: a viewer, an unknown route or a wrong method never gets this far.
+  const body: RawParams = await readJsonObject(ctx);
+  const { query, maxEntries, focus } = readQuery(ctx, deps, body, SUMMARY_PARAMS);
   const prepared = await deps.service.prepare(query, maxEntries, focus);
   if (wantsStream(ctx)) {
     streamSummary(ctx, deps, prepared);
@@ -118,7 +108,10 @@ function streamSummary(ctx: AppContext, deps: InsightRouteDeps, prepared: Prepar
       // Committed as 200 already: the problem the error middleware would render comes as an event.
       const problem = renderProblem(error, ctx.state.requestId);
       if (problem.unexpected)
-        deps.logger.error({ err: error, requestId: ctx.state.requestId }, 'summary stream failed');
+        deps.logger.error(
+          { err: errorForLog(error), requestId: ctx.state.requestId },
+          'summary stream failed',
+        );
       send({ event: 'error', data: problem.body });
     })
     .finally(() => stream.end());

@@ -187,6 +187,19 @@ describe('recordToEntry: labels, payload and the rest of the entry', () => {
     });
   });
 
+  it('takes label fields named like Object members as labels, never as inherited members', () => {
+    const record = JSON.parse('{"__proto__":"p","toString":"t","constructor":"c"}') as JsonRecord;
+    const mapping: FieldMapping = {
+      ...DEFAULT_FIELD_MAPPING,
+      labelFields: ['__proto__', 'toString', 'constructor', 'valueOf', 'hasOwnProperty'],
+    };
+    const { labels } = entryOf(record, mapping);
+    expect(Object.getPrototypeOf(labels)).toBeNull();
+    expect(Object.keys(labels).sort()).toEqual(['__proto__', 'bucket', 'constructor', 'object', 'toString']);
+    expect(labels['__proto__']).toBe('p');
+    expect(labels.toString).toBe('t');
+  });
+
   it('does not modify the origin labels', () => {
     entryOf({ symbol: 'AAPL' });
     expect(origin.labels).toEqual({ bucket: 'trades-bucket', object: 'trades/2026/11/29.jsonl' });

@@ -1,4 +1,5 @@
 import {
+  labelSet,
   normalizeSeverity,
   parseTimestamp,
   type LogEntry,
@@ -114,9 +115,9 @@ function labelsOf(
   mapping: FieldMapping,
   base: Record<string, string>,
 ): Record<string, string> {
-  const labels = { ...base };
+  const labels = labelSet(base);
   for (const field of mapping.labelFields) {
-    const value = record[field];
+    const value = Object.hasOwn(record, field) ? record[field] : undefined;
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
       labels[field] = String(value);
   }
