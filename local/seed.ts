@@ -94,17 +94,35 @@ export async function seedFirestore(db: Firestore, dataset: DemoDataset): Promis
   }
 }
 
+type DemoPod = DemoDataset['pods'][number];
+type DemoContainer = DemoPod['containers'][number];
+
+const earliest = (times: string[]): string | undefined =>
+  times.length === 0 ? undefined : times.reduce((a, b) => (a < b ? a : b));
+
+/** The earliest line of any instance of the pod's containers. */
+const firstLineTime = (pod: DemoPod): string | undefined =>
+  earliest(pod.containers.flatMap((c) => [...c.lines, ...(c.previous ?? [])].map((line) => line.time)));
+
+/** A restarted container's current instance started with its own first line, after the previous one ended. */
+const restartedAt = (container: DemoContainer): string | undefined =>
+  container.previous ? earliest(container.lines.map((line) => line.time)) : undefined;
+
 export function seedPods(kube: KubernetesDouble, dataset: DemoDataset): void {
   for (const pod of dataset.pods) {
     kube.addPod({
       namespace: pod.namespace,
       name: pod.name,
+      // Started when its history begins, as a real pod's would be: the pod source rightly
+      // skips containers that started after a window, so a later start would hide the history.
+      createdAt: firstLineTime(pod),
       labels: pod.labels,
       nodeName: pod.nodeName,
       containers: pod.containers.map((c) => ({
         name: c.name,
         lines: c.lines,
         restartCount: c.restartCount,
+        startedAt: restartedAt(c),
         ...(c.previous ? { previousLines: c.previous } : {}),
       })),
     });

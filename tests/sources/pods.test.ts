@@ -35,7 +35,7 @@ const SIDE = 'batch';
 
 let suite: SourceSuite;
 let kube: KubernetesDouble;
-/** Past the containers' start in the double (their start is when they were seeded). */
+/** Just past now: windows end after the newest seeded line. */
 let until: string;
 
 beforeAll(async () => {
@@ -84,6 +84,14 @@ describe('pod source over the Kubernetes API double', () => {
       // Whole seconds, floored: the API server reads `sinceTime` with second precision.
       expect(read.query.sinceTime).toBe(`${params.from.slice(0, 19)}Z`);
     }
+  });
+
+  it('serves the history before the pods were seeded: containers started when their logs begin', async () => {
+    const params = { from: iso(suite.nowMs - 6 * HOUR), to: iso(suite.nowMs - HOUR) };
+    const page = await fetchPage(suite.real, '/logs/pods', { ...params, limit: 5000 });
+    expect(page.warnings).toEqual([]);
+    expect(page.entries.length).toBeGreaterThan(0);
+    expect(essentials(page.entries)).toEqual(essentials(await expectedEntries(params, current)));
   });
 
   it('selects pods by namespace and label selector', async () => {

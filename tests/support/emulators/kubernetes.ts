@@ -68,6 +68,8 @@ export interface ContainerInput {
   /** The last terminated instance's log (`previous=true`); omit if it never restarted. */
   previousLines?: LogLineInput[];
   restartCount?: number;
+  /** When the current instance started (and the previous one, if any, ended); the pod's creation by default. */
+  startedAt?: string | Date;
 }
 
 export interface PodInput {
@@ -265,7 +267,9 @@ class Cluster {
       podIP: input.podIP,
       createdAt,
       resourceVersion: ++this.resourceVersion,
-      containers: input.containers.map((c) => this.storedContainer(c, createdAt)),
+      containers: input.containers.map((c) =>
+        this.storedContainer(c, c.startedAt === undefined ? createdAt : new Date(c.startedAt)),
+      ),
     };
     this.pods.set(key, pod);
     this.publish('ADDED', undefined, pod);
