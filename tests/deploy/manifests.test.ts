@@ -437,6 +437,15 @@ describe('the backend Deployment', () => {
     expect(grace).toBeGreaterThanOrEqual(preStop + config.shutdownTimeoutMs / 1000 + 5);
   });
 
+  it('keeps answering /readyz (503) for a while after SIGTERM instead of refusing connections', () => {
+    const config = parseBackendEnv({
+      ...containerEnvironment(backendContainer).values,
+      ...PLACEHOLDER_SECRETS,
+    });
+    expect(config.shutdownDrainMs).toBeGreaterThan(0);
+    expect(config.shutdownDrainMs).toBeLessThanOrEqual(config.shutdownTimeoutMs);
+  });
+
   it('runs as the Workload Identity service account of its namespace', () => {
     const account = only<IServiceAccount>('ServiceAccount', backend.spec?.template.spec?.serviceAccountName);
     expect(account.metadata?.namespace).toBe(backend.metadata?.namespace);

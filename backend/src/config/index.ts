@@ -3,7 +3,7 @@ import { authConfig, authEnv, type AuthConfig } from './auth.js';
 import { cacheConfig, cacheEnv, checkCacheEnv, type CacheConfig } from './cache.js';
 import { collectorConfig, collectorEnv, type CollectorConfig } from './collector.js';
 import { ConfigError, describeIssue } from './env.js';
-import { serverConfig, serverEnv, type ServerConfig } from './server.js';
+import { checkServerEnv, serverConfig, serverEnv, type ServerConfig } from './server.js';
 import { sourcesConfig, sourcesEnv, type SourcesConfig } from './sources.js';
 import { checkEnvironment } from './strict.js';
 import {
@@ -24,7 +24,7 @@ export type { TokenConfig } from './auth.js';
 export type { CacheConfig, CollectorConfig, RedactionConfig, SummaryConfig };
 
 const envShape = { ...serverEnv, ...authEnv, ...sourcesEnv, ...cacheEnv, ...summaryEnv, ...collectorEnv };
-const envSchema = z.object(envShape).superRefine(checkCacheEnv);
+const envSchema = z.object(envShape).superRefine(checkServerEnv).superRefine(checkCacheEnv);
 
 export interface Config extends ServerConfig, AuthConfig, SourcesConfig {
   cache: CacheConfig;
