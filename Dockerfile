@@ -5,7 +5,8 @@
 #              contract/dist, the backend to backend/dist
 #   demo-seed  the build stage plus the demo data generator; docker-compose runs it once to
 #              fill the local emulators (never deployed)
-#   prod-deps  production dependencies only, with the compiled contract and backend
+#   prod-deps  production dependencies only, pruned of what Node never loads, with the
+#              compiled contract and backend
 #   runtime    (default target) what a pod runs: Node, production node_modules, dist/
 #
 # Node 20 matches the version CI tests with (package.json engines: >=20.19); the Alpine variant
@@ -39,13 +40,28 @@ COPY local/demo-data/dataset.ts local/demo-data/random.ts local/demo-data/
 USER node
 
 FROM node:20.20.2-alpine AS prod-deps
+# The one tokenizer encoding the backend loads: `import … from 'gpt-tokenizer'` is o200k_base,
+# whatever OPENAI_MODEL says (tests/deploy/dockerfile.test.ts checks the two agree).
+ARG TOKENIZER_ENCODING=o200k_base
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY contract/package.json contract/
 COPY backend/package.json backend/
 COPY plugin/ plugin/
+# Then prune what Node never loads: gpt-tokenizer's other encodings, its CommonJS, UMD and
+# TypeScript copies and its tests; type declarations, source maps and TypeScript sources of every
+# package (the backend's own maps, in dist/, stay for --enable-source-maps). README.md, "Docker
+# image", has the sizes.
 RUN npm ci --omit=dev --workspace backend --ignore-scripts --no-audit --no-fund \
-  && npm cache clean --force
+  && npm cache clean --force \
+  && cd node_modules/gpt-tokenizer \
+  && rm -rf cjs dist src data esm/fixtures esm/codegen \
+  && find esm -name '*.test.js' -delete \
+  && find esm/bpeRanks esm/encoding -type f ! -name "${TOKENIZER_ENCODING}.*" -delete \
+  && test -f "esm/encoding/${TOKENIZER_ENCODING}.js" \
+  && cd /app \
+  && find /app -path '*/node_modules/*' -type f \
+    \( -name '*.map' -o -name '*.ts' -o -name '*.mts' -o -name '*.cts' \) -delete
 # node_modules/@gpt-runner-logs/contract links to contract/, whose package.json points at dist/.
 COPY --from=build /app/contract/dist contract/dist
 COPY --from=build /app/backend/dist backend/dist

@@ -2,6 +2,8 @@ import { createSources } from './app/create-sources.js';
 import { ConfigError, loadConfig } from './config/index.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
+import { FirestoreSource } from './sources/firestore/firestore-source.js';
+import { describeTimeGap } from './sources/firestore/time-coverage.js';
 
 /** Reads the configuration, starts serving, and shuts down gracefully on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -10,6 +12,17 @@ async function main(): Promise<void> {
   if (!config.cursorSecret)
     logger.warn('CURSOR_SECRET is not set: cursors will not work across replicas or restarts');
   const sources = createSources(config, logger);
+  // Documents without their collection's time field never appear in a listing: say so at start.
+  for (const source of sources)
+    if (source instanceof FirestoreSource)
+      source
+        .timeGaps()
+        .then((gaps) => {
+          for (const gap of gaps) logger.warn({ ...gap }, describeTimeGap(gap));
+        })
+        .catch((error: unknown) =>
+          logger.warn({ err: error }, 'could not count documents without their time field'),
+        );
   const server = await startServer({ config, sources, logger });
   logger.info({ url: server.url, sources: config.enabledSources }, 'log aggregator listening');
   // Only once serving: the collector's first listings and streams must not delay readiness.

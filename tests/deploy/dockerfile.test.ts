@@ -1,8 +1,20 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decode, encode } from 'gpt-tokenizer';
+import * as tokenizerModels from 'gpt-tokenizer/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../backend/src/server.js';
 import { dockerfileStages, execForm, type Stage } from './dockerfile.js';
-import { PLACEHOLDER_SECRETS, exists, parseBackendEnv, readText, startBackendFor } from './support.js';
+import {
+  PLACEHOLDER_SECRETS,
+  exists,
+  parseBackendEnv,
+  readText,
+  repoPath,
+  startBackendFor,
+} from './support.js';
 
 /** The backend's Dockerfile, read as text (no container engine here) and checked against the backend. */
 
@@ -52,6 +64,59 @@ describe('production dependencies only', () => {
       );
       expect(installs.length, `stage ${name} installs dependencies`).toBeGreaterThan(0);
       for (const run of installs) expect(run, `stage ${name}`).toMatch(/\bnpm ci\b[^&;]*--omit=dev/);
+    }
+  });
+
+  it('prunes gpt-tokenizer to the one encoding the backend loads, and what is left still encodes', () => {
+    const prodDeps = stage('prod-deps');
+    const encoding = argsOf(prodDeps, 'ARG')
+      .map((args) => /^TOKENIZER_ENCODING=(\w+)$/.exec(args)?.[1])
+      .find(Boolean);
+    expect(encoding).toBeTruthy();
+    const install = argsOf(prodDeps, 'RUN').find((run) => run.includes('gpt-tokenizer')) ?? '';
+    const prune = /cd node_modules\/gpt-tokenizer\s*&&\s*([\s\S]*?)\s*&&\s*cd \/app\b/.exec(install)?.[1];
+    expect(prune, 'the prune commands, run inside the package').toBeDefined();
+
+    // The backend imports the package's default encoding and its model table, nothing else.
+    const imports = new Set<string>();
+    const sources = readdirSync(repoPath('backend/src'), { recursive: true, encoding: 'utf8' }).filter(
+      (file) => file.endsWith('.ts') && !file.endsWith('.test.ts'),
+    );
+    for (const file of sources)
+      for (const match of readText(`backend/src/${file}`).matchAll(/from '(gpt-tokenizer[^']*)'/g))
+        imports.add(match[1] as string);
+    expect([...imports].sort()).toEqual(['gpt-tokenizer', 'gpt-tokenizer/models']);
+
+    const dir = mkdtempSync(join(tmpdir(), 'tokenizer-prune-'));
+    try {
+      const pkg = join(dir, 'node_modules', 'gpt-tokenizer');
+      cpSync(repoPath('node_modules/gpt-tokenizer'), pkg, { recursive: true });
+      execFileSync('sh', ['-c', `set -e; ${prune}`], {
+        cwd: pkg,
+        env: { ...process.env, TOKENIZER_ENCODING: encoding },
+      });
+      const kept = readdirSync(join(pkg, 'esm', 'encoding'));
+      expect(kept.length).toBeGreaterThan(0);
+      for (const file of [...kept, ...readdirSync(join(pkg, 'esm', 'bpeRanks'))])
+        expect(file.startsWith(`${encoding}.`), file).toBe(true);
+      const sample = 'Trade 42 filled: BTC-USD @ 97,310.5 — héllo';
+      const script = [
+        "import { decode, encode } from 'gpt-tokenizer';",
+        "import * as models from 'gpt-tokenizer/models';",
+        `const tokens = encode(${JSON.stringify(sample)});`,
+        'console.log(JSON.stringify({ tokens, text: decode(tokens), models: Object.keys(models).length }));',
+      ].join('\n');
+      const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
+      expect(JSON.parse(out)).toEqual({
+        tokens: encode(sample),
+        text: decode(encode(sample)),
+        models: Object.keys(tokenizerModels).length,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -96,11 +96,15 @@ export async function startBackendFor(env: Record<string, string>): Promise<Runn
   return startServer({ config, sources: [], logger: SILENT });
 }
 
-/** Placeholder secrets that pass the backend's checks, for parsing environments that reference a Secret. */
+/**
+ * Real-looking values for what an operator fills in (the Secret, and the ConfigMap's project id),
+ * passing the backend's checks, for parsing environments built from the templates.
+ */
 export const PLACEHOLDER_SECRETS: Record<string, string> = {
   AUTH_TOKENS: JSON.stringify([{ name: 'check', sha256: '0'.repeat(64), role: 'viewer' }]),
   CURSOR_SECRET: 'x'.repeat(32),
   REDIS_PASSWORD: 'f'.repeat(64),
+  GOOGLE_CLOUD_PROJECT: 'gpt-runner-prod',
 };
 
 export const isRecord = (value: unknown): value is Record<string, unknown> =>

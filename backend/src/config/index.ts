@@ -3,8 +3,9 @@ import { authConfig, authEnv, type AuthConfig } from './auth.js';
 import { cacheConfig, cacheEnv, checkCacheEnv, type CacheConfig } from './cache.js';
 import { collectorConfig, collectorEnv, type CollectorConfig } from './collector.js';
 import { ConfigError, describeIssue } from './env.js';
-import { serverConfig, serverEnv, type ServerConfig } from './server.js';
+import { checkServerEnv, serverConfig, serverEnv, type ServerConfig } from './server.js';
 import { sourcesConfig, sourcesEnv, type SourcesConfig } from './sources.js';
+import { checkEnvironment } from './strict.js';
 import {
   redactionConfig,
   summaryConfig,
@@ -22,9 +23,8 @@ export { ConfigError } from './env.js';
 export type { TokenConfig } from './auth.js';
 export type { CacheConfig, CollectorConfig, RedactionConfig, SummaryConfig };
 
-const envSchema = z
-  .object({ ...serverEnv, ...authEnv, ...sourcesEnv, ...cacheEnv, ...summaryEnv, ...collectorEnv })
-  .superRefine(checkCacheEnv);
+const envShape = { ...serverEnv, ...authEnv, ...sourcesEnv, ...cacheEnv, ...summaryEnv, ...collectorEnv };
+const envSchema = z.object(envShape).superRefine(checkServerEnv).superRefine(checkCacheEnv);
 
 export interface Config extends ServerConfig, AuthConfig, SourcesConfig {
   cache: CacheConfig;
@@ -33,9 +33,24 @@ export interface Config extends ServerConfig, AuthConfig, SourcesConfig {
   collector: CollectorConfig;
 }
 
+/**
+ * Refuses to start, listing every problem at once: placeholders and blank values, values that do
+ * not parse, then unknown variables of the service's families (with the setting probably meant).
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map(describeIssue));
+  const strict = checkEnvironment(env, envShape);
+  // A reported variable is parsed as unset, so its problem is not repeated in other words.
+  const settings: Record<string, string | undefined> = {};
+  for (const name of Object.keys(envShape)) if (!strict.reported.has(name)) settings[name] = env[name];
+  const parsed = envSchema.safeParse(settings);
+  const problems = [
+    ...strict.problems,
+    ...(parsed.success ? [] : parsed.error.issues)
+      .filter((issue) => !strict.reported.has(String(issue.path[0])))
+      .map(describeIssue),
+    ...strict.unknown,
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
     ...serverConfig(e),

@@ -32,6 +32,17 @@ import { FollowerGroup } from '../follow/follower-group.js';
 import { documentEntryId, firestoreContextScope } from './document-id.js';
 import { FirestoreFollower, type NewDocuments } from './firestore-follower.js';
 import { severityValues, type CollectionSettings, type QueryPlan } from './query-plan.js';
+import { describeTimeGap, findTimeGap, type TimeGap } from './time-coverage.js';
+
+/** How long a collection's count of documents without its time field is trusted. */
+const COVERAGE_TTL_MS = 5 * 60_000;
+/** How long `/readyz` waits for a fresh count before showing the last one. */
+const COVERAGE_WAIT_MS = 1_000;
+
+interface Coverage {
+  checkedAt: number;
+  gaps: TimeGap[];
+}
 
 export interface FirestoreSourceOptions {
   db: Firestore;
@@ -55,12 +66,45 @@ interface FirestoreStats extends SourceStats {
 export class FirestoreSource implements LogSource {
   readonly name = 'firestore' as const;
 
+  private coverage?: Coverage;
+  private checking?: Promise<Coverage>;
+
   constructor(private readonly options: FirestoreSourceOptions) {}
+
+  /**
+   * Documents lacking their collection's time field, as last counted: every listing leaves them
+   * out. Counted again once the last count is older than a few minutes.
+   */
+  timeGaps(now = Date.now()): Promise<TimeGap[]> {
+    if (this.coverage && now - this.coverage.checkedAt < COVERAGE_TTL_MS)
+      return Promise.resolve(this.coverage.gaps);
+    this.checking ??= (async () => {
+      try {
+        const found = await Promise.all(
+          this.options.collections.map((c) => findTimeGap(this.options.db, c, this.options.settingsFor(c))),
+        );
+        this.coverage = { checkedAt: Date.now(), gaps: found.filter((gap) => gap !== undefined) };
+        return this.coverage;
+      } finally {
+        this.checking = undefined;
+      }
+    })();
+    return this.checking.then((coverage) => coverage.gaps);
+  }
+
+  /** Counted in the background; a listing never waits for it, and shows the last count. */
+  private knownGaps(): TimeGap[] {
+    if (!this.coverage || Date.now() - this.coverage.checkedAt >= COVERAGE_TTL_MS)
+      this.timeGaps().catch(() => undefined);
+    return this.coverage?.gaps ?? [];
+  }
 
   async query(request: SourceRequest): Promise<SourceResult> {
     const stats: FirestoreStats = { scanned: 0, queries: 0, documentsRead: 0 };
     const warnings: string[] = [];
     const collections = this.selectCollections(request, warnings);
+    for (const gap of this.knownGaps())
+      if (collections.includes(gap.collection)) warnings.push(describeTimeGap(gap));
     const lists = await Promise.all(collections.map((c) => this.readCollection(c, request, stats)));
     const entries = mergeSorted(lists, comparatorFor(request.query.direction), request.limit);
     return { entries, stats, warnings };
@@ -115,8 +159,18 @@ export class FirestoreSource implements LogSource {
   async health(): Promise<SourceHealth> {
     const first = this.options.collections[0];
     if (!first) return { up: true, detail: 'no collections configured' };
-    await this.options.db.collection(first).limit(1).get();
-    return { up: true, detail: `collection ${first} readable` };
+    // Side by side, within `/readyz`'s budget: a slow count shows the last one (none at first).
+    const [, gaps] = await Promise.all([
+      this.options.db.collection(first).limit(1).get(),
+      Promise.race([
+        this.timeGaps(),
+        new Promise<TimeGap[]>((resolve) =>
+          setTimeout(() => resolve(this.coverage?.gaps ?? []), COVERAGE_WAIT_MS).unref(),
+        ),
+      ]).catch(() => this.coverage?.gaps ?? []),
+    ]);
+    // Still up: the source answers, only incompletely, and says so on every listing.
+    return { up: true, detail: [`collection ${first} readable`, ...gaps.map(describeTimeGap)].join('; ') };
   }
 
   async close(): Promise<void> {
