@@ -17,20 +17,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { Random } from '../../../local/demo-data/random.js';
 import { EVENTS, type Draw } from './events.js';
 
 const NAME = 'GptRunner';
-
-/** mulberry32: tiny, fast and good enough to vary synthetic logs reproducibly. */
-export function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface LabelledLine {
   content: string;
@@ -40,16 +30,13 @@ export interface LabelledLine {
 
 /** Draws `count` lines, each event as often as its weight says. */
 export function generateCorpus(seed: number, count: number): LabelledLine[] {
-  const next = seeded(seed);
-  const draw: Draw = {
-    int: (min, max) => min + Math.floor(next() * (max - min + 1)),
-    pick: (items) => items[Math.floor(next() * items.length)] as (typeof items)[number],
-    chance: (p) => next() < p,
-  };
+  // The demo data's generator: the same seed gives the same corpus on every machine.
+  const random = new Random(seed);
+  const draw: Draw = random;
   const total = EVENTS.reduce((sum, event) => sum + event.weight, 0);
   const lines: LabelledLine[] = [];
   for (let i = 0; i < count; i++) {
-    let ticket = next() * total;
+    let ticket = random.next() * total;
     const event = EVENTS.find((candidate) => (ticket -= candidate.weight) < 0) ?? EVENTS[EVENTS.length - 1];
     if (!event) throw new Error('no events defined');
     lines.push({ content: event.line(draw), eventId: event.id, template: event.template });

@@ -1,25 +1,14 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './index.js';
+import { BASE_ENV, problemsOf } from './env.fixture.js';
+import { loadConfig } from './index.js';
 import { createCache } from '../cache/create-cache.js';
 
-const base = {
-  AUTH_TOKENS: JSON.stringify([{ name: 'ops', sha256: 'a'.repeat(64), role: 'admin' }]),
-};
 const logger = pino({ level: 'silent' });
-
-const problemsOf = (env: Record<string, string>): string[] => {
-  try {
-    loadConfig({ ...base, ...env });
-    return [];
-  } catch (error) {
-    return error instanceof ConfigError ? error.problems : [String(error)];
-  }
-};
 
 describe('cache configuration', () => {
   it('keeps the in-process cache by default', async () => {
-    const config = loadConfig(base);
+    const config = loadConfig(BASE_ENV);
     expect(config.cache.backend).toBe('memory');
     const cache = createCache(config.cache, { logger });
     expect(cache.kind).toBe('memory');
@@ -29,7 +18,7 @@ describe('cache configuration', () => {
 
   it('reads the Redis settings with their defaults', () => {
     const config = loadConfig({
-      ...base,
+      ...BASE_ENV,
       CACHE_BACKEND: 'redis',
       REDIS_URL: 'rediss://u:p@cache.internal:6380/2',
     });
@@ -57,7 +46,7 @@ describe('cache configuration', () => {
   });
 
   it('creates a Redis cache that starts degraded without a server, never throwing', async () => {
-    const config = loadConfig({ ...base, CACHE_BACKEND: 'redis', REDIS_URL: 'redis://127.0.0.1:1' });
+    const config = loadConfig({ ...BASE_ENV, CACHE_BACKEND: 'redis', REDIS_URL: 'redis://127.0.0.1:1' });
     const cache = createCache(config.cache, { logger });
     try {
       expect(cache.kind).toBe('redis');

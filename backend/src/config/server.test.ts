@@ -1,23 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './index.js';
-
-const base = {
-  AUTH_TOKENS: JSON.stringify([{ name: 'ops', sha256: 'a'.repeat(64), role: 'admin' }]),
-};
-
-const problemsOf = (env: Record<string, string>): string[] => {
-  try {
-    loadConfig({ ...base, ...env });
-    return [];
-  } catch (error) {
-    return error instanceof ConfigError ? error.problems : [String(error)];
-  }
-};
+import { BASE_ENV, problemsOf } from './env.fixture.js';
+import { loadConfig } from './index.js';
 
 describe('server configuration', () => {
   it('stops listening at once by default, and reads the drain period', () => {
-    expect(loadConfig(base).shutdownDrainMs).toBe(0);
-    expect(loadConfig({ ...base, SHUTDOWN_DRAIN_MS: '5000' }).shutdownDrainMs).toBe(5_000);
+    expect(loadConfig(BASE_ENV).shutdownDrainMs).toBe(0);
+    expect(loadConfig({ ...BASE_ENV, SHUTDOWN_DRAIN_MS: '5000' }).shutdownDrainMs).toBe(5_000);
   });
 
   it.each([

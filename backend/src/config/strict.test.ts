@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './index.js';
+import { problemsOf } from './env.fixture.js';
 import { closestName, familiesOf, placeholderIn } from './strict.js';
-
-const base = {
-  AUTH_TOKENS: JSON.stringify([{ name: 'ops', sha256: 'a'.repeat(64), role: 'admin' }]),
-};
-
-const problemsOf = (env: Record<string, string>): string[] => {
-  try {
-    loadConfig({ ...base, ...env });
-    return [];
-  } catch (error) {
-    return error instanceof ConfigError ? error.problems : [String(error)];
-  }
-};
 
 describe('strict configuration', () => {
   it.each([
