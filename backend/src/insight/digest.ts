@@ -30,15 +30,15 @@ import { PatternMiner, type PatternTemplate } from './patterns/index.js';
 
 // The digest's shape is the contract's: the summary panel reads exactly what is built here.
 export {
-  DIGEST_LABEL_GROUPS as LABEL_GROUPS,
+  LABEL_GROUPS,
   type Digest,
   type DigestInput,
-  type DigestLabelGroup as LabelGroup,
+  type LabelGroup,
   type ErrorRateBucket,
   type LabelCount,
   type Spike,
   type TemplateDigest,
-} from '@gpt-runner-logs/contract';
+};
 
 export interface DigestOptions {
   /** The window the entries cover, `[from, to)`. */
