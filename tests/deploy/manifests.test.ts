@@ -446,6 +446,19 @@ describe('the backend Deployment', () => {
     expect(config.shutdownDrainMs).toBeLessThanOrEqual(config.shutdownTimeoutMs);
   });
 
+  it('drains for as long as the readiness probe needs to see the pod unready, and leaves time for requests after', () => {
+    const config = parseBackendEnv({
+      ...containerEnvironment(backendContainer).values,
+      ...PLACEHOLDER_SECRETS,
+    });
+    const probe = backendContainer.readinessProbe;
+    const unreadyAfterMs = (probe?.periodSeconds ?? 10) * (probe?.failureThreshold ?? 3) * 1000;
+    // Shorter, and the server stops accepting while the kubelet still counts the pod ready: the
+    // probes that follow are refused connections, not the 503 the drain exists to answer.
+    expect(config.shutdownDrainMs).toBeGreaterThanOrEqual(unreadyAfterMs);
+    expect(config.shutdownTimeoutMs - config.shutdownDrainMs).toBeGreaterThanOrEqual(5_000);
+  });
+
   it('runs as the Workload Identity service account of its namespace', () => {
     const account = only<IServiceAccount>('ServiceAccount', backend.spec?.template.spec?.serviceAccountName);
     expect(account.metadata?.namespace).toBe(backend.metadata?.namespace);
