@@ -350,7 +350,7 @@ function traderLines(random: Random, clock: Clock, pod: string, intervalMs: numb
       JSON.stringify({
         severity: random.chance(0.05) ? 'WARNING' : 'INFO',
         message: random.pick([
-          `order filled ${symbol}`,
+          `quote received ${symbol}`,
           `signal evaluated ${symbol}`,
           `position updated ${symbol}`,
         ]),
