@@ -70,7 +70,11 @@ export interface RelatedResponse {
   truncated: boolean;
   partial: boolean;
   warnings: Warning[];
-  stats: { scanned: number; tookMs: number; sources: Partial<Record<SourceName, { scanned: number; pushdown: string }>> };
+  stats: {
+    scanned: number;
+    tookMs: number;
+    sources: Partial<Record<SourceName, { scanned: number; pushdown: string }>>;
+  };
 }
 
 export const RECONCILE_KINDS = ['only_in_gcs', 'only_in_firestore', 'field_differs'] as const;

@@ -53,7 +53,9 @@ function textPatterns(field: CorrelationField): RegExp[] {
   const patterns = [new RegExp(`(?:^|[^A-Za-z0-9_])"?${name}"?\\s*[:=]\\s*"?(${VALUE_CHARS})`, 'g')];
   if (field.textPrefix) {
     const prefix = escapeRegex(field.textPrefix);
-    patterns.push(new RegExp(`(?:^|[^A-Za-z0-9_-])(${prefix}[A-Za-z0-9][A-Za-z0-9_-]{1,120})(?![A-Za-z0-9_-])`, 'g'));
+    patterns.push(
+      new RegExp(`(?:^|[^A-Za-z0-9_-])(${prefix}[A-Za-z0-9][A-Za-z0-9_-]{1,120})(?![A-Za-z0-9_-])`, 'g'),
+    );
   }
   compiled.set(key, patterns);
   return patterns;
@@ -85,7 +87,8 @@ export function correlationValues(
     : [];
   for (const field of fields) {
     if (Object.hasOwn(subject.labels, field.name)) add(field.name, subject.labels[field.name]);
-    for (const record of records) if (Object.hasOwn(record, field.name)) add(field.name, scalar(record[field.name]));
+    for (const record of records)
+      if (Object.hasOwn(record, field.name)) add(field.name, scalar(record[field.name]));
     for (const pattern of textPatterns(field)) {
       for (const match of subject.message.matchAll(pattern)) add(field.name, match[1]);
     }

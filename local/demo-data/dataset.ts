@@ -386,7 +386,10 @@ function orderLines(trades: JsonRecord[], replica: number, replicas: number): De
     if (replicaOf(orderId, replicas) !== replica) continue;
     const t = Date.parse(String(trade.timestamp));
     const what = `${String(trade.side).toUpperCase()} ${String(trade.qty)} ${String(trade.symbol)} @ ${String(trade.price)}`;
-    lines.push({ time: formatEpochMs(t - 120), text: orderLine('INFO', `order submitted ${orderId} ${what}`, trade) });
+    lines.push({
+      time: formatEpochMs(t - 120),
+      text: orderLine('INFO', `order submitted ${orderId} ${what}`, trade),
+    });
     const outcome =
       trade.status === 'rejected'
         ? orderLine('ERROR', `order rejected ${orderId}: ${String(trade.error)}`, trade)
@@ -452,7 +455,9 @@ function pods(random: Random, clock: Clock, options: PodOptions, trades: JsonRec
   const namespace = 'gpt-runner';
   const traderPods = traderPodNames(random, options.traderReplicas);
   const withOrders = (lines: DemoLogLine[], replica: number): DemoLogLine[] =>
-    [...lines, ...orderLines(trades, replica, traderPods.length)].sort((a, b) => a.time.localeCompare(b.time));
+    [...lines, ...orderLines(trades, replica, traderPods.length)].sort((a, b) =>
+      a.time.localeCompare(b.time),
+    );
   const crashStart = clock.end - 10 * MINUTE;
   return [
     ...traderPods.map((name, i) => ({

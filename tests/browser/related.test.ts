@@ -26,7 +26,11 @@ describe.skipIf(!hasChromium)('the Related view in Chromium, against the real ba
     'follows an order id from a trader line to every source that carries it (%s)',
     async (theme) => {
       const page = await rig.newPage({ viewport: { width: 2200, height: 1100 } });
-      const range = new URLSearchParams({ theme, from: String(rig.backend.nowMs - 3 * HOUR), to: String(rig.backend.nowMs) });
+      const range = new URLSearchParams({
+        theme,
+        from: String(rig.backend.nowMs - 3 * HOUR),
+        to: String(rig.backend.nowMs),
+      });
       await page.goto(`${rig.baseUrl}?${range}`);
       await page.getByRole('radio', { name: 'Pods' }).click();
       const search = page.getByLabel('Search text');
@@ -35,7 +39,9 @@ describe.skipIf(!hasChromium)('the Related view in Chromium, against the real ba
       const results = page.locator('section[aria-label="Query results"][data-state="done"]');
       await results.waitFor();
       // An order of an hour or so ago: its reflection has been written by now.
-      const link = results.getByRole('button', { name: /^Related: every line with this order_id: ord-/ }).nth(20);
+      const link = results
+        .getByRole('button', { name: /^Related: every line with this order_id: ord-/ })
+        .nth(20);
       const label = (await link.getAttribute('aria-label')) ?? '';
       const orderId = /(ord-[0-9a-f]+)$/.exec(label)?.[1] ?? '';
       expect(orderId).toMatch(/^ord-[0-9a-f]{12}$/);

@@ -12,7 +12,14 @@ import type { DemoDataset } from '../../local/demo-data/dataset.js';
 import { seedFirestore, seedGcs, seedPods } from '../../local/seed.js';
 import { TOKENS } from '../support/backend.js';
 import { scrape, total } from '../support/metrics.js';
-import { fetchPage, iso, pathOf, startSourceSuite, walkPages, type SourceSuite } from '../support/source-suite.js';
+import {
+  fetchPage,
+  iso,
+  pathOf,
+  startSourceSuite,
+  walkPages,
+  type SourceSuite,
+} from '../support/source-suite.js';
 
 const HOUR = 3_600_000;
 let suite: SourceSuite;
@@ -24,7 +31,10 @@ beforeAll(async () => {
     env: { RECONCILE_INTERVAL_SECONDS: '3600', RECONCILE_SETTLE_MINUTES: '0' },
     seed: async (stack, dataset) => {
       seedPods(stack.kube, dataset);
-      await Promise.all([seedGcs(stack.storage.bucket(stack.bucketName), dataset), seedFirestore(stack.db, dataset)]);
+      await Promise.all([
+        seedGcs(stack.storage.bucket(stack.bucketName), dataset),
+        seedFirestore(stack.db, dataset),
+      ]);
     },
   });
 });
@@ -66,7 +76,10 @@ const counts = (entries: LogEntry[]): Record<string, number> => {
   return bySource;
 };
 
-async function related(params: Record<string, string>, token: string = TOKENS.viewer): Promise<RelatedResponse> {
+async function related(
+  params: Record<string, string>,
+  token: string = TOKENS.viewer,
+): Promise<RelatedResponse> {
   const { status, body } = await suite.real.json<RelatedResponse>(pathOf('/logs/related', params), token);
   expect(status, JSON.stringify(body)).toBe(200);
   return body;
@@ -157,7 +170,9 @@ describe('GET /logs?dedupe=true', () => {
     const collapsed = deduped.entries.filter((e) => e.labels.origins === 'gcs,firestore');
     // Every Firestore document of the window has its archived twin, but two.
     const documents = plain.entries.filter((e) => e.source === 'firestore');
-    const disagreeing = documents.filter((e) => [firestoreOnly, statusDiffers].includes(e.labels.document ?? ''));
+    const disagreeing = documents.filter((e) =>
+      [firestoreOnly, statusDiffers].includes(e.labels.document ?? ''),
+    );
     expect(collapsed.length).toBe(documents.length - disagreeing.length);
     expect(deduped.entries.length).toBe(plain.entries.length - collapsed.length);
     for (const entry of collapsed) {
@@ -195,7 +210,8 @@ describe('GET /logs?dedupe=true', () => {
 describe('GET /logs/reconcile', () => {
   it('finds the trade only in Firestore and the status that differs, with counts', async () => {
     const from = suite.nowMs - 24 * HOUR;
-    const inWindow = (r: JsonRecord) => String(r.timestamp) >= iso(from) && String(r.timestamp) < iso(suite.nowMs);
+    const inWindow = (r: JsonRecord) =>
+      String(r.timestamp) >= iso(from) && String(r.timestamp) < iso(suite.nowMs);
     const archived = tradeRecords(suite.dataset).filter(inWindow);
     const stored = tradeDocuments(suite.dataset).filter(inWindow);
     const { status, body } = await suite.real.json<ReconcileResponse>(

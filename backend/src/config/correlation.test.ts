@@ -37,8 +37,14 @@ describe('correlation configuration', () => {
   it.each([
     [{ CORRELATION_FIELDS: 'order id' }, 'CORRELATION_FIELDS: "order id" is not field or field:id-prefix'],
     [{ CORRELATION_FIELDS: 'order_id,order_id' }, 'CORRELATION_FIELDS: order_id is listed twice'],
-    [{ CORRELATION_FIELDS: 'order_id:a:b' }, 'CORRELATION_FIELDS: "order_id:a:b" is not field or field:id-prefix'],
-    [{ CORRELATION_EXPECTED_PLACES: '{"order_id":["s3 prefix=x"]}' }, 'CORRELATION_EXPECTED_PLACES (at order_id.0)'],
+    [
+      { CORRELATION_FIELDS: 'order_id:a:b' },
+      'CORRELATION_FIELDS: "order_id:a:b" is not field or field:id-prefix',
+    ],
+    [
+      { CORRELATION_EXPECTED_PLACES: '{"order_id":["s3 prefix=x"]}' },
+      'CORRELATION_EXPECTED_PLACES (at order_id.0)',
+    ],
     [{ RECONCILE_FIELDS: 'status,' + 'x y' }, 'RECONCILE_FIELDS'],
     [{ RECONCILE_INTERVAL_SECONDS: '-1' }, 'RECONCILE_INTERVAL_SECONDS'],
     [{ CORRELATION_FIELD: 'order_id' }, 'did you mean CORRELATION_FIELDS?'],

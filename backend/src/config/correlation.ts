@@ -20,7 +20,10 @@ const correlationFields = z
     for (const item of text.split(',').map((s) => s.trim())) {
       const [name = '', prefix, ...rest] = item.split(':');
       if (!FIELD_NAME.test(name) || rest.length > 0 || (prefix !== undefined && !TEXT_PREFIX.test(prefix))) {
-        ctx.addIssue({ code: 'custom', message: `"${item}" is not field or field:id-prefix (e.g. order_id:ord-)` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${item}" is not field or field:id-prefix (e.g. order_id:ord-)`,
+        });
         return z.NEVER;
       }
       if (fields.some((f) => f.name === name)) {
@@ -50,11 +53,16 @@ const DEFAULT_EXPECTED = {
 
 export const correlationEnv = {
   CORRELATION_FIELDS: correlationFields,
-  CORRELATION_EXPECTED_PLACES: jsonMap(z.array(place).max(20), 'a JSON object of field → ["<source> label=value", …]'),
+  CORRELATION_EXPECTED_PLACES: jsonMap(
+    z.array(place).max(20),
+    'a JSON object of field → ["<source> label=value", …]',
+  ),
   RECONCILE_GCS_PREFIX: z.string().min(1).default('trades/'),
   RECONCILE_COLLECTION: z.string().min(1).default('gpt_runner_trades'),
   RECONCILE_KEY: z.string().regex(FIELD_NAME, 'must be a field name').default('order_id'),
-  RECONCILE_FIELDS: csv('status,qty,price,pnl').pipe(z.array(z.string().regex(FIELD_NAME, 'must be field names')).min(1)),
+  RECONCILE_FIELDS: csv('status,qty,price,pnl').pipe(
+    z.array(z.string().regex(FIELD_NAME, 'must be field names')).min(1),
+  ),
   RECONCILE_INTERVAL_SECONDS: integer(0, 86_400, 900),
   RECONCILE_WINDOW_HOURS: integer(1, 24 * 31, 24),
   RECONCILE_SETTLE_MINUTES: integer(0, 1_440, 15),
@@ -88,7 +96,8 @@ const defaultExpected = (): Record<string, ExpectedPlace[]> =>
 
 export const correlationConfig = (e: CorrelationEnv): CorrelationConfig => ({
   fields: e.CORRELATION_FIELDS,
-  expected: (e.CORRELATION_EXPECTED_PLACES as Record<string, ExpectedPlace[]> | undefined) ?? defaultExpected(),
+  expected:
+    (e.CORRELATION_EXPECTED_PLACES as Record<string, ExpectedPlace[]> | undefined) ?? defaultExpected(),
 });
 
 export const reconcileConfig = (e: CorrelationEnv): ReconcileConfig => ({

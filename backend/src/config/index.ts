@@ -28,9 +28,24 @@ import {
  */
 export { ConfigError } from './env.js';
 export type { TokenConfig } from './auth.js';
-export type { CacheConfig, CollectorConfig, CorrelationConfig, ReconcileConfig, RedactionConfig, SummaryConfig };
+export type {
+  CacheConfig,
+  CollectorConfig,
+  CorrelationConfig,
+  ReconcileConfig,
+  RedactionConfig,
+  SummaryConfig,
+};
 
-const envShape = { ...serverEnv, ...authEnv, ...sourcesEnv, ...cacheEnv, ...summaryEnv, ...collectorEnv, ...correlationEnv };
+const envShape = {
+  ...serverEnv,
+  ...authEnv,
+  ...sourcesEnv,
+  ...cacheEnv,
+  ...summaryEnv,
+  ...collectorEnv,
+  ...correlationEnv,
+};
 const envSchema = z.object(envShape).superRefine(checkServerEnv).superRefine(checkCacheEnv);
 
 export interface Config extends ServerConfig, AuthConfig, SourcesConfig {

@@ -71,7 +71,13 @@ function followLink(target: Field, value: string): SplitOpenOptions | undefined 
 
 describe('data links from correlation fields', () => {
   it('links an order id found in a pod line’s text to the Related query of this data source', async () => {
-    const [logs] = await frames({ refId: 'A', queryType: QueryType.Logs, source: 'pods', search: 'order filled', limit: 20 });
+    const [logs] = await frames({
+      refId: 'A',
+      queryType: QueryType.Logs,
+      source: 'pods',
+      search: 'order filled',
+      limit: 20,
+    });
     const orders = field(logs, 'order_id');
     expect(orders?.values.length).toBe(logs?.length);
     const value = String(orders?.values[0]);
@@ -88,7 +94,13 @@ describe('data links from correlation fields', () => {
   });
 
   it('links the payload field of trades in GCS and Firestore', async () => {
-    const [logs] = await frames({ refId: 'A', queryType: QueryType.Logs, source: 'firestore', collections: 'gpt_runner_trades', limit: 5 });
+    const [logs] = await frames({
+      refId: 'A',
+      queryType: QueryType.Logs,
+      source: 'firestore',
+      collections: 'gpt_runner_trades',
+      limit: 5,
+    });
     const orders = field(logs, 'order_id');
     expect(orders?.config.links?.[0]?.internal?.datasourceUid).toBe(ds.uid);
     expect(orders?.values.every((v) => /^ord-/.test(String(v)))).toBe(true);

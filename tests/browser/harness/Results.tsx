@@ -1,5 +1,12 @@
 import React from 'react';
-import { DataFrame, DataFrameType, DataQueryError, Field, GrafanaTheme2, dateTimeFormat } from '@grafana/data';
+import {
+  DataFrame,
+  DataFrameType,
+  DataQueryError,
+  Field,
+  GrafanaTheme2,
+  dateTimeFormat,
+} from '@grafana/data';
 import { Alert, useTheme2 } from '@grafana/ui';
 
 import type { QueryResults } from './useQueryResults';
@@ -181,7 +188,10 @@ function VolumeBars({ frames }: { frames: DataFrame[] }) {
 /** Any other frame (the Related view's timeline, reconciliation) as a plain table. */
 function TableFrame({ frame }: { frame: DataFrame }) {
   const theme = useTheme2();
-  const cell: React.CSSProperties = { padding: theme.spacing(0.25, 1), borderBottom: `1px solid ${theme.colors.border.weak}` };
+  const cell: React.CSSProperties = {
+    padding: theme.spacing(0.25, 1),
+    borderBottom: `1px solid ${theme.colors.border.weak}`,
+  };
   return (
     <table aria-label={frame.name} style={{ borderCollapse: 'collapse', fontSize: 12 }}>
       <caption style={{ textAlign: 'left', color: theme.colors.text.secondary }}>{frame.name}</caption>
@@ -237,7 +247,15 @@ function QueryErrors({ errors }: { errors: DataQueryError[] }) {
 }
 
 /** The frames a query returned: its log lines and its volume, or its errors. */
-export function Results({ results, onLink, label = 'Query results' }: { results: QueryResults; onLink?: OnLink; label?: string }) {
+export function Results({
+  results,
+  onLink,
+  label = 'Query results',
+}: {
+  results: QueryResults;
+  onLink?: OnLink;
+  label?: string;
+}) {
   const theme = useTheme2();
   const logs = results.frames.filter((frame) => frame.meta?.type === DataFrameType.LogLines);
   const volume = results.frames.filter((frame) => frame.meta?.type === DataFrameType.TimeSeriesMulti);

@@ -118,7 +118,15 @@ function Harness() {
   const onLink = (field: Field, value: string) =>
     followLink(field, value, (opened) => setSplit((old) => ({ query: opened, run: (old?.run ?? 0) + 1 })));
   return (
-    <div style={{ padding: 16, display: 'flex', flexDirection: 'column', gap: 24, maxWidth: split ? 2400 : 1100 }}>
+    <div
+      style={{
+        padding: 16,
+        display: 'flex',
+        flexDirection: 'column',
+        gap: 24,
+        maxWidth: split ? 2400 : 1100,
+      }}
+    >
       <section aria-label="Config editor">
         <ConfigEditor options={settings} onOptionsChange={setSettings} />
       </section>

@@ -51,7 +51,8 @@ function optionalWindow(
   if (from === undefined && to === undefined) return undefined;
   if (from === undefined) return bad('from', 'is required when to is given');
   const start = parseTimeParam(from, nowMs) ?? bad('from', TIME_PARAM_FORMS);
-  const end = to === undefined ? formatEpochMs(nowMs) : (parseTimeParam(to, nowMs) ?? bad('to', TIME_PARAM_FORMS));
+  const end =
+    to === undefined ? formatEpochMs(nowMs) : (parseTimeParam(to, nowMs) ?? bad('to', TIME_PARAM_FORMS));
   if (start >= end) bad('from', `must be before to (from ${start}, to ${end})`);
   return { from: start, to: end };
 }
@@ -74,7 +75,9 @@ export interface RelatedParams {
 export function parseRelatedParams(raw: RawParams, fields: CorrelationField[], nowMs: number): RelatedParams {
   const p = validateParams(raw, RELATED_PARAMS);
   if (p.key === undefined) bad('key', `is required: one of ${fields.map((f) => f.name).join(', ')}`);
-  const field = fields.find((f) => f.name === p.key) ?? bad('key', `must be one of ${fields.map((f) => f.name).join(', ')}`);
+  const field =
+    fields.find((f) => f.name === p.key) ??
+    bad('key', `must be one of ${fields.map((f) => f.name).join(', ')}`);
   if (p.value === undefined) bad('value', 'is required');
   if (!CORRELATION_VALUE.test(p.value as string))
     bad('value', 'must be an id: 3 to 128 letters, digits and . _ : - / starting with a letter or digit');

@@ -1,7 +1,8 @@
 import { describeError } from '../../model/index.js';
 
 /** What one source call of a correlation read came to. */
-export type Budgeted<T> = { ok: true; value: T; tookMs: number } | { ok: false; reason: string; tookMs: number };
+export type Budgeted<T> =
+  { ok: true; value: T; tookMs: number } | { ok: false; reason: string; tookMs: number };
 
 const TIMEOUT = Symbol('timeout');
 

@@ -116,10 +116,18 @@ export async function reconcile(
     const fields = settings.fields.filter((field) => !sameValue(fieldOf(copy, field), fieldOf(kept, field)));
     if (fields.length > 0) differing += 1;
     for (const field of fields)
-      differences.push({ orderId, timestamp: kept.timestamp, field, gcs: fieldOf(copy, field) ?? null, firestore: fieldOf(kept, field) ?? null });
+      differences.push({
+        orderId,
+        timestamp: kept.timestamp,
+        field,
+        gcs: fieldOf(copy, field) ?? null,
+        firestore: fieldOf(kept, field) ?? null,
+      });
   }
   const oldestFirst = <T extends { timestamp: string }>(items: T[]): T[] =>
-    items.sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0)).slice(0, MAX_RECONCILE_LISTED);
+    items
+      .sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0))
+      .slice(0, MAX_RECONCILE_LISTED);
   return {
     window: { from: request.from, to: request.to },
     key: settings.key,
@@ -138,7 +146,11 @@ export async function reconcile(
     truncated: gcs.truncated || firestore.truncated,
     partial: gcs.partial || firestore.partial,
     warnings: [...gcs.warnings, ...firestore.warnings],
-    stats: { tookMs: Math.round(performance.now() - started), gcsScanned: gcs.scanned, firestoreScanned: firestore.scanned },
+    stats: {
+      tookMs: Math.round(performance.now() - started),
+      gcsScanned: gcs.scanned,
+      firestoreScanned: firestore.scanned,
+    },
   };
 }
 
@@ -148,4 +160,3 @@ export const mismatchCounts = (response: ReconcileResponse): Record<ReconcileKin
   only_in_firestore: response.counts.only_in_firestore,
   field_differs: response.counts.field_differs,
 });
-

@@ -59,7 +59,11 @@ interface SourceRead {
 
 type Window = RelatedResponse['window'];
 
-export async function findRelated(request: RelatedRequest, deps: RelatedDeps, signal?: AbortSignal): Promise<RelatedResponse> {
+export async function findRelated(
+  request: RelatedRequest,
+  deps: RelatedDeps,
+  signal?: AbortSignal,
+): Promise<RelatedResponse> {
   const started = performance.now();
   const lookups = await Promise.all(
     request.sources.map((name) => lookUp(name, request, deps, signal)).filter((read) => read !== undefined),
@@ -67,7 +71,9 @@ export async function findRelated(request: RelatedRequest, deps: RelatedDeps, si
   const window = windowOf(request, lookups);
   const looked = new Set(lookups.map((read) => read.source));
   const scans = await Promise.all(
-    request.sources.filter((name) => !looked.has(name)).map((name) => scanWindow(name, window, request, deps, signal)),
+    request.sources
+      .filter((name) => !looked.has(name))
+      .map((name) => scanWindow(name, window, request, deps, signal)),
   );
   const reads = [...lookups, ...scans].map((read) => ({
     ...read,
@@ -87,11 +93,16 @@ export async function findRelated(request: RelatedRequest, deps: RelatedDeps, si
     partial: reads.some((read) => read.failure !== undefined),
     warnings: reads
       .filter((read) => read.failure !== undefined)
-      .map((read) => ({ source: read.source, message: `${read.source} ${read.failure}; its entries are missing` })),
+      .map((read) => ({
+        source: read.source,
+        message: `${read.source} ${read.failure}; its entries are missing`,
+      })),
     stats: {
       scanned: reads.reduce((sum, read) => sum + read.scanned, 0),
       tookMs: Math.round(performance.now() - started),
-      sources: Object.fromEntries(reads.map((read) => [read.source, { scanned: read.scanned, pushdown: read.pushdown }])),
+      sources: Object.fromEntries(
+        reads.map((read) => [read.source, { scanned: read.scanned, pushdown: read.pushdown }]),
+      ),
     },
   };
 }
@@ -151,7 +162,14 @@ function scanWindow(
   signal?: AbortSignal,
 ): Promise<SourceRead> {
   const source = deps.sources.get(name);
-  if (!source) return Promise.resolve({ source: name, entries: [], scanned: 0, pushdown: 'none', failure: 'is not configured on this server' });
+  if (!source)
+    return Promise.resolve({
+      source: name,
+      entries: [],
+      scanned: 0,
+      pushdown: 'none',
+      failure: 'is not configured on this server',
+    });
   const query: LogQuery = {
     sources: [name],
     from: window.from,

@@ -47,7 +47,12 @@ export class ReconcileSchedule {
     try {
       const to = this.options.clock.now() - this.options.settleMs;
       const window = { from: formatEpochMs(to - this.options.windowMs), to: formatEpochMs(to) };
-      const result = await reconcile(this.options.engine, this.options.settings, window, this.controller.signal);
+      const result = await reconcile(
+        this.options.engine,
+        this.options.settings,
+        window,
+        this.controller.signal,
+      );
       if (!result.partial) this.options.observe(mismatchCounts(result));
     } catch (error) {
       if (!this.controller.signal.aborted) this.options.onError(error);

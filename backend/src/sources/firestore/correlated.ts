@@ -11,7 +11,11 @@ import type { CorrelationLookup, SourceResult } from '../../query/log-source.js'
 
 /** A document id Firestore accepts: no slash, not `.`/`..`, not `__…__`, at most 1,500 bytes. */
 const isDocumentId = (value: string): boolean =>
-  !value.includes('/') && value !== '.' && value !== '..' && !/^__.*__$/.test(value) && Buffer.byteLength(value) <= 1500;
+  !value.includes('/') &&
+  value !== '.' &&
+  value !== '..' &&
+  !/^__.*__$/.test(value) &&
+  Buffer.byteLength(value) <= 1500;
 
 export interface CorrelatedTarget {
   collection: string;

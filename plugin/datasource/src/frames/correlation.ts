@@ -47,7 +47,12 @@ export function relatedLink(target: LinkTarget, key: string): DataLink<UnifiedLo
     internal: {
       datasourceUid: target.uid,
       datasourceName: target.name,
-      query: { refId: 'related', queryType: QueryType.Related, correlationKey: key, correlationValue: '${__value.raw}' },
+      query: {
+        refId: 'related',
+        queryType: QueryType.Related,
+        correlationKey: key,
+        correlationValue: '${__value.raw}',
+      },
     },
   };
 }
@@ -129,7 +134,12 @@ export function relatedFrames(
   fields: CorrelationField[],
   target?: LinkTarget
 ): DataFrame[] {
-  const lines = addCorrelationLinks(logsFrame(response.entries ?? [], { refId }), response.entries ?? [], fields, target);
+  const lines = addCorrelationLinks(
+    logsFrame(response.entries ?? [], { refId }),
+    response.entries ?? [],
+    fields,
+    target
+  );
   lines.meta = {
     ...lines.meta,
     notices: [
@@ -144,8 +154,22 @@ export function relatedFrames(
 /** Reconciliation as one table: a row per trade in one store only, and per differing field. */
 export function reconcileFrame(response: ReconcileResponse, refId: string, target?: LinkTarget): DataFrame {
   const rows = [
-    ...response.onlyInFirestore.map((t) => ({ kind: 'only in Firestore', orderId: t.orderId, time: t.timestamp, field: '', gcs: '', firestore: t.status ?? '' })),
-    ...response.onlyInGcs.map((t) => ({ kind: 'only in GCS', orderId: t.orderId, time: t.timestamp, field: '', gcs: t.status ?? '', firestore: '' })),
+    ...response.onlyInFirestore.map((t) => ({
+      kind: 'only in Firestore',
+      orderId: t.orderId,
+      time: t.timestamp,
+      field: '',
+      gcs: '',
+      firestore: t.status ?? '',
+    })),
+    ...response.onlyInGcs.map((t) => ({
+      kind: 'only in GCS',
+      orderId: t.orderId,
+      time: t.timestamp,
+      field: '',
+      gcs: t.status ?? '',
+      firestore: '',
+    })),
     ...response.differences.map((d) => ({
       kind: 'differs',
       orderId: d.orderId,
