@@ -88,7 +88,7 @@ function followLink(field: Field, value: string, splitOpen: (query: UnifiedLogsQ
       range,
       field,
       replaceVariables: replaceValue,
-      onClickFn: (options) => splitOpen(options.queries[0] as UnifiedLogsQuery),
+      onClickFn: (options) => options && splitOpen(options.queries[0] as UnifiedLogsQuery),
     });
     model.onClick?.({} as React.MouseEvent);
     return;
