@@ -70,12 +70,16 @@ async function main(): Promise<void> {
     const related: number[] = [];
     const found: number[] = [];
     const bySource: Record<string, number[]> = {};
+    const sourceMs: Record<string, number[]> = {};
     for (const order of orders) {
       const { ms, body } = await timed<RelatedResponse>(`${base}/logs/related?key=order_id&value=${order}`);
       related.push(ms);
       found.push(body.entries.length);
       if (body.partial) throw new Error(`partial answer for ${order}: ${JSON.stringify(body.warnings)}`);
-      for (const [name, stats] of Object.entries(body.stats.sources)) (bySource[name] ??= []).push(stats.scanned);
+      for (const [name, stats] of Object.entries(body.stats.sources)) {
+        (bySource[name] ??= []).push(stats.scanned);
+        (sourceMs[name] ??= []).push(stats.tookMs);
+      }
     }
 
     const window = `from=${formatEpochMs(nowMs - DAY)}&to=${formatEpochMs(nowMs)}`;
@@ -92,8 +96,14 @@ async function main(): Promise<void> {
         ...summary(related),
         targetP95Ms: 1000,
         entriesPerAnswer: Math.round(found.reduce((a, b) => a + b, 0) / found.length),
+        sourceP95Ms: Object.fromEntries(
+          Object.entries(sourceMs).map(([name, list]) => [name, summary(list).p95Ms]),
+        ),
         scannedPerAnswer: Object.fromEntries(
-          Object.entries(bySource).map(([name, list]) => [name, Math.round(list.reduce((a, b) => a + b, 0) / list.length)]),
+          Object.entries(bySource).map(([name, list]) => [
+            name,
+            Math.round(list.reduce((a, b) => a + b, 0) / list.length),
+          ]),
         ),
       },
       reconcile: { ...summary(reconcile), targetMs: 5000, counts: last?.counts, partial: last?.partial },

@@ -24,10 +24,10 @@ export type ReconcileParamName = (typeof RECONCILE_PARAM_NAMES)[number];
 export const DEFAULT_RELATED_LIMIT = 1_000;
 export const MAX_RELATED_LIMIT = 5_000;
 
-/** Without `from`/`to`, the window around the first sighting: this long before it … */
-export const RELATED_WINDOW_BEFORE_MS = 60 * 60_000;
-/** … and this long after it (fills, retries and the reflection come later than the order). */
-export const RELATED_WINDOW_AFTER_MS = 6 * 60 * 60_000;
+/** Without `from`/`to`, the window around the first sighting: this long before it (the submission) … */
+export const RELATED_WINDOW_BEFORE_MS = 30 * 60_000;
+/** … and this long after it (fills, retries, and the reflection within the hour). */
+export const RELATED_WINDOW_AFTER_MS = 2 * 60 * 60_000;
 /** Where nothing pinpoints the first sighting, the window searched ends now and is this long. */
 export const RELATED_FALLBACK_WINDOW_MS = 24 * 60 * 60_000;
 
@@ -73,7 +73,7 @@ export interface RelatedResponse {
   stats: {
     scanned: number;
     tookMs: number;
-    sources: Partial<Record<SourceName, { scanned: number; pushdown: string }>>;
+    sources: Partial<Record<SourceName, { scanned: number; pushdown: string; tookMs: number }>>;
   };
 }
 

@@ -54,6 +54,7 @@ interface SourceRead {
   entries: LogEntry[];
   scanned: number;
   pushdown: string;
+  tookMs: number;
   failure?: string;
 }
 
@@ -101,15 +102,19 @@ export async function findRelated(
       scanned: reads.reduce((sum, read) => sum + read.scanned, 0),
       tookMs: Math.round(performance.now() - started),
       sources: Object.fromEntries(
-        reads.map((read) => [read.source, { scanned: read.scanned, pushdown: read.pushdown }]),
+        reads.map((read) => [
+          read.source,
+          { scanned: read.scanned, pushdown: read.pushdown, tookMs: read.tookMs },
+        ]),
       ),
     },
   };
 }
 
 function toRead(source: SourceName, pushdown: string, outcome: Budgeted<SourceResult>): SourceRead {
-  if (!outcome.ok) return { source, entries: [], scanned: 0, pushdown, failure: outcome.reason };
-  return { source, entries: outcome.value.entries, scanned: outcome.value.stats.scanned, pushdown };
+  const { tookMs } = outcome;
+  if (!outcome.ok) return { source, entries: [], scanned: 0, pushdown, tookMs, failure: outcome.reason };
+  return { source, entries: outcome.value.entries, scanned: outcome.value.stats.scanned, pushdown, tookMs };
 }
 
 /** A source that can look the value up, asked without a window; `undefined` for the others. */
@@ -130,7 +135,7 @@ function lookUp(
 }
 
 /**
- * The caller's window; else from an hour before the first sighting a lookup found to six
+ * The caller's window; else from 30 minutes before the first sighting a lookup found to two
  * hours after it; else the last day.
  */
 function windowOf(request: RelatedRequest, lookups: SourceRead[]): Window {
@@ -168,6 +173,7 @@ function scanWindow(
       entries: [],
       scanned: 0,
       pushdown: 'none',
+      tookMs: 0,
       failure: 'is not configured on this server',
     });
   const query: LogQuery = {
