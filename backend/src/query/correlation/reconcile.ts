@@ -68,8 +68,26 @@ const only = (orderId: string, entry: LogEntry): ReconcileOnly => {
   };
 };
 
-function baseQuery(request: ReconcileRequest): Omit<LogQuery, 'sources' | 'selectors' | 'labels'> {
-  return { from: request.from, to: request.to, severities: [], limit: 5_000, direction: 'backward' };
+/**
+ * One store's trades of the window: the selector prunes the source's reading (GCS folders,
+ * one collection); the label keeps other prefixes' and collections' records out wherever a
+ * source cannot push the selector down.
+ */
+function readStore(
+  engine: Pick<QueryEngine, 'page'>,
+  request: ReconcileRequest,
+  store: Pick<LogQuery, 'sources' | 'labels' | 'selectors'>,
+  signal?: AbortSignal,
+) {
+  const query: LogQuery = {
+    ...store,
+    from: request.from,
+    to: request.to,
+    severities: [],
+    limit: 5_000,
+    direction: 'backward',
+  };
+  return collectEntries(engine, query, MAX_RECONCILE_RECORDS, signal);
 }
 
 export async function reconcile(
@@ -79,28 +97,26 @@ export async function reconcile(
   signal?: AbortSignal,
 ): Promise<ReconcileResponse> {
   const started = performance.now();
+  const { gcsPrefix: prefix, collection } = settings;
   const [gcs, firestore] = await Promise.all([
-    collectEntries(
+    readStore(
       engine,
+      request,
       {
-        ...baseQuery(request),
         sources: ['gcs'],
-        // The selector prunes the listing; the label keeps other prefixes' records out wherever a source cannot.
-        labels: [{ name: 'prefix', op: '=', value: settings.gcsPrefix }],
-        selectors: { gcs: { prefixes: [settings.gcsPrefix] } },
+        labels: [{ name: 'prefix', op: '=', value: prefix }],
+        selectors: { gcs: { prefixes: [prefix] } },
       },
-      MAX_RECONCILE_RECORDS,
       signal,
     ),
-    collectEntries(
+    readStore(
       engine,
+      request,
       {
-        ...baseQuery(request),
         sources: ['firestore'],
-        labels: [{ name: 'collection', op: '=', value: settings.collection }],
-        selectors: { firestore: { collections: [settings.collection] } },
+        labels: [{ name: 'collection', op: '=', value: collection }],
+        selectors: { firestore: { collections: [collection] } },
       },
-      MAX_RECONCILE_RECORDS,
       signal,
     ),
   ]);
