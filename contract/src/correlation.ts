@@ -29,6 +29,31 @@ export interface CorrelationField {
 export const defaultCorrelationFields = (): CorrelationField[] =>
   DEFAULT_CORRELATION_FIELDS.map((name) => ({ name, textPrefix: CORRELATION_TEXT_PREFIXES[name] }));
 
+/** A field name a correlation key or a reconciled field may have. */
+export const CORRELATION_FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+const TEXT_PREFIX = /^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$/;
+
+/**
+ * `order_id,job_id:job-`: how `CORRELATION_FIELDS` (and the data source's copy of it) spells
+ * the keys, each `field` or `field:id-prefix`; a known field without a prefix gets its own.
+ * The first problem is returned instead, for the backend to refuse the setting with.
+ */
+export function parseCorrelationFields(text: string): { fields: CorrelationField[] } | { problem: string } {
+  const fields: CorrelationField[] = [];
+  for (const item of text.split(',').map((s) => s.trim())) {
+    const [name = '', prefix, ...rest] = item.split(':');
+    if (
+      !CORRELATION_FIELD_NAME.test(name) ||
+      rest.length > 0 ||
+      (prefix !== undefined && !TEXT_PREFIX.test(prefix))
+    )
+      return { problem: `"${item}" is not field or field:id-prefix (e.g. order_id:ord-)` };
+    if (fields.some((f) => f.name === name)) return { problem: `${name} is listed twice` };
+    fields.push({ name, textPrefix: prefix ?? CORRELATION_TEXT_PREFIXES[name] });
+  }
+  return { fields };
+}
+
 /** What an id may be: long enough to be specific, no spaces, no quotes (bounded, so scans stay cheap). */
 export const CORRELATION_VALUE = /^[A-Za-z0-9][A-Za-z0-9._:\-/]{2,127}$/;
 

@@ -1,6 +1,7 @@
 import {
-  CORRELATION_TEXT_PREFIXES,
+  CORRELATION_FIELD_NAME,
   DEFAULT_CORRELATION_FIELDS,
+  parseCorrelationFields,
   SOURCE_NAMES,
   type CorrelationField,
   type ExpectedPlace,
@@ -8,31 +9,15 @@ import {
 import { z } from 'zod';
 import { csv, integer, jsonMap } from './env.js';
 
-const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
-const TEXT_PREFIX = /^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$/;
-
 /** `order_id` or `order_id:ord-`: a field and the id prefix that marks it in free text. */
 const correlationFields = z
   .string()
   .default(DEFAULT_CORRELATION_FIELDS.join(','))
-  .transform((text, ctx) => {
-    const fields: CorrelationField[] = [];
-    for (const item of text.split(',').map((s) => s.trim())) {
-      const [name = '', prefix, ...rest] = item.split(':');
-      if (!FIELD_NAME.test(name) || rest.length > 0 || (prefix !== undefined && !TEXT_PREFIX.test(prefix))) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `"${item}" is not field or field:id-prefix (e.g. order_id:ord-)`,
-        });
-        return z.NEVER;
-      }
-      if (fields.some((f) => f.name === name)) {
-        ctx.addIssue({ code: 'custom', message: `${name} is listed twice` });
-        return z.NEVER;
-      }
-      fields.push({ name, textPrefix: prefix ?? CORRELATION_TEXT_PREFIXES[name] });
-    }
-    return fields;
+  .transform((text, ctx): CorrelationField[] => {
+    const parsed = parseCorrelationFields(text);
+    if ('fields' in parsed) return parsed.fields;
+    ctx.addIssue({ code: 'custom', message: parsed.problem });
+    return z.NEVER;
   });
 
 /** `gcs prefix=trades/`: a source and the label that narrows it to where an id should be. */
@@ -59,9 +44,9 @@ export const correlationEnv = {
   ),
   RECONCILE_GCS_PREFIX: z.string().min(1).default('trades/'),
   RECONCILE_COLLECTION: z.string().min(1).default('gpt_runner_trades'),
-  RECONCILE_KEY: z.string().regex(FIELD_NAME, 'must be a field name').default('order_id'),
+  RECONCILE_KEY: z.string().regex(CORRELATION_FIELD_NAME, 'must be a field name').default('order_id'),
   RECONCILE_FIELDS: csv('status,qty,price,pnl').pipe(
-    z.array(z.string().regex(FIELD_NAME, 'must be field names')).min(1),
+    z.array(z.string().regex(CORRELATION_FIELD_NAME, 'must be field names')).min(1),
   ),
   RECONCILE_INTERVAL_SECONDS: integer(0, 86_400, 900),
   RECONCILE_WINDOW_HOURS: integer(1, 24 * 31, 24),

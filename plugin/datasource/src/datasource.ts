@@ -44,7 +44,7 @@ import { toDataQueryError } from './errors';
 import {
   LinkTarget,
   addCorrelationLinks,
-  parseCorrelationFields,
+  correlationFieldsOf,
   reconcileFrame,
   relatedFrames,
 } from './frames/correlation';
@@ -92,7 +92,7 @@ export class DataSource
     super(instanceSettings);
     const timeout = Number(instanceSettings.jsonData?.timeout) || DEFAULT_TIMEOUT_SECONDS;
     this.api = new UnifiedLogsApi(instanceSettings.url ?? '', timeout);
-    this.correlationFields = parseCorrelationFields(instanceSettings.jsonData?.correlationFields);
+    this.correlationFields = correlationFieldsOf(instanceSettings.jsonData?.correlationFields);
     this.linkTarget = { uid: instanceSettings.uid, name: instanceSettings.name };
   }
 

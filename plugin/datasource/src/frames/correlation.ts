@@ -7,6 +7,7 @@ import {
   SourceName,
   correlationValues,
   defaultCorrelationFields,
+  parseCorrelationFields,
 } from '@gpt-runner-logs/contract';
 
 import { QueryType, UnifiedLogsQuery } from '../types';
@@ -20,20 +21,10 @@ export interface LinkTarget {
   name: string;
 }
 
-/** `order_id,trade_id:trd-`: the backend's CORRELATION_FIELDS spelling; empty means the defaults. */
-export function parseCorrelationFields(text: string | undefined): CorrelationField[] {
-  const items = (text ?? '')
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean);
-  if (items.length === 0) {
-    return defaultCorrelationFields();
-  }
-  const defaults = new Map(defaultCorrelationFields().map((field) => [field.name, field.textPrefix]));
-  return items.map((item) => {
-    const [name = '', prefix] = item.split(':');
-    return { name, textPrefix: prefix ?? defaults.get(name) };
-  });
+/** The data source's copy of the backend's CORRELATION_FIELDS; empty or unreadable means the defaults. */
+export function correlationFieldsOf(text: string | undefined): CorrelationField[] {
+  const parsed = text?.trim() ? parseCorrelationFields(text) : undefined;
+  return parsed && 'fields' in parsed ? parsed.fields : defaultCorrelationFields();
 }
 
 /**
