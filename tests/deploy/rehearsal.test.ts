@@ -241,7 +241,7 @@ describe.skipIf(missing)(
       expect(endpoints.length).toBeGreaterThan(10);
       const trade = (await getJson<LogsResponse>(`/logs/gcs?${inWindow({ prefix: 'trades/', limit: '1' })}`))
         .entries[0];
-      const orderId = trade?.labels.order_id;
+      const orderId = (trade?.payload as { order_id?: string } | undefined)?.order_id;
       expect(orderId, JSON.stringify(trade)).toBeTruthy();
       // What an endpoint needs besides the time window; a listing gets a small page.
       const needs: Record<string, Record<string, string>> = {
