@@ -40,13 +40,16 @@ export class PositionEvidence {
     // A family whose combinations filled up without proving anything stays as it is.
     if (combinations && combinations.size >= MAX_COMBINATIONS) return false;
     let fewest = Infinity;
+    let most = 0;
     for (let k = 0; k < positions.length; k++) {
       const seen = this.valuesOf(keys[k] as string, template[positions[k] as number] as string);
       seen.add(values[k] as string);
       fewest = Math.min(fewest, seen.size);
+      most = Math.max(most, seen.size);
     }
     combinations?.add(values.join('\u0000'));
-    if (fewest < this.needed || (combinations && combinations.size < 2 * fewest)) return false;
+    if (most < this.needed || (combinations ? combinations.size < 2 * fewest : fewest < this.needed))
+      return false;
     for (const key of keys) this.values.delete(key);
     this.values.delete(`*:${family}`);
     return true;
@@ -67,8 +70,9 @@ export class PositionEvidence {
  * fixed pairs (`from NEW to UNASSIGNED`, `from UNASSIGNED to ASSIGNED`: each value meets one
  * or two partners) are states of separate statements; values that meet many partners (a
  * universe of tickers on any exchange) are independent variables. So several positions
- * prove themselves only when their combinations number at least twice the values of the
- * position with fewest: some value of it met two partners on average.
+ * prove themselves when one has shown enough values and their combinations number at
+ * least twice the values of the position with fewest: each value of it met two partners on
+ * average (a side, BUY or SELL, with many tickers), as `joinOrthogonal` asks of one word.
  */
 const MAX_COMBINATIONS = 64;
 
