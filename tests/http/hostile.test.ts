@@ -172,6 +172,15 @@ const EXTRA_VALUES: Record<string, string[]> = {
   cursor: ['a.b', '.', 'e30.e30', 'x'.repeat(3000)],
   maxEntries: ['50001', '1.5', '1e5'],
   limit: ['5001', '1.0', '0x10'],
+  grafanaUrl: [
+    'javascript:alert(1)',
+    'https://user:secret@grafana.example',
+    'https://grafana.example/?orgId=1',
+    'https://grafana.example/#x',
+    'ftp://grafana.example',
+    `https://${'g'.repeat(2_100)}.example`,
+  ],
+  datasourceUid: ['a/b', 'x'.repeat(41), 'uid?x=1'],
 };
 
 const valuesFor = (param: string): string[] => [...ANY_VALUES, ...(EXTRA_VALUES[param] ?? [])];

@@ -101,7 +101,7 @@ function grafanaTarget(
   datasourceUid: string | undefined,
 ): GrafanaTarget | undefined {
   if (url === undefined && datasourceUid === undefined) return undefined;
-  if (url === undefined) return bad('grafanaUrl', 'is needed with datasourceUid');
-  if (datasourceUid === undefined) return bad('datasourceUid', 'is needed with grafanaUrl');
+  if (url === undefined) return bad('datasourceUid', 'goes with grafanaUrl: send both or neither');
+  if (datasourceUid === undefined) return bad('grafanaUrl', 'goes with datasourceUid: send both or neither');
   return { url: url.replace(/\/+$/, ''), datasourceUid };
 }
