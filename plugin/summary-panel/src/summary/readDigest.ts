@@ -21,7 +21,22 @@ function readSpike(value: unknown): DigestSpike | undefined {
     errors: num(value.errors),
     peakErrors: num(value.peakErrors),
     factor: num(value.factor),
+    // An older backend sends no baseline; the panel then says nothing about one.
+    baseline: typeof value.baseline === 'number' && Number.isFinite(value.baseline) ? value.baseline : undefined,
   };
+}
+
+/** `symbol 8: TSLA 7, MSFT 6, META 5, …` for a variable with more than one value; the rest say nothing. */
+function readSpread(value: unknown): string | undefined {
+  if (!isRecord(value) || num(value.distinct) < 2) {
+    return undefined;
+  }
+  const name = str(value.name) ?? `<*>${num(value.index) + 1}`;
+  const top = list(value.top)
+    .filter(isRecord)
+    .map((v) => `${str(v.value) ?? ''} ${num(v.count)}`);
+  const more = num(value.distinct) > top.length ? ', …' : '';
+  return `${name} ${num(value.distinct)}${value.distinctCapped === true ? '+' : ''}: ${top.join(', ')}${more}`;
 }
 
 function readTemplate(value: unknown): DigestTemplate | undefined {
@@ -34,6 +49,7 @@ function readTemplate(value: unknown): DigestTemplate | undefined {
     count: num(value.count),
     errors: num(value.errors),
     lastSeen: str(value.lastSeen),
+    spread: list(value.variables).map(readSpread).filter(present),
   };
 }
 
