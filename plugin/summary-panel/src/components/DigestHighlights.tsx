@@ -87,8 +87,12 @@ function baselineText(spike: DigestSpike): string {
   if (spike.baseline === 0) {
     return ', none elsewhere in the window';
   }
-  const ratio = (spike.peakErrors / spike.baseline).toFixed(1);
-  return ` (${ratio}× the ${spike.baseline.toLocaleString('en-US', { maximumFractionDigits: 2 })} per bucket elsewhere)`;
+  const baseline = spike.baseline.toLocaleString('en-US', { maximumFractionDigits: 2 });
+  // Below one error per bucket a ratio only grows with the quiet: the rate says more.
+  if (spike.baseline < 1) {
+    return `, against ${baseline} per bucket elsewhere`;
+  }
+  return ` (${(spike.peakErrors / spike.baseline).toFixed(1)}× the ${baseline} per bucket elsewhere)`;
 }
 
 function ErrorTemplates({ templates, timeZone }: { templates: DigestTemplate[]; timeZone: TimeZone }) {

@@ -26,11 +26,27 @@ function readSpike(value: unknown): DigestSpike | undefined {
   };
 }
 
-/** `symbol 8: TSLA 7, MSFT 6, META 5, …` for a variable with more than one value; the rest say nothing. */
-function readSpread(value: unknown): string | undefined {
-  if (!isRecord(value) || num(value.distinct) < 2) {
-    return undefined;
-  }
+/** Variables shown per template: a named or repeating few tell more than every id. */
+const MAX_SPREADS = 2;
+
+/**
+ * The variables worth a line under a pattern: more than one value, values that repeat
+ * (ids that never do only add noise), named ones first, then those with the fewest values.
+ */
+function readSpreads(value: unknown): string[] {
+  return list(value)
+    .filter(isRecord)
+    .filter((v) => num(v.distinct) > 1 && num(v.distinct) < num(v.lines))
+    .sort(
+      (a, b) =>
+        Number(str(b.name) !== undefined) - Number(str(a.name) !== undefined) || num(a.distinct) - num(b.distinct)
+    )
+    .slice(0, MAX_SPREADS)
+    .map(readSpread);
+}
+
+/** `symbol 8: TSLA 7, MSFT 6, META 5, …`. */
+function readSpread(value: Record<string, unknown>): string {
   const name = str(value.name) ?? `<*>${num(value.index) + 1}`;
   const top = list(value.top)
     .filter(isRecord)
@@ -49,7 +65,7 @@ function readTemplate(value: unknown): DigestTemplate | undefined {
     count: num(value.count),
     errors: num(value.errors),
     lastSeen: str(value.lastSeen),
-    spread: list(value.variables).map(readSpread).filter(present),
+    spread: readSpreads(value.variables),
   };
 }
 
