@@ -111,21 +111,31 @@ interface Detail {
 
 const LEVELS: readonly Detail[] = [
   { templates: 10, labels: 5, series: 'all', text: 240, examples: true, errorsBy: true, values: 3 },
-  { templates: 6, labels: 3, series: 'active', text: 160, examples: true, errorsBy: true, values: 3 },
+  { templates: 6, labels: 3, series: 'active', text: 160, examples: true, errorsBy: true, values: 2 },
   { templates: 3, labels: 2, series: 'none', text: 120, examples: false, errorsBy: false, values: 1 },
   { templates: 1, labels: 1, series: 'none', text: 80, examples: false, errorsBy: false, values: 0 },
 ];
 
 /** Values in a prompt are short: an id or a number tells enough, prose is cut. */
-const PROMPT_VALUE_TEXT = 40;
+const PROMPT_VALUE_TEXT = 32;
 
-/** `{name, distinct, top: [[value, count], …]}` per `<*>`, in template order. */
+/**
+ * `{name, distinct, top: [[value, count], …]}` per `<*>`, in template order. Values that
+ * never repeat (ids, prices, prose) are only counted: their top values, each seen once,
+ * would cost tokens and tell nothing.
+ */
 function renderVariables(t: TemplateDigest, detail: Detail): Record<string, unknown> {
   if (detail.values === 0 || !t.variables?.length) return {};
   const vars = t.variables.map((v) => ({
     ...(v.name ? { name: v.name } : {}),
     distinct: v.distinctCapped ? `>${v.distinct}` : v.distinct,
-    top: v.top.slice(0, detail.values).map((value) => [clip(value.value, PROMPT_VALUE_TEXT), value.count]),
+    ...(v.distinct < v.lines
+      ? {
+          top: v.top
+            .slice(0, detail.values)
+            .map((value) => [clip(value.value, PROMPT_VALUE_TEXT), value.count]),
+        }
+      : {}),
   }));
   return { vars };
 }

@@ -19,6 +19,12 @@ describe('aligning a line with its template', () => {
     expect(alignValues(words('took <*> to load'), 'took 5.2 KB to load')).toEqual(['5.2 KB']);
   });
 
+  it('lets a quoted variable with spaces close on its own quote', () => {
+    expect(
+      alignValues(words('level=<*> msg="<*>" duration_ms=<*>'), 'level=info msg="scrape ok" duration_ms=12'),
+    ).toEqual(['info', 'scrape ok', '12']);
+  });
+
   it('does not align a line whose constant words differ', () => {
     expect(
       alignValues(words('kill switch ARMED by <*>'), 'kill switch DISARMED by operator'),

@@ -44,7 +44,9 @@ export class VariableSpread {
     values.forEach((value, i) => (this.slots[i] as Slot).add(value, line.labels));
   }
 
+  /** Empty when no line aligned: nothing is known of the values then. */
   result(): PatternVariable[] {
+    if (this.slots.every((slot) => slot.empty)) return [];
     return this.slots.map((slot, index) => slot.result(index));
   }
 }
@@ -57,6 +59,10 @@ class Slot {
   private sampled = 0;
 
   constructor(private readonly key: string | undefined) {}
+
+  get empty(): boolean {
+    return this.lines === 0;
+  }
 
   add(raw: string, labels: Readonly<Record<string, string>> | undefined): void {
     const value = clipValue(raw);
@@ -150,15 +156,36 @@ function spanning(template: readonly string[], raw: readonly string[]): string[]
       continue;
     }
     const next = template[i + 1];
-    const end =
-      next === undefined ? raw.length : next.includes(WILDCARD) ? at + 1 : raw.indexOf(next, at + 1);
-    if (end <= at) return undefined;
-    const inner = splitToken(expected, raw.slice(at, end).join(' '));
-    if (!inner) return undefined;
-    values.push(...inner);
-    at = end;
+    const span = spanOf(expected, next, raw, at, raw.length - (template.length - i - 1));
+    if (!span) return undefined;
+    values.push(...span.values);
+    at = span.end;
   }
   return at === raw.length ? values : undefined;
+}
+
+/**
+ * The raw words a variable token spans from `at`: up to the template's next constant word,
+ * the rest of the line for the last token, else the fewest words (at most `limit`) its
+ * own punctuation closes on (`msg="<*>"` over `msg="scrape ok"`).
+ */
+function spanOf(
+  expected: string,
+  next: string | undefined,
+  raw: readonly string[],
+  at: number,
+  limit: number,
+): { values: string[]; end: number } | undefined {
+  if (next === undefined || !next.includes(WILDCARD)) {
+    const end = next === undefined ? raw.length : raw.indexOf(next, at + 1);
+    const values = end > at ? splitToken(expected, raw.slice(at, end).join(' ')) : undefined;
+    return values && { values, end };
+  }
+  for (let end = at + 1; end <= limit; end++) {
+    const values = splitToken(expected, raw.slice(at, end).join(' '));
+    if (values) return { values, end };
+  }
+  return undefined;
 }
 
 /** The values of a token's `<*>`s in a raw text: its constant pieces must appear in order. */
