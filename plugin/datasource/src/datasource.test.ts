@@ -207,15 +207,18 @@ describe('query: volume', () => {
   });
 });
 
+/** The pods' error patterns: in the demo, the broker's 503s during the burst. */
+const ERROR_PATTERNS: UnifiedLogsQuery = {
+  refId: 'P',
+  queryType: QueryType.Patterns,
+  source: 'pods',
+  severities: ['ERROR'],
+};
+
 describe('query: patterns', () => {
   it('gives a table of templates with counts, most frequent first', async () => {
     const ds = analyst();
-    const target: UnifiedLogsQuery = {
-      refId: 'P',
-      queryType: QueryType.Patterns,
-      source: 'pods',
-      severities: ['ERROR'],
-    };
+    const target = ERROR_PATTERNS;
     const frame = await frameOf(ds, target, { range: burst() });
     const lines = await frameOf(ds, { ...target, queryType: QueryType.Logs, limit: MAX_LIMIT }, { range: burst() });
 
@@ -256,12 +259,7 @@ describe('query: patterns', () => {
 
   it('links a template to its lines: the logs query Explore runs on a click finds exactly them', async () => {
     const ds = analyst();
-    const target: UnifiedLogsQuery = {
-      refId: 'P',
-      queryType: QueryType.Patterns,
-      source: 'pods',
-      severities: ['ERROR'],
-    };
+    const target = ERROR_PATTERNS;
     const frame = await frameOf(ds, target);
     const templates = values<string>(frame, 'template');
     const row = templates.indexOf('order submission failed for <*>: broker returned <*>');
