@@ -30,7 +30,10 @@ import {
   MAX_CONTEXT_LINES,
   MetaField,
   MetaScopeParamName,
+  CorrelationField,
   PatternsResponse,
+  ReconcileResponse,
+  RelatedResponse,
   SummaryResponse,
   VolumeResponse,
 } from '@gpt-runner-logs/contract';
@@ -38,6 +41,13 @@ import { Observable, catchError, map, merge, of } from 'rxjs';
 
 import { DEFAULT_TIMEOUT_SECONDS, QueryParams, UnifiedLogsApi } from './api';
 import { toDataQueryError } from './errors';
+import {
+  LinkTarget,
+  addCorrelationLinks,
+  correlationFieldsOf,
+  reconcileFrame,
+  relatedFrames,
+} from './frames/correlation';
 import { logsFrame, logsResponseToFrame } from './frames/logs';
 import { toNotices } from './frames/notices';
 import { PatternLinkTarget, patternsFrame } from './frames/patterns';
@@ -48,7 +58,16 @@ import { volumeFrames } from './frames/volume';
 import { HealthResult, checkHealth } from './health';
 import { hasLabelFilter, modifyQuery, toggleLabelFilter } from './modifyQuery';
 import { interpolateQuery } from './querybuilder/interpolate';
-import { clampCount, clampLimit, logsParams, patternsParams, summaryBody, volumeParams } from './querybuilder/params';
+import {
+  clampCount,
+  clampLimit,
+  logsParams,
+  patternsParams,
+  reconcileParams,
+  relatedParams,
+  summaryBody,
+  volumeParams,
+} from './querybuilder/params';
 import { DEFAULT_QUERY, QueryType, UnifiedLogsOptions, UnifiedLogsQuery } from './types';
 import { parseVariableQuery, toMetricFindValues } from './variables';
 
@@ -63,6 +82,9 @@ export class DataSource
     DataSourceWithSupplementaryQueriesSupport<UnifiedLogsQuery>
 {
   readonly api: UnifiedLogsApi;
+  /** Fields whose values link to the Related view (the backend's CORRELATION_FIELDS). */
+  readonly correlationFields: CorrelationField[];
+  private readonly linkTarget: LinkTarget;
 
   constructor(
     instanceSettings: DataSourceInstanceSettings<UnifiedLogsOptions>,
@@ -71,6 +93,8 @@ export class DataSource
     super(instanceSettings);
     const timeout = Number(instanceSettings.jsonData?.timeout) || DEFAULT_TIMEOUT_SECONDS;
     this.api = new UnifiedLogsApi(instanceSettings.url ?? '', timeout);
+    this.correlationFields = correlationFieldsOf(instanceSettings.jsonData?.correlationFields);
+    this.linkTarget = { uid: instanceSettings.uid, name: instanceSettings.name };
   }
 
   getDefaultQuery(_app: CoreApp): Partial<UnifiedLogsQuery> {
@@ -133,6 +157,18 @@ export class DataSource
         return this.api
           .post<SummaryResponse>('/logs/summary', summaryBody(query, range, this.grafanaLinks()), { requestId })
           .pipe(map((response) => [summaryFrame(response, query.refId)]));
+      case QueryType.Related:
+        // Nothing to relate until a value is given (the backend would refuse the request).
+        if (!query.correlationValue?.trim()) {
+          return of([]);
+        }
+        return this.api
+          .get<RelatedResponse>('/logs/related', relatedParams(query), { requestId })
+          .pipe(map((response) => relatedFrames(response, query.refId, this.correlationFields, this.linkTarget)));
+      case QueryType.Reconcile:
+        return this.api
+          .get<ReconcileResponse>('/logs/reconcile', reconcileParams(range), { requestId })
+          .pipe(map((response) => [reconcileFrame(response, query.refId, this.linkTarget)]));
       case QueryType.Logs:
       default:
         return this.runLogs(query, range, requestId);
@@ -156,7 +192,12 @@ export class DataSource
       .get<LogsResponse>('/logs', logsParams(query, range), { requestId })
       .pipe(
         map((response) => [
-          logsResponseToFrame(response, { refId: query.refId, search: query.search, regex: query.regex, limit }),
+          addCorrelationLinks(
+            logsResponseToFrame(response, { refId: query.refId, search: query.search, regex: query.regex, limit }),
+            response.entries ?? [],
+            this.correlationFields,
+            this.linkTarget
+          ),
         ])
       );
   }
