@@ -267,6 +267,7 @@ describe('query: patterns', () => {
     const templateField = field(frame, 'template')!;
     const link = templateField.config.links?.[0];
     expect(link?.internal?.datasourceUid).toBe('unified-logs');
+    expect(field(frame, 'filter')?.config.custom?.hideFrom?.viz).toBe(true);
     // As Grafana interpolates a data link: `${__data.fields.…}` read from the clicked row.
     const fields = getFieldDisplayValuesProxy({ frame, rowIndex: row });
     const scopedVars = { __data: { value: { fields }, text: 'Data' } };

@@ -151,7 +151,8 @@ export function patternsFrame(response: PatternsResponse, refId: string, link?: 
         name: FILTER_FIELD,
         type: FieldType.string,
         values: templates.map((t) => templateRegex(t.template)),
-        config: { custom: { hidden: true } },
+        // Hidden from the table: Grafana 12's table reads `hideFrom.viz`, the older one `hidden`.
+        config: { custom: { hidden: true, hideFrom: { viz: true, legend: true, tooltip: true } } },
       },
     ],
   });
