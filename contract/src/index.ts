@@ -3,6 +3,7 @@ export * from './correlation.js';
 export * from './correlation-api.js';
 export * from './limits.js';
 export * from './params.js';
+export * from './patterns.js';
 export * from './presentation.js';
 export * from './query-model.js';
 export * from './vocabulary.js';

@@ -299,6 +299,9 @@ describe('query: summary', () => {
       prefix: ['trades/', 'strategies/'],
       maxEntries: 300,
       focus: 'rejections',
+      // Where this Grafana is (the page's origin and sub-path), for Explore links in the summary.
+      grafanaUrl: window.location.origin,
+      datasourceUid: 'unified-logs',
     });
   });
 });

@@ -7,7 +7,10 @@ import {
   LogRowContextQueryDirection,
   LogRowModel,
   SupplementaryQueryType,
+  getFieldDisplayValuesProxy,
+  mapInternalLinkToExplore,
 } from '@grafana/data';
+import { TableCellDisplayMode } from '@grafana/schema';
 import { MAX_LIMIT, SEVERITIES, SOURCE_NAMES } from '@gpt-runner-logs/contract';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 
@@ -205,15 +208,18 @@ describe('query: volume', () => {
   });
 });
 
+/** The pods' error patterns: in the demo, the broker's 503s during the burst. */
+const ERROR_PATTERNS: UnifiedLogsQuery = {
+  refId: 'P',
+  queryType: QueryType.Patterns,
+  source: 'pods',
+  severities: ['ERROR'],
+};
+
 describe('query: patterns', () => {
   it('gives a table of templates with counts, most frequent first', async () => {
     const ds = analyst();
-    const target: UnifiedLogsQuery = {
-      refId: 'P',
-      queryType: QueryType.Patterns,
-      source: 'pods',
-      severities: ['ERROR'],
-    };
+    const target = ERROR_PATTERNS;
     const frame = await frameOf(ds, target, { range: burst() });
     const lines = await frameOf(ds, { ...target, queryType: QueryType.Logs, limit: MAX_LIMIT }, { range: burst() });
 
@@ -234,6 +240,54 @@ describe('query: patterns', () => {
       expect(first).toBeLessThanOrEqual(values<number>(frame, 'lastSeen')[i]!);
     });
     values<string>(frame, 'example').forEach((example) => expect(example).toContain('broker returned 503'));
+  });
+
+  it("draws each template's volume as a sparkline cell and gives its variables' spread", async () => {
+    const target: UnifiedLogsQuery = { refId: 'P', queryType: QueryType.Patterns, source: 'pods' };
+    const frame = await frameOf(analyst(), target);
+    const volume = field(frame, 'volume');
+    expect(volume?.type).toBe(FieldType.frame);
+    expect(volume?.config.custom?.cellOptions?.type).toBe(TableCellDisplayMode.Sparkline);
+    const counts = values<number>(frame, 'count');
+    values<DataFrame>(frame, 'volume').forEach((series, i) => {
+      expect(series.fields.map((f) => f.type)).toEqual([FieldType.time, FieldType.number]);
+      expect(sum(series.fields[1]!.values)).toBe(counts[i]);
+    });
+    const row = values<string>(frame, 'template').indexOf('order submission failed for <*>: broker returned <*>');
+    expect(row).toBeGreaterThanOrEqual(0);
+    expect(values<string>(frame, 'variables')[row]).toMatch(/^symbol \d+: [A-Z]+ \d+, .*; <\*>2 1: 503 \d+$/);
+  });
+
+  it('links a template to its lines: the logs query Explore runs on a click finds exactly them', async () => {
+    const ds = analyst();
+    const target = ERROR_PATTERNS;
+    const frame = await frameOf(ds, target);
+    const templates = values<string>(frame, 'template');
+    const row = templates.indexOf('order submission failed for <*>: broker returned <*>');
+    const templateField = field(frame, 'template')!;
+    const link = templateField.config.links?.[0];
+    expect(link?.internal?.datasourceUid).toBe('unified-logs');
+    expect(field(frame, 'filter')?.config.custom?.hideFrom?.viz).toBe(true);
+    // As Grafana interpolates a data link: `${__data.fields.…}` read from the clicked row.
+    const fields = getFieldDisplayValuesProxy({ frame, rowIndex: row });
+    const scopedVars = { __data: { value: { fields }, text: 'Data' } };
+    const replaceVariables = (text: string) =>
+      text.replace(/\$\{__data\.fields\.(\w+)\}/g, (_, name: string) => String(fields[name] ?? ''));
+    const explore = mapInternalLinkToExplore({
+      link: link!,
+      internalLink: link!.internal!,
+      scopedVars,
+      range: lastHour(),
+      field: templateField,
+      replaceVariables,
+    });
+    const query = explore.interpolatedParams?.query as UnifiedLogsQuery;
+    expect(query).toMatchObject({ queryType: QueryType.Logs, regex: true, source: 'pods', severities: ['ERROR'] });
+    const lines = await frameOf(ds, { ...query, refId: 'L', limit: MAX_LIMIT });
+    expect(lines.length).toBe(values<number>(frame, 'count')[row]);
+    values<string>(lines, 'body').forEach((body) =>
+      expect(body).toMatch(/^order submission failed for [A-Z]+: broker returned 503/)
+    );
   });
 });
 
@@ -261,6 +315,8 @@ describe('query: summary', () => {
     const digest = values<{ totals: { errors: number; entries: number } }>(frame, 'digest')[0];
     expect(digest?.totals.errors).toBeGreaterThan(0);
     expect(markdown).toContain(`**${digest?.totals.errors} errors**`);
+    // The data source sends where this Grafana is, so the checks are Explore links there.
+    expect(markdown).toContain(`](${window.location.origin}/explore?schemaVersion=1&panes=`);
   });
 
   it('refuses a viewer token with the backend reason', async () => {

@@ -50,7 +50,8 @@ import {
 } from './frames/correlation';
 import { logsFrame, logsResponseToFrame } from './frames/logs';
 import { toNotices } from './frames/notices';
-import { patternsFrame } from './frames/patterns';
+import { PatternLinkTarget, patternsFrame } from './frames/patterns';
+import { GrafanaLinks, grafanaBaseUrl } from './grafanaUrl';
 import { summaryFrame } from './frames/summary';
 import { nanosToRfc3339 } from './frames/time';
 import { volumeFrames } from './frames/volume';
@@ -151,10 +152,10 @@ export class DataSource
       case QueryType.Patterns:
         return this.api
           .get<PatternsResponse>('/logs/patterns', patternsParams(query, range), { requestId })
-          .pipe(map((response) => [patternsFrame(response, query.refId)]));
+          .pipe(map((response) => [patternsFrame(response, query.refId, this.patternLink(query))]));
       case QueryType.Summary:
         return this.api
-          .post<SummaryResponse>('/logs/summary', summaryBody(query, range), { requestId })
+          .post<SummaryResponse>('/logs/summary', summaryBody(query, range, this.grafanaLinks()), { requestId })
           .pipe(map((response) => [summaryFrame(response, query.refId)]));
       case QueryType.Related:
         // Nothing to relate until a value is given (the backend would refuse the request).
@@ -172,6 +173,17 @@ export class DataSource
       default:
         return this.runLogs(query, range, requestId);
     }
+  }
+
+  /** A click on a pattern runs a logs query in this data source. */
+  private patternLink(query: UnifiedLogsQuery): PatternLinkTarget {
+    return { datasourceUid: this.uid, datasourceName: this.name, query };
+  }
+
+  /** Where this Grafana is, so the summary's "check next" items link into its Explore. */
+  private grafanaLinks(): GrafanaLinks | undefined {
+    const base = grafanaBaseUrl();
+    return base ? { grafanaUrl: base, datasourceUid: this.uid } : undefined;
   }
 
   private runLogs(query: UnifiedLogsQuery, range: TimeRange, requestId: string): Observable<DataFrame[]> {

@@ -30,7 +30,13 @@ async function fetchSummary(): Promise<{ series: DataFrame[]; errors?: DataQuery
   const response = await fetch(`${PROXY_URL}/api/logs/summary`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ from: new Date(from).toISOString(), to: new Date(to).toISOString() }),
+    // As the data source sends it: where this Grafana is, so the checks are Explore links.
+    body: JSON.stringify({
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+      grafanaUrl: window.location.origin,
+      datasourceUid: 'unified-logs',
+    }),
   });
   if (!response.ok) {
     return { series: [], errors: [{ message: `${response.status} ${response.statusText}`, refId: 'A' }] };

@@ -196,11 +196,16 @@ export function patternsParams(query: UnifiedLogsQuery, range: TimeRange): Query
 }
 
 /** `POST /logs/summary` takes the same names in JSON, with arrays for lists. */
-export function summaryBody(query: UnifiedLogsQuery, range: TimeRange): Partial<Record<SummaryParamName, unknown>> {
+export function summaryBody(
+  query: UnifiedLogsQuery,
+  range: TimeRange,
+  links?: Partial<Record<'grafanaUrl' | 'datasourceUid', string>>
+): Partial<Record<SummaryParamName, unknown>> {
   const body: Partial<Record<SummaryParamName, unknown>> = {
     ...buildFilters(query, range),
     maxEntries: maxEntriesOf(query),
     focus: nonEmpty(query.focus),
+    ...links,
   };
   for (const [key, value] of Object.entries(body) as Array<[SummaryParamName, unknown]>) {
     if (value === undefined || (Array.isArray(value) && value.length === 0)) {

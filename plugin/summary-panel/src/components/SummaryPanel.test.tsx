@@ -48,8 +48,9 @@ describe('SummaryPanel with a Summary frame', () => {
       `ERROR ${RECORDED.digest.bySeverity.ERROR}`
     );
 
+    // A recorded digest of a backend that sent no baseline: nothing is compared with it.
     const spikes = within(highlights).getByRole('list', { name: 'Error spikes' });
-    expect(spikes).toHaveTextContent('2026-03-02 11:20–11:34: 45 errors, peak 8 per bucket (8.0× the median)');
+    expect(spikes).toHaveTextContent(/^2026-03-02 11:20–11:34: 45 errors, peak 8 per bucket$/);
 
     const table = within(highlights).getByRole('table', { name: 'Top error templates' });
     const rows = within(table).getAllByRole('row').slice(1);
@@ -57,6 +58,46 @@ describe('SummaryPanel with a Summary frame', () => {
     expect(rows[0]).toHaveTextContent(firstErrorTemplate.id);
     expect(rows[0]).toHaveTextContent(firstErrorTemplate.template);
     expect(within(rows[0]!).getAllByRole('cell')[1]).toHaveTextContent(String(firstErrorTemplate.errors));
+  });
+
+  it.each([
+    [0, /peak 8 per bucket, none elsewhere in the window$/],
+    [0.5, /peak 8 per bucket, against 0\.5 per bucket elsewhere$/],
+    [2, /peak 8 per bucket \(4\.0× the 2 per bucket elsewhere\)$/],
+  ])(
+    'states a spike against the rest of the window (baseline %s), never against a median of zero',
+    (baseline, text) => {
+      const spikes = RECORDED.digest.spikes.map((spike) => ({ ...spike, median: 0, baseline }));
+      render(<SummaryPanel {...panelProps({ series: [summaryFrame({ digest: { ...RECORDED.digest, spikes } })] })} />);
+      const list = screen.getByRole('list', { name: 'Error spikes' });
+      expect(list).toHaveTextContent(text);
+      expect(list).not.toHaveTextContent('median');
+    }
+  );
+
+  it("shows an error template's value spread under its pattern", () => {
+    const variables = [
+      {
+        index: 0,
+        name: 'symbol',
+        distinct: 8,
+        lines: 36,
+        top: [
+          { value: 'TSLA', count: 7 },
+          { value: 'MSFT', count: 5 },
+          { value: 'META', count: 5 },
+        ],
+      },
+      { index: 1, distinct: 1, lines: 36, top: [{ value: '503', count: 36 }] },
+    ];
+    const errors = [{ ...firstErrorTemplate, variables }, ...RECORDED.digest.templates.errors.slice(1)];
+    const digest = { ...RECORDED.digest, templates: { ...RECORDED.digest.templates, errors } };
+    render(<SummaryPanel {...panelProps({ series: [summaryFrame({ digest })] })} />);
+    const table = screen.getByRole('table', { name: 'Top error templates' });
+    const first = within(table).getAllByRole('row')[1]!;
+    expect(first).toHaveTextContent('symbol 8: TSLA 7, MSFT 5, META 5, …');
+    // One value on every line is no spread: it is not repeated under the pattern.
+    expect(first).not.toHaveTextContent('503 36');
   });
 
   it('says why a partial digest is partial, with the warnings the backend read with', () => {
