@@ -6,6 +6,7 @@ import {
   DataSourceApi,
   DataSourceInstanceSettings,
   DataSourceWithLogsContextSupport,
+  DataSourceWithQueryModificationSupport,
   DataSourceWithSupplementaryQueriesSupport,
   DataSourceWithToggleableQueryFiltersSupport,
   LoadingState,
@@ -45,10 +46,12 @@ import { summaryFrame } from './frames/summary';
 import { nanosToRfc3339 } from './frames/time';
 import { volumeFrames } from './frames/volume';
 import { HealthResult, checkHealth } from './health';
-import { hasLabelFilter, modifyQuery, toggleLabelFilter } from './modifyQuery';
+import { SUPPORTED_MODIFICATIONS, hasLabelFilter, modifyQuery, toggleLabelFilter } from './modifyQuery';
+import { streamQuery } from './querybuilder/contextQuery';
+import { queryDisplayText } from './querybuilder/displayText';
 import { interpolateQuery } from './querybuilder/interpolate';
 import { clampCount, clampLimit, logsParams, patternsParams, summaryBody, volumeParams } from './querybuilder/params';
-import { DEFAULT_QUERY, QueryType, UnifiedLogsOptions, UnifiedLogsQuery } from './types';
+import { DEFAULT_MAX_LINES, DEFAULT_QUERY, QueryType, UnifiedLogsOptions, UnifiedLogsQuery } from './types';
 import { parseVariableQuery, toMetricFindValues } from './variables';
 
 /** Grafana asks for a number of context lines; the backend refuses more than its maximum. */
@@ -58,10 +61,13 @@ export class DataSource
   extends DataSourceApi<UnifiedLogsQuery, UnifiedLogsOptions>
   implements
     DataSourceWithLogsContextSupport<UnifiedLogsQuery>,
+    DataSourceWithQueryModificationSupport<UnifiedLogsQuery>,
     DataSourceWithToggleableQueryFiltersSupport<UnifiedLogsQuery>,
     DataSourceWithSupplementaryQueriesSupport<UnifiedLogsQuery>
 {
   readonly api: UnifiedLogsApi;
+  /** Lines a logs query asks for when its own limit is empty (the "Maximum lines" setting). */
+  readonly maxLines: number;
 
   constructor(
     instanceSettings: DataSourceInstanceSettings<UnifiedLogsOptions>,
@@ -70,6 +76,7 @@ export class DataSource
     super(instanceSettings);
     const timeout = Number(instanceSettings.jsonData?.timeout) || DEFAULT_TIMEOUT_SECONDS;
     this.api = new UnifiedLogsApi(instanceSettings.url ?? '', timeout);
+    this.maxLines = clampLimit(instanceSettings.jsonData?.maxLines, DEFAULT_MAX_LINES);
   }
 
   getDefaultQuery(_app: CoreApp): Partial<UnifiedLogsQuery> {
@@ -130,7 +137,7 @@ export class DataSource
           .pipe(map((response) => [patternsFrame(response, query.refId)]));
       case QueryType.Summary:
         return this.api
-          .post<SummaryResponse>('/logs/summary', summaryBody(query, range), { requestId })
+          .postSummary<SummaryResponse>(summaryBody(query, range), { requestId })
           .pipe(map((response) => [summaryFrame(response, query.refId)]));
       case QueryType.Logs:
       default:
@@ -139,9 +146,9 @@ export class DataSource
   }
 
   private runLogs(query: UnifiedLogsQuery, range: TimeRange, requestId: string): Observable<DataFrame[]> {
-    const limit = clampLimit(query.limit);
+    const limit = clampLimit(query.limit, this.maxLines);
     return this.api
-      .get<LogsResponse>('/logs', logsParams(query, range), { requestId })
+      .get<LogsResponse>('/logs', logsParams(query, range, limit), { requestId })
       .pipe(
         map((response) => [
           logsResponseToFrame(response, { refId: query.refId, search: query.search, regex: query.regex, limit }),
@@ -155,6 +162,10 @@ export class DataSource
     return modifyQuery(query, action);
   }
 
+  getSupportedQueryModifications(): string[] {
+    return [...SUPPORTED_MODIFICATIONS];
+  }
+
   /** Log details' filter buttons toggle: a second click removes the filter again. */
   toggleQueryFilter(query: UnifiedLogsQuery, filter: ToggleFilterAction): UnifiedLogsQuery {
     const { key, value } = filter.options;
@@ -164,8 +175,15 @@ export class DataSource
     return toggleLabelFilter(query, filter.type === 'FILTER_OUT' ? '!=' : '=', key, value);
   }
 
+  /** Grafana passes the button's kind as `type` (FILTER_FOR when it does not say). */
   queryHasFilter(query: UnifiedLogsQuery, filter: QueryFilterOptions): boolean {
-    return filter.key !== undefined && filter.value !== undefined && hasLabelFilter(query, filter.key, filter.value);
+    const op = filter.type === 'FILTER_OUT' ? '!=' : '=';
+    return filter.key !== undefined && filter.value !== undefined && hasLabelFilter(query, filter.key, filter.value, op);
+  }
+
+  /** Query history and the query library show this for a query. */
+  getQueryDisplayText(query: UnifiedLogsQuery): string {
+    return queryDisplayText(query);
   }
 
   /**
@@ -187,6 +205,15 @@ export class DataSource
     const frame = logsFrame(response.entries ?? [], { refId });
     frame.meta = { ...frame.meta, notices: toNotices(response.warnings, response.partial) };
     return { data: [frame] };
+  }
+
+  /** "Open in split view": a logs query of the row's own stream. */
+  async getLogRowContextQuery(
+    row: LogRowModel,
+    _options?: LogRowContextOptions,
+    query?: UnifiedLogsQuery
+  ): Promise<UnifiedLogsQuery | null> {
+    return streamQuery(row.labels ?? {}, query);
   }
 
   /** Explore's histogram above the log lines is our Volume query over the same filters. */

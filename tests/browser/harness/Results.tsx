@@ -1,6 +1,6 @@
-import React from 'react';
+import React, { useState } from 'react';
 import { DataFrame, DataFrameType, DataQueryError, GrafanaTheme2, dateTimeFormat } from '@grafana/data';
-import { Alert, useTheme2 } from '@grafana/ui';
+import { Alert, IconButton, useTheme2 } from '@grafana/ui';
 
 import type { QueryResults } from './useQueryResults';
 
@@ -37,8 +37,68 @@ function origin(labels: Labels): string {
   return labels.collection ?? labels.object ?? labels.bucket ?? '';
 }
 
-function LogsTable({ frame }: { frame: DataFrame }) {
+/** The log details' filter buttons, as Explore wires them to the data source. */
+export interface Filters {
+  toggle: (type: 'FILTER_FOR' | 'FILTER_OUT', key: string, value: string) => void;
+  has: (type: 'FILTER_FOR' | 'FILTER_OUT', key: string, value: string) => boolean;
+}
+
+/** The frame's fields after the five every line has: the record's own fields (order id, qty, price…). */
+const FIXED_FIELDS = new Set(['timestamp', 'body', 'severity', 'id', 'labels']);
+
+/** A line's details as Grafana's log details show them: its labels with filter buttons, then its fields. */
+function LogDetails({ frame, index, filters }: { frame: DataFrame; index: number; filters?: Filters }) {
   const theme = useTheme2();
+  const labels = (column(frame, 'labels')[index] ?? {}) as Labels;
+  const fields = frame.fields
+    .filter((field) => !FIXED_FIELDS.has(field.name))
+    .map((field) => [field.name, field.values[index]] as const)
+    .filter(([, value]) => value !== undefined && value !== null && value !== '');
+  const row = (name: string, value: string, filterable: boolean) => (
+    <tr key={name}>
+      <td style={{ whiteSpace: 'nowrap', paddingRight: theme.spacing(1) }}>
+        {filterable && filters && (
+          <>
+            <IconButton
+              name="search-plus"
+              size="sm"
+              aria-pressed={filters.has('FILTER_FOR', name, value)}
+              tooltip={`Filter for value: ${name}=${value}`}
+              aria-label={`Filter for ${name}=${value}`}
+              onClick={() => filters.toggle('FILTER_FOR', name, value)}
+            />
+            <IconButton
+              name="search-minus"
+              size="sm"
+              aria-pressed={filters.has('FILTER_OUT', name, value)}
+              tooltip={`Filter out value: ${name}=${value}`}
+              aria-label={`Filter out ${name}=${value}`}
+              onClick={() => filters.toggle('FILTER_OUT', name, value)}
+            />
+          </>
+        )}
+      </td>
+      <td style={{ color: theme.colors.text.secondary, paddingRight: theme.spacing(2) }}>{name}</td>
+      <td style={{ wordBreak: 'break-all' }}>{value}</td>
+    </tr>
+  );
+  return (
+    <div role="region" aria-label="Log details" style={{ padding: theme.spacing(1, 2), background: theme.colors.background.secondary }}>
+      <table aria-label="Labels" style={{ fontSize: 12 }}>
+        <caption style={{ textAlign: 'left', fontWeight: 500 }}>Labels</caption>
+        <tbody>{Object.entries(labels).map(([name, value]) => row(name, value, true))}</tbody>
+      </table>
+      <table aria-label="Fields" style={{ fontSize: 12, marginTop: theme.spacing(1) }}>
+        <caption style={{ textAlign: 'left', fontWeight: 500 }}>Fields</caption>
+        <tbody>{fields.map(([name, value]) => row(name, String(value), false))}</tbody>
+      </table>
+    </div>
+  );
+}
+
+function LogsTable({ frame, filters }: { frame: DataFrame; filters?: Filters }) {
+  const theme = useTheme2();
+  const [open, setOpen] = useState<number | undefined>(undefined);
   const times = column(frame, 'timestamp') as number[];
   const bodies = column(frame, 'body') as string[];
   const levels = column(frame, 'severity') as string[];
@@ -63,8 +123,19 @@ function LogsTable({ frame }: { frame: DataFrame }) {
         {bodies.map((body, i) => {
           const [firstLine = '', ...more] = body.split('\n');
           return (
-            <tr key={i}>
-              <td style={{ ...cell, whiteSpace: 'nowrap' }}>{formatTime(times[i] ?? 0)}</td>
+            <React.Fragment key={i}>
+            <tr>
+              <td style={{ ...cell, whiteSpace: 'nowrap' }}>
+                <button
+                  type="button"
+                  aria-expanded={open === i}
+                  aria-label={`Details of line ${i + 1}`}
+                  onClick={() => setOpen(open === i ? undefined : i)}
+                  style={{ all: 'unset', cursor: 'pointer' }}
+                >
+                  {`${open === i ? '▾' : '▸'} ${formatTime(times[i] ?? 0)}`}
+                </button>
+              </td>
               <td style={{ ...cell, color: levelColor(theme, levels[i] ?? ''), fontWeight: 500 }}>
                 {(levels[i] ?? '').toUpperCase()}
               </td>
@@ -77,6 +148,14 @@ function LogsTable({ frame }: { frame: DataFrame }) {
                 )}
               </td>
             </tr>
+            {open === i && (
+              <tr>
+                <td colSpan={5} style={cell}>
+                  <LogDetails frame={frame} index={i} filters={filters} />
+                </td>
+              </tr>
+            )}
+            </React.Fragment>
           );
         })}
       </tbody>
@@ -169,7 +248,7 @@ function QueryErrors({ errors }: { errors: DataQueryError[] }) {
 }
 
 /** The frames a query returned: its log lines and its volume, or its errors. */
-export function Results({ results }: { results: QueryResults }) {
+export function Results({ results, filters }: { results: QueryResults; filters?: Filters }) {
   const theme = useTheme2();
   const logs = results.frames.filter((frame) => frame.meta?.type === DataFrameType.LogLines);
   const volume = results.frames.filter((frame) => frame.meta?.type === DataFrameType.TimeSeriesMulti);
@@ -185,9 +264,10 @@ export function Results({ results }: { results: QueryResults }) {
       <QueryErrors errors={results.errors} />
       {volume.length > 0 && <VolumeBars frames={volume} />}
       {logs.map((frame) => (
-        <div key={frame.refId}>
+        // Each run's lines are a new table: details opened on an older run's lines close.
+        <div key={`${results.run}-${frame.refId}`}>
           <p style={{ margin: 0, color: theme.colors.text.secondary }}>{`${frame.length} lines`}</p>
-          <LogsTable frame={frame} />
+          <LogsTable frame={frame} filters={filters} />
         </div>
       ))}
     </section>

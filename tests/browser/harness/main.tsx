@@ -1,6 +1,6 @@
 import React, { useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { DataSourceSettings, TimeRange, createTheme, dateTime } from '@grafana/data';
+import { DataSourceSettings, TimeRange, createTheme, dateTime, hasToggleableQueryFiltersSupport } from '@grafana/data';
 import { setBackendSrv } from '@grafana/runtime';
 import { GlobalStyles, ThemeContext } from '@grafana/ui';
 
@@ -15,7 +15,8 @@ import {
 } from '../../../plugin/datasource/src/types';
 import { createFetchBackendSrv } from '../../../plugin/datasource/src/__tests__/support/fetchBackendSrv';
 import { createTemplateSrv } from '../../../plugin/datasource/src/__tests__/support/templateSrv';
-import { Results } from './Results';
+import { Filters, Results } from './Results';
+import { asGrafanaHoldsIt } from '../../../plugin/datasource/src/__tests__/support/instance';
 import { instanceSettings } from '../../../plugin/datasource/src/__tests__/support/instanceSettings';
 import { useQueryResults } from './useQueryResults';
 
@@ -25,7 +26,7 @@ const params = new URLSearchParams(window.location.search);
 
 /**
  * Requests go to the page's own origin under the data source's proxy URL; the dev server
- * forwards them to the backend with the token, as Grafana's data-source proxy would.
+ * applies the plugin.json routes, each adding its token, as Grafana's data-source proxy would.
  */
 setBackendSrv(createFetchBackendSrv());
 
@@ -50,7 +51,7 @@ const initialSettings = {
   type: 'gptrunner-unifiedlogs-datasource',
   access: 'proxy',
   jsonData: { backendUrl: 'http://unified-logs:8080', timeout: 30 },
-  secureJsonFields: { apiToken: true },
+  secureJsonFields: { viewerToken: true, analystToken: true },
 } as unknown as Settings;
 
 const initialQuery: UnifiedLogsQuery = {
@@ -68,6 +69,17 @@ function Harness() {
   const [query, setQuery] = useState(initialQuery);
   const [runs, setRuns] = useState(0);
   const results = useQueryResults(datasource, query, range, runs);
+  // Explore offers the log details' filter buttons only when Grafana's own guard passes.
+  const grafanaHolds = asGrafanaHoldsIt(datasource);
+  const filters: Filters | undefined = hasToggleableQueryFiltersSupport<UnifiedLogsQuery>(grafanaHolds)
+    ? {
+        toggle: (type, key, value) => {
+          setQuery(grafanaHolds.toggleQueryFilter(query, { type, options: { key, value } }));
+          setRuns((n) => n + 1);
+        },
+        has: (type, key, value) => grafanaHolds.queryHasFilter(query, { key, value, type }),
+      }
+    : undefined;
   return (
     <div style={{ padding: 16, display: 'flex', flexDirection: 'column', gap: 24, maxWidth: 1100 }}>
       <section aria-label="Config editor">
@@ -83,7 +95,7 @@ function Harness() {
       </section>
       <output id="runs">{runs}</output>
       <pre id="query">{JSON.stringify(query)}</pre>
-      <Results results={results} />
+      <Results results={results} filters={filters} />
     </div>
   );
 }
