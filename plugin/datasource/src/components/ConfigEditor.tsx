@@ -22,13 +22,13 @@ const numberOrUndefined = (text: string): number | undefined => {
 const TOKENS: Array<{ name: TokenName; label: string; description: string; id: string }> = [
   {
     name: 'viewerToken',
-    id: 'config-viewer-token',
+    id: 'config-read-token',
     label: 'Read token',
     description: 'Backend token with the viewer role; sent with every read (logs, volume, patterns, variables)',
   },
   {
     name: 'analystToken',
-    id: 'config-analyst-token',
+    id: 'config-summary-token',
     label: 'Summary token',
     description: 'Backend token with the analyst role; sent only with summaries, which only Grafana Editors and Admins may run',
   },

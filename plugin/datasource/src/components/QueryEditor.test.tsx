@@ -32,15 +32,17 @@ beforeEach(() => backend.reset());
 /** Holds the query like Grafana's query row does, and records every change and run. */
 function renderEditor(initial: Partial<UnifiedLogsQuery> = {}, app?: CoreApp) {
   let query: UnifiedLogsQuery = { refId: 'A', queryType: QueryType.Logs, source: 'all', ...initial };
+  // The editor may report a change while it first renders (the initial direction).
+  let view: ReturnType<typeof render> | undefined;
   const onChange = jest.fn((next: UnifiedLogsQuery) => {
     query = next;
-    view.rerender(editor());
+    view?.rerender(editor());
   });
   const onRunQuery = jest.fn();
   const editor = () => (
     <QueryEditor datasource={datasource} query={query} onChange={onChange} onRunQuery={onRunQuery} app={app} />
   );
-  const view = render(editor());
+  view = render(editor());
   return { onChange, onRunQuery, current: () => query };
 }
 
