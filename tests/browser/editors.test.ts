@@ -59,7 +59,7 @@ describe.skipIf(!hasChromium)('data-source editors and results in Chromium, agai
     await expect(page.getByText('Run the query to see its results.').isVisible()).resolves.toBe(true);
     await shoot(page, `editors-${theme}`);
     await page.close();
-  });
+  }, 120_000);
 
   it.each(['light', 'dark'] as const)(
     'picks a source and a severity, runs, and shows the burst errors in the %s theme',
@@ -136,6 +136,7 @@ describe.skipIf(!hasChromium)('data-source editors and results in Chromium, agai
       expect(new Set(after).has('gcs')).toBe(false);
       await page.close();
     },
+    120_000,
   );
 
   it("shows the backend's reason when a query fails", async () => {

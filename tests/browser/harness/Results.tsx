@@ -1,6 +1,6 @@
 import React, { useState } from 'react';
 import { DataFrame, DataFrameType, DataQueryError, GrafanaTheme2, dateTimeFormat } from '@grafana/data';
-import { Alert, IconButton, useTheme2 } from '@grafana/ui';
+import { Alert, Button, useTheme2 } from '@grafana/ui';
 
 import type { QueryResults } from './useQueryResults';
 
@@ -58,23 +58,28 @@ function LogDetails({ frame, index, filters }: { frame: DataFrame; index: number
     <tr key={name}>
       <td style={{ whiteSpace: 'nowrap', paddingRight: theme.spacing(1) }}>
         {filterable && filters && (
+          // Grafana's icons load from its server, which the harness does not have: text buttons instead.
           <>
-            <IconButton
-              name="search-plus"
+            <Button
               size="sm"
-              aria-pressed={filters.has('FILTER_FOR', name, value)}
-              tooltip={`Filter for value: ${name}=${value}`}
+              fill={filters.has('FILTER_FOR', name, value) ? 'solid' : 'text'}
+              variant="secondary"
               aria-label={`Filter for ${name}=${value}`}
+              aria-pressed={filters.has('FILTER_FOR', name, value)}
               onClick={() => filters.toggle('FILTER_FOR', name, value)}
-            />
-            <IconButton
-              name="search-minus"
+            >
+              +
+            </Button>
+            <Button
               size="sm"
-              aria-pressed={filters.has('FILTER_OUT', name, value)}
-              tooltip={`Filter out value: ${name}=${value}`}
+              fill={filters.has('FILTER_OUT', name, value) ? 'solid' : 'text'}
+              variant="secondary"
               aria-label={`Filter out ${name}=${value}`}
+              aria-pressed={filters.has('FILTER_OUT', name, value)}
               onClick={() => filters.toggle('FILTER_OUT', name, value)}
-            />
+            >
+              −
+            </Button>
           </>
         )}
       </td>
@@ -84,12 +89,12 @@ function LogDetails({ frame, index, filters }: { frame: DataFrame; index: number
   );
   return (
     <div role="region" aria-label="Log details" style={{ padding: theme.spacing(1, 2), background: theme.colors.background.secondary }}>
+      <h6 style={{ margin: 0 }}>Labels</h6>
       <table aria-label="Labels" style={{ fontSize: 12 }}>
-        <caption style={{ textAlign: 'left', fontWeight: 500 }}>Labels</caption>
         <tbody>{Object.entries(labels).map(([name, value]) => row(name, value, true))}</tbody>
       </table>
-      <table aria-label="Fields" style={{ fontSize: 12, marginTop: theme.spacing(1) }}>
-        <caption style={{ textAlign: 'left', fontWeight: 500 }}>Fields</caption>
+      <h6 style={{ margin: theme.spacing(1, 0, 0) }}>Fields</h6>
+      <table aria-label="Fields" style={{ fontSize: 12 }}>
         <tbody>{fields.map(([name, value]) => row(name, String(value), false))}</tbody>
       </table>
     </div>
