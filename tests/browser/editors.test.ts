@@ -49,17 +49,21 @@ describe.skipIf(!hasChromium)('data-source editors and results in Chromium, agai
 
   afterAll(() => rig?.close());
 
-  it.each(['light', 'dark'] as const)('renders both editors in the %s theme', async (theme) => {
-    const page = await open(theme);
-    await expect(page.getByLabel('Read token').inputValue()).resolves.toBe('configured');
-    await expect(page.getByLabel('Summary token').inputValue()).resolves.toBe('configured');
-    await expect(page.getByRole('button', { name: 'Reset' }).count()).resolves.toBe(2);
-    await expect(page.getByLabel('Maximum lines').getAttribute('placeholder')).resolves.toBe('1000');
-    await expect(page.getByRole('radio', { name: 'All' }).isChecked()).resolves.toBe(true);
-    await expect(page.getByText('Run the query to see its results.').isVisible()).resolves.toBe(true);
-    await shoot(page, `editors-${theme}`);
-    await page.close();
-  }, 120_000);
+  it.each(['light', 'dark'] as const)(
+    'renders both editors in the %s theme',
+    async (theme) => {
+      const page = await open(theme);
+      await expect(page.getByLabel('Read token').inputValue()).resolves.toBe('configured');
+      await expect(page.getByLabel('Summary token').inputValue()).resolves.toBe('configured');
+      await expect(page.getByRole('button', { name: 'Reset' }).count()).resolves.toBe(2);
+      await expect(page.getByLabel('Maximum lines').getAttribute('placeholder')).resolves.toBe('1000');
+      await expect(page.getByRole('radio', { name: 'All' }).isChecked()).resolves.toBe(true);
+      await expect(page.getByText('Run the query to see its results.').isVisible()).resolves.toBe(true);
+      await shoot(page, `editors-${theme}`);
+      await page.close();
+    },
+    120_000,
+  );
 
   it.each(['light', 'dark'] as const)(
     'picks a source and a severity, runs, and shows the burst errors in the %s theme',
@@ -123,10 +127,12 @@ describe.skipIf(!hasChromium)('data-source editors and results in Chromium, agai
 
       // "Filter out source=gcs" while GCS is the source: the other sources, not nothing.
       await details.getByRole('button', { name: 'Filter out source=gcs' }).click();
-      await expect.poll(() => query(page)).toMatchObject({
-        source: 'all',
-        labels: [{ name: 'source', op: '!=', value: 'gcs' }],
-      });
+      await expect
+        .poll(() => query(page))
+        .toMatchObject({
+          source: 'all',
+          labels: [{ name: 'source', op: '!=', value: 'gcs' }],
+        });
       const others = await settled(page);
       const after = await others
         .getByRole('table', { name: 'Log lines' })

@@ -29,7 +29,8 @@ export const PROXY_SUMMARY = `${PROXY_URL}/summary`;
 export const HOUR = 3_600_000;
 
 /** Like Grafana's proxy, a route only takes the method plugin.json names; anything else reaches nothing. */
-const onlyMethod = (method: string) => (req: { method?: string }) => (req.method === method ? undefined : false);
+const onlyMethod = (method: string) => (req: { method?: string }) =>
+  req.method === method ? undefined : false;
 
 /**
  * The harness pages, served by Vite, which forwards the plugin's two routes to the real

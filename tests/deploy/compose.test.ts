@@ -337,9 +337,11 @@ describe('provisioning the local stack uses', () => {
   });
 
   it("lets anonymous viewers use only the plugin's read route: the summary route needs an Editor", () => {
-    const routes = (JSON.parse(readText('plugin/datasource/src/plugin.json')) as {
-      routes: { path: string; method?: string; reqRole?: string; headers?: { content: string }[] }[];
-    }).routes;
+    const routes = (
+      JSON.parse(readText('plugin/datasource/src/plugin.json')) as {
+        routes: { path: string; method?: string; reqRole?: string; headers?: { content: string }[] }[];
+      }
+    ).routes;
     expect(grafanaEnv.GF_AUTH_ANONYMOUS_ENABLED).toBe('true');
     expect(grafanaEnv.GF_AUTH_ANONYMOUS_ORG_ROLE).toBe('Viewer');
     const open = routes.filter((route) => !route.reqRole || route.reqRole === 'Viewer');

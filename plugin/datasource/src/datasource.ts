@@ -178,7 +178,9 @@ export class DataSource
   /** Grafana passes the button's kind as `type` (FILTER_FOR when it does not say). */
   queryHasFilter(query: UnifiedLogsQuery, filter: QueryFilterOptions): boolean {
     const op = filter.type === 'FILTER_OUT' ? '!=' : '=';
-    return filter.key !== undefined && filter.value !== undefined && hasLabelFilter(query, filter.key, filter.value, op);
+    return (
+      filter.key !== undefined && filter.value !== undefined && hasLabelFilter(query, filter.key, filter.value, op)
+    );
   }
 
   /** Query history and the query library show this for a query. */

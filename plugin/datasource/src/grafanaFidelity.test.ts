@@ -108,14 +108,20 @@ describe('multi-value variables in label filters', () => {
   });
 
   it('turn `symbol = $symbol` into an alternation of the selected values', async () => {
-    const ds = connectDataSource(backend.url, { token: backend.tokens.analyst, variables: { symbol: ['AAPL', 'MSFT'] } });
+    const ds = connectDataSource(backend.url, {
+      token: backend.tokens.analyst,
+      variables: { symbol: ['AAPL', 'MSFT'] },
+    });
     const frame = await frameOf(ds, trades([{ name: 'symbol', op: '=', value: '$symbol' }]));
     const symbols = new Set(labelsOf(frame).map((l) => l.symbol));
     expect([...symbols].sort()).toEqual(['AAPL', 'MSFT']);
   });
 
   it('turn `symbol != $symbol` into a negated alternation', async () => {
-    const ds = connectDataSource(backend.url, { token: backend.tokens.analyst, variables: { symbol: ['AAPL', 'MSFT'] } });
+    const ds = connectDataSource(backend.url, {
+      token: backend.tokens.analyst,
+      variables: { symbol: ['AAPL', 'MSFT'] },
+    });
     const frame = await frameOf(ds, trades([{ name: 'symbol', op: '!=', value: '$symbol' }]));
     const symbols = new Set(labelsOf(frame).map((l) => l.symbol));
     expect(frame.length).toBeGreaterThan(0);

@@ -63,7 +63,8 @@ describe('modifyQuery', () => {
   });
 
   describe('line filters from a selection', () => {
-    const add = (query: UnifiedLogsQuery, type: string, value: string) => modifyQuery(query, { type, options: { value } });
+    const add = (query: UnifiedLogsQuery, type: string, value: string) =>
+      modifyQuery(query, { type, options: { value } });
 
     it('puts the first "contains" into the search, and later ones on the line as case-insensitive matchers', () => {
       const first = add(base, 'ADD_STRING_FILTER', 'order (rejected)');

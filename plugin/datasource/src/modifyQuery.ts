@@ -123,7 +123,12 @@ function sourceExcluded(query: UnifiedLogsQuery, source: SourceName): boolean {
 }
 
 /** Removes the filter when it is there, adds it (replacing its opposite) otherwise. */
-export function toggleLabelFilter(query: UnifiedLogsQuery, op: '=' | '!=', key: string, value: string): UnifiedLogsQuery {
+export function toggleLabelFilter(
+  query: UnifiedLogsQuery,
+  op: '=' | '!=',
+  key: string,
+  value: string
+): UnifiedLogsQuery {
   if (key === 'source' && isSourceName(value) && hasLabelFilter(query, key, value, op)) {
     return { ...query, source: 'all', labels: withoutSourceExclusion(query, value) };
   }

@@ -50,7 +50,11 @@ describe('the plugin.json route table', () => {
 
   it('lets only POSTs to the summary endpoint through the summary route, for Editors and Admins', () => {
     const summary = routeOf(ROUTES.summary);
-    expect(summary).toMatchObject({ method: 'POST', reqRole: 'Editor', url: '{{ .JsonData.backendUrl }}/logs/summary' });
+    expect(summary).toMatchObject({
+      method: 'POST',
+      reqRole: 'Editor',
+      url: '{{ .JsonData.backendUrl }}/logs/summary',
+    });
   });
 
   it('has no route path that is a prefix of another, so their order cannot matter', () => {
@@ -79,14 +83,24 @@ describe('the plugin.json route table', () => {
 });
 
 describe("the API client's calls, as Grafana's proxy routes them", () => {
-  it.each<OrgRole>(['Viewer', 'Editor', 'Admin'])('sends reads of a %s with the viewer token to the backend', (role) => {
-    const decision = decide('GET', api.url('/logs', [['source', 'pods'], ['label', 'symbol=AAPL']]), role);
-    expect(decision).toMatchObject({
-      kind: 'route',
-      url: 'http://unified-logs:8080/logs?source=pods&label=symbol%3DAAPL',
-      headers: { Authorization: 'Bearer the-viewer-token' },
-    });
-  });
+  it.each<OrgRole>(['Viewer', 'Editor', 'Admin'])(
+    'sends reads of a %s with the viewer token to the backend',
+    (role) => {
+      const decision = decide(
+        'GET',
+        api.url('/logs', [
+          ['source', 'pods'],
+          ['label', 'symbol=AAPL'],
+        ]),
+        role
+      );
+      expect(decision).toMatchObject({
+        kind: 'route',
+        url: 'http://unified-logs:8080/logs?source=pods&label=symbol%3DAAPL',
+        headers: { Authorization: 'Bearer the-viewer-token' },
+      });
+    }
+  );
 
   it.each<OrgRole>(['Editor', 'Admin'])('sends the summary of an %s with the analyst token', (role) => {
     const decision = decide('POST', api.summaryUrl(), role);

@@ -88,7 +88,11 @@ function LogDetails({ frame, index, filters }: { frame: DataFrame; index: number
     </tr>
   );
   return (
-    <div role="region" aria-label="Log details" style={{ padding: theme.spacing(1, 2), background: theme.colors.background.secondary }}>
+    <div
+      role="region"
+      aria-label="Log details"
+      style={{ padding: theme.spacing(1, 2), background: theme.colors.background.secondary }}
+    >
       <h6 style={{ margin: 0 }}>Labels</h6>
       <table aria-label="Labels" style={{ fontSize: 12 }}>
         <tbody>{Object.entries(labels).map(([name, value]) => row(name, value, true))}</tbody>
@@ -129,37 +133,37 @@ function LogsTable({ frame, filters }: { frame: DataFrame; filters?: Filters }) 
           const [firstLine = '', ...more] = body.split('\n');
           return (
             <React.Fragment key={i}>
-            <tr>
-              <td style={{ ...cell, whiteSpace: 'nowrap' }}>
-                <button
-                  type="button"
-                  aria-expanded={open === i}
-                  aria-label={`Details of line ${i + 1}`}
-                  onClick={() => setOpen(open === i ? undefined : i)}
-                  style={{ all: 'unset', cursor: 'pointer' }}
-                >
-                  {`${open === i ? '▾' : '▸'} ${formatTime(times[i] ?? 0)}`}
-                </button>
-              </td>
-              <td style={{ ...cell, color: levelColor(theme, levels[i] ?? ''), fontWeight: 500 }}>
-                {(levels[i] ?? '').toUpperCase()}
-              </td>
-              <td style={cell}>{labels[i]?.source}</td>
-              <td style={{ ...cell, whiteSpace: 'nowrap' }}>{origin(labels[i] ?? {})}</td>
-              <td style={cell}>
-                {firstLine}
-                {more.length > 0 && (
-                  <span style={{ color: theme.colors.text.secondary }}>{` (+${more.length} lines)`}</span>
-                )}
-              </td>
-            </tr>
-            {open === i && (
               <tr>
-                <td colSpan={5} style={cell}>
-                  <LogDetails frame={frame} index={i} filters={filters} />
+                <td style={{ ...cell, whiteSpace: 'nowrap' }}>
+                  <button
+                    type="button"
+                    aria-expanded={open === i}
+                    aria-label={`Details of line ${i + 1}`}
+                    onClick={() => setOpen(open === i ? undefined : i)}
+                    style={{ all: 'unset', cursor: 'pointer' }}
+                  >
+                    {`${open === i ? '▾' : '▸'} ${formatTime(times[i] ?? 0)}`}
+                  </button>
+                </td>
+                <td style={{ ...cell, color: levelColor(theme, levels[i] ?? ''), fontWeight: 500 }}>
+                  {(levels[i] ?? '').toUpperCase()}
+                </td>
+                <td style={cell}>{labels[i]?.source}</td>
+                <td style={{ ...cell, whiteSpace: 'nowrap' }}>{origin(labels[i] ?? {})}</td>
+                <td style={cell}>
+                  {firstLine}
+                  {more.length > 0 && (
+                    <span style={{ color: theme.colors.text.secondary }}>{` (+${more.length} lines)`}</span>
+                  )}
                 </td>
               </tr>
-            )}
+              {open === i && (
+                <tr>
+                  <td colSpan={5} style={cell}>
+                    <LogDetails frame={frame} index={i} filters={filters} />
+                  </td>
+                </tr>
+              )}
             </React.Fragment>
           );
         })}

@@ -1,6 +1,12 @@
 import React, { useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { DataSourceSettings, TimeRange, createTheme, dateTime, hasToggleableQueryFiltersSupport } from '@grafana/data';
+import {
+  DataSourceSettings,
+  TimeRange,
+  createTheme,
+  dateTime,
+  hasToggleableQueryFiltersSupport,
+} from '@grafana/data';
 import { setBackendSrv } from '@grafana/runtime';
 import { GlobalStyles, ThemeContext } from '@grafana/ui';
 

@@ -45,7 +45,13 @@ async function runSummary(): Promise<PanelData> {
     startTime: Date.now(),
   };
   const response = await lastValueFrom(datasource.query(request));
-  return { series: response.data, errors: response.errors, state: LoadingState.Done, timeRange: range, request };
+  return {
+    series: response.data,
+    errors: response.errors,
+    state: LoadingState.Done,
+    timeRange: range,
+    request,
+  };
 }
 
 /** The panel as a dashboard shows it: loading first, then the frame. */

@@ -30,7 +30,8 @@ const TOKENS: Array<{ name: TokenName; label: string; description: string; id: s
     name: 'analystToken',
     id: 'config-summary-token',
     label: 'Summary token',
-    description: 'Backend token with the analyst role; sent only with summaries, which only Grafana Editors and Admins may run',
+    description:
+      'Backend token with the analyst role; sent only with summaries, which only Grafana Editors and Admins may run',
   },
 ];
 

@@ -305,7 +305,7 @@ describe("QueryEditor: the logs view's sort order (LogSortOrderChangeEvent on Gr
     expect(volume.onRunQuery).not.toHaveBeenCalled();
   });
 
-  it("starts a new Explore query from the end Explore shows first, without running it", () => {
+  it('starts a new Explore query from the end Explore shows first, without running it', () => {
     store.set(EXPLORE_SORT_ORDER_KEY, LogsSortOrder.Ascending);
     const { current, onRunQuery } = renderEditor({}, CoreApp.Explore);
     expect(current().direction).toBe('forward');

@@ -51,9 +51,12 @@ const FOLLOWS_SORT_ORDER = new Set<CoreApp | undefined>([CoreApp.Explore, CoreAp
 function useSortOrderDirection(app: CoreApp | undefined, fields: QueryFieldProps) {
   const { query } = fields;
   const follows = FOLLOWS_SORT_ORDER.has(app) && (query.queryType ?? QueryType.Logs) === QueryType.Logs;
-  // The callbacks change with every render; the effects only care about the latest ones.
+  // The callbacks change with every render; the effects only care about the latest ones
+  // (updated first, as effects run in the order they are declared).
   const latest = useRef(fields);
-  latest.current = fields;
+  useEffect(() => {
+    latest.current = fields;
+  });
   useEffect(() => {
     if (follows && !query.direction) {
       latest.current.onEdit({ direction: defaultDirection(app) });

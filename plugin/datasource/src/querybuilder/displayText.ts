@@ -30,7 +30,9 @@ function fieldTexts(query: UnifiedLogsQuery): Array<string | undefined> {
     severities.length > 0 ? `severity: ${severities.join(', ')}` : undefined,
     search && (query.regex ? `matches: ${search}` : `contains: "${search}"`),
     ...(query.labels ?? []).filter((f) => f.name.trim() !== '').map(formatLabelFilter),
-    queryType === QueryType.Logs && query.limit !== undefined && query.limit !== '' ? `limit: ${query.limit}` : undefined,
+    queryType === QueryType.Logs && query.limit !== undefined && query.limit !== ''
+      ? `limit: ${query.limit}`
+      : undefined,
     queryType === QueryType.Logs && query.direction === 'forward' ? 'oldest first' : undefined,
     nonEmpty(query.focus) && `focus: "${query.focus}"`,
     query.maxEntries !== undefined && query.maxEntries !== '' ? `max entries: ${query.maxEntries}` : undefined,

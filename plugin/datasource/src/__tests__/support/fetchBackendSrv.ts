@@ -70,7 +70,12 @@ export function createFetchBackendSrv(routes: ProxyRoute[] | Forward = []): Back
       const controller = new AbortController();
       const target = forward(options.url, options.method ?? 'GET');
       if ('status' in target) {
-        const refused: FetchError = { status: target.status, statusText: target.statusText, data: target.body, config: options };
+        const refused: FetchError = {
+          status: target.status,
+          statusText: target.statusText,
+          data: target.body,
+          config: options,
+        };
         subscriber.error(refused);
         return undefined;
       }

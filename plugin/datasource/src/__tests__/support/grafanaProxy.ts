@@ -30,7 +30,8 @@ export function pluginRoutes(): PluginRoute[] {
 }
 
 const ROLE_ORDER: OrgRole[] = ['Viewer', 'Editor', 'Admin'];
-const includes = (role: OrgRole, required: OrgRole): boolean => ROLE_ORDER.indexOf(role) >= ROLE_ORDER.indexOf(required);
+const includes = (role: OrgRole, required: OrgRole): boolean =>
+  ROLE_ORDER.indexOf(role) >= ROLE_ORDER.indexOf(required);
 
 /** Grafana's `plugins.CleanRelativePath`: no leading slash, no `.` or `..` segments. */
 function cleanRelative(value: string): string {
@@ -52,11 +53,14 @@ export interface Settings {
 
 /** `{{ .JsonData.name }}` and `{{ .SecureJsonData.name }}`, as Go's text/template fills them (missing: empty). */
 function interpolate(template: string, settings: Settings): string {
-  return template.replace(/\{\{\s*\.(JsonData|SecureJsonData)\.(\w+)\s*\}\}/g, (_match, scope: string, name: string) => {
-    const source: Record<string, unknown> = scope === 'JsonData' ? settings.jsonData : settings.secureJsonData;
-    const value = source[name];
-    return value === undefined || value === null ? '' : String(value);
-  });
+  return template.replace(
+    /\{\{\s*\.(JsonData|SecureJsonData)\.(\w+)\s*\}\}/g,
+    (_match, scope: string, name: string) => {
+      const source: Record<string, unknown> = scope === 'JsonData' ? settings.jsonData : settings.secureJsonData;
+      const value = source[name];
+      return value === undefined || value === null ? '' : String(value);
+    }
+  );
 }
 
 export type ProxyDecision =

@@ -22,7 +22,11 @@ export interface ConnectOptions {
 }
 
 /** Grafana's answer when a route's `reqRole` is above the user's role. */
-export const ROUTE_DENIED = { status: 403, statusText: 'Forbidden', body: { message: 'plugin proxy route access denied' } };
+export const ROUTE_DENIED = {
+  status: 403,
+  statusText: 'Forbidden',
+  body: { message: 'plugin proxy route access denied' },
+};
 
 /**
  * Grafana's data-source proxy for this instance: the plugin.json routes applied to requests
@@ -46,7 +50,11 @@ export function grafanaProxy(backendUrl: string, options: ConnectOptions = {}): 
       case 'denied':
         return ROUTE_DENIED;
       case 'unrouted':
-        return { status: 502, statusText: 'Bad Gateway', body: { message: 'no route matched; the data source has no URL' } };
+        return {
+          status: 502,
+          statusText: 'Bad Gateway',
+          body: { message: 'no route matched; the data source has no URL' },
+        };
     }
   };
 }
