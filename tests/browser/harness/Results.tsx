@@ -46,6 +46,38 @@ export interface Filters {
 /** The frame's fields after the five every line has: the record's own fields (order id, qty, price…). */
 const FIXED_FIELDS = new Set(['timestamp', 'body', 'severity', 'id', 'labels']);
 
+const FILTER_TEXT = {
+  FILTER_FOR: { label: 'Filter for', symbol: '+' },
+  FILTER_OUT: { label: 'Filter out', symbol: '−' },
+} as const;
+
+/** Grafana's icons load from its server, which the harness does not have: text buttons instead. */
+function FilterButton({
+  filters,
+  type,
+  name,
+  value,
+}: {
+  filters: Filters;
+  type: keyof typeof FILTER_TEXT;
+  name: string;
+  value: string;
+}) {
+  const active = filters.has(type, name, value);
+  return (
+    <Button
+      size="sm"
+      fill={active ? 'solid' : 'text'}
+      variant="secondary"
+      aria-label={`${FILTER_TEXT[type].label} ${name}=${value}`}
+      aria-pressed={active}
+      onClick={() => filters.toggle(type, name, value)}
+    >
+      {FILTER_TEXT[type].symbol}
+    </Button>
+  );
+}
+
 /** A line's details as Grafana's log details show them: its labels with filter buttons, then its fields. */
 function LogDetails({ frame, index, filters }: { frame: DataFrame; index: number; filters?: Filters }) {
   const theme = useTheme2();
@@ -58,28 +90,9 @@ function LogDetails({ frame, index, filters }: { frame: DataFrame; index: number
     <tr key={name}>
       <td style={{ whiteSpace: 'nowrap', paddingRight: theme.spacing(1) }}>
         {filterable && filters && (
-          // Grafana's icons load from its server, which the harness does not have: text buttons instead.
           <>
-            <Button
-              size="sm"
-              fill={filters.has('FILTER_FOR', name, value) ? 'solid' : 'text'}
-              variant="secondary"
-              aria-label={`Filter for ${name}=${value}`}
-              aria-pressed={filters.has('FILTER_FOR', name, value)}
-              onClick={() => filters.toggle('FILTER_FOR', name, value)}
-            >
-              +
-            </Button>
-            <Button
-              size="sm"
-              fill={filters.has('FILTER_OUT', name, value) ? 'solid' : 'text'}
-              variant="secondary"
-              aria-label={`Filter out ${name}=${value}`}
-              aria-pressed={filters.has('FILTER_OUT', name, value)}
-              onClick={() => filters.toggle('FILTER_OUT', name, value)}
-            >
-              −
-            </Button>
+            <FilterButton filters={filters} type="FILTER_FOR" name={name} value={value} />
+            <FilterButton filters={filters} type="FILTER_OUT" name={name} value={value} />
           </>
         )}
       </td>
