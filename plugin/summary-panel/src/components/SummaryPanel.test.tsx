@@ -185,12 +185,22 @@ describe('SummaryPanel states', () => {
 });
 
 describe('Regenerate', () => {
+  /** Scenes' SafeSerializableSceneObject: `value` is the wrapper itself, `valueOf()` the scene object. */
+  class SceneObjectWrapper {
+    text = '__sceneObject';
+    constructor(private readonly object: object) {}
+    valueOf = () => this.object;
+    get value() {
+      return this;
+    }
+  }
+
   /** The request a scene dashboard's query runner sends: it names itself as `__sceneObject`. */
-  const sceneRequest = (runner: object) =>
+  const sceneRequest = (runner: object, wrap = true) =>
     ({
       requestId: 'SQR101',
       targets: [],
-      scopedVars: { __sceneObject: { text: '__sceneObject', value: { valueOf: () => runner } } },
+      scopedVars: { __sceneObject: wrap ? new SceneObjectWrapper(runner) : { text: '__sceneObject', value: runner } },
     }) as unknown as DataQueryRequest;
 
   it("re-runs the panel's own query runner in a scene dashboard", async () => {
@@ -217,6 +227,7 @@ describe('Regenerate', () => {
     expect(panelQueryRunner({ ...props.data, request: sceneRequest({ runQueries: 'no' }) })).toBeUndefined();
     const runner = { runQueries: () => undefined };
     expect(panelQueryRunner({ ...props.data, request: sceneRequest(runner) })).toBe(runner);
+    expect(panelQueryRunner({ ...props.data, request: sceneRequest(runner, false) })).toBe(runner);
   });
 
   it('is disabled while the summary is still being written', async () => {

@@ -23,11 +23,19 @@ interface QueryRunner {
 const isQueryRunner = (value: unknown): value is QueryRunner =>
   typeof value === 'object' && value !== null && typeof (value as Partial<QueryRunner>).runQueries === 'function';
 
-/** The scene object Grafana put in the request: `SafeSerializableSceneObject#valueOf()`, or the object itself. */
+interface Unwrappable {
+  value?: { valueOf?: () => unknown };
+  valueOf?: () => unknown;
+}
+
+/**
+ * The scene object Grafana put in the request: scenes wrap it in a `SafeSerializableSceneObject`
+ * (its `value` is the wrapper itself, its `valueOf()` the object; older ones lack `value`), or
+ * older Grafana versions put it there as `{ value: object }`.
+ */
 export function panelQueryRunner(data: PanelData): QueryRunner | undefined {
-  const scoped = data.request?.scopedVars?.__sceneObject as { value?: { valueOf?: () => unknown } } | undefined;
-  const object = scoped?.value?.valueOf?.();
-  return isQueryRunner(object) ? object : undefined;
+  const scoped = data.request?.scopedVars?.__sceneObject as Unwrappable | undefined;
+  return [scoped?.value?.valueOf?.(), scoped?.valueOf?.()].find(isQueryRunner);
 }
 
 export function regenerate(data: PanelData, eventBus: EventBus): boolean {
