@@ -46,7 +46,13 @@ import { summaryFrame } from './frames/summary';
 import { nanosToRfc3339 } from './frames/time';
 import { volumeFrames } from './frames/volume';
 import { HealthResult, checkHealth } from './health';
-import { SUPPORTED_MODIFICATIONS, hasLabelFilter, modifyQuery, toggleLabelFilter } from './modifyQuery';
+import {
+  SUPPORTED_MODIFICATIONS,
+  hasLabelFilter,
+  lineFilterWords,
+  modifyQuery,
+  toggleLabelFilter,
+} from './modifyQuery';
 import { streamQuery } from './querybuilder/contextQuery';
 import { queryDisplayText } from './querybuilder/displayText';
 import { interpolateQuery } from './querybuilder/interpolate';
@@ -151,7 +157,10 @@ export class DataSource
       .get<LogsResponse>('/logs', logsParams(query, range, limit), { requestId })
       .pipe(
         map((response) => [
-          logsResponseToFrame(response, { refId: query.refId, search: query.search, regex: query.regex, limit }),
+          withSearchWords(
+            logsResponseToFrame(response, { refId: query.refId, search: query.search, regex: query.regex, limit }),
+            lineFilterWords(query)
+          ),
         ])
       );
   }
@@ -279,6 +288,15 @@ export class DataSource
   async testDatasource(): Promise<HealthResult> {
     return checkHealth(this.api);
   }
+}
+
+/** Line filters added from selections are highlighted like the search. */
+function withSearchWords(frame: DataFrame, words: string[]): DataFrame {
+  if (words.length === 0) {
+    return frame;
+  }
+  frame.meta = { ...frame.meta, searchWords: [...(frame.meta?.searchWords ?? []), ...words] };
+  return frame;
 }
 
 /** The frame's id is `source:id` (ids are unique only within a source); labels carry the source. */

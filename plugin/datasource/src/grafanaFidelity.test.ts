@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   DataFrame,
+  findHighlightChunksInText,
   hasLogsContextSupport,
   hasQueryModificationSupport,
   hasToggleableQueryFiltersSupport,
@@ -143,6 +144,13 @@ describe("query modifications, checked with Grafana's guards", () => {
     const both = source.modifyQuery(contains, { type: 'ADD_LINE_FILTER', options: { value: 'AAPL' } });
     const aaplTicks = await frameOf(source, both);
     expect(aaplTicks.length).toBe(aapl);
+    // Both filters are highlighted, by Grafana's own highlighter, in every line.
+    const searchWords = aaplTicks.meta?.searchWords ?? [];
+    bodies(aaplTicks).forEach((body) => {
+      const chunks = findHighlightChunksInText({ searchWords, textToHighlight: body });
+      const highlighted = chunks.map((chunk) => body.slice(chunk.start, chunk.end).toLowerCase());
+      expect(highlighted).toEqual(expect.arrayContaining(['tick', 'aapl']));
+    });
   });
 
   it('filters out the selected source by switching to the other sources, and toggles back', async () => {

@@ -3,7 +3,14 @@ import { SupplementaryQueryType } from '@grafana/data';
 import { DataSource } from './datasource';
 import { instanceSettings } from './__tests__/support/instance';
 import { createTemplateSrv } from './__tests__/support/templateSrv';
-import { MESSAGE_LABEL, SUPPORTED_MODIFICATIONS, hasLabelFilter, modifyQuery, toggleLabelFilter } from './modifyQuery';
+import {
+  MESSAGE_LABEL,
+  SUPPORTED_MODIFICATIONS,
+  hasLabelFilter,
+  lineFilterWords,
+  modifyQuery,
+  toggleLabelFilter,
+} from './modifyQuery';
 import { QueryType, UnifiedLogsQuery } from './types';
 
 const base: UnifiedLogsQuery = { refId: 'A', source: 'all', labels: [{ name: 'symbol', op: '=', value: 'BTCUSDT' }] };
@@ -73,6 +80,7 @@ describe('modifyQuery', () => {
       expect(second.search).toBe('order (rejected)');
       expect(second.labels).toContainEqual({ name: MESSAGE_LABEL, op: '=~', value: '(?is).*AAPL.*' });
       expect(add(first, 'ADD_LINE_FILTER', 'ORDER (REJECTED)')).toBe(first);
+      expect(lineFilterWords(add(second, 'ADD_LINE_FILTER_OUT', 'MSFT'))).toEqual(['(?i)AAPL']);
     });
 
     it('makes "does not contain" a negated matcher on the line, its text escaped', () => {

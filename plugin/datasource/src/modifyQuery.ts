@@ -57,7 +57,22 @@ function filterSource(query: UnifiedLogsQuery, op: '=' | '!=', source: SourceNam
 }
 
 /** A case-insensitive "contains" on the line, as the backend's search is, for the label matcher. */
-const containsPattern = (text: string): string => `(?is).*${escapeRegex(text)}.*`;
+const CONTAINS_PREFIX = '(?is).*';
+const CONTAINS_SUFFIX = '.*';
+const containsPattern = (text: string): string => `${CONTAINS_PREFIX}${escapeRegex(text)}${CONTAINS_SUFFIX}`;
+
+/**
+ * The texts of the "line contains" filters added from selections, as Grafana's highlighter
+ * reads search words: regular expressions, `(?i)` for the backend's case-insensitive match.
+ */
+export function lineFilterWords(query: UnifiedLogsQuery): string[] {
+  return (query.labels ?? [])
+    .filter((f) => f.name === MESSAGE_LABEL && f.op === '=~')
+    .filter((f) => f.value.startsWith(CONTAINS_PREFIX) && f.value.endsWith(CONTAINS_SUFFIX))
+    .map((f) => f.value.slice(CONTAINS_PREFIX.length, f.value.length - CONTAINS_SUFFIX.length))
+    .filter((escaped) => escaped !== '')
+    .map((escaped) => `(?i)${escaped}`);
+}
 
 /**
  * "Add as line filter": the first goes into the search field (which the editor shows and
