@@ -149,7 +149,8 @@ describe('data sources', () => {
     expect(unified?.uid).toBe('unified-logs');
     expect(dataSources.find((d) => d.type === 'prometheus')?.uid).toBe('prometheus');
     const text = readFileSync(path.join(PROVISIONING, 'grafana/datasources/datasources.yaml'), 'utf8');
-    expect(text).toMatch(/apiToken: \$\{UNIFIED_LOGS_API_TOKEN\}/);
+    expect(text).toMatch(/viewerToken: \$\{UNIFIED_LOGS_VIEWER_TOKEN\}/);
+    expect(text).toMatch(/analystToken: \$\{UNIFIED_LOGS_ANALYST_TOKEN\}/);
   });
 });
 

@@ -5,18 +5,28 @@ import {
   DataQueryResponse,
   FieldType,
   LogRowContextQueryDirection,
-  LogRowModel,
   SupplementaryQueryType,
   getFieldDisplayValuesProxy,
   mapInternalLinkToExplore,
 } from '@grafana/data';
 import { TableCellDisplayMode } from '@grafana/schema';
 import { MAX_LIMIT, SEVERITIES, SOURCE_NAMES } from '@gpt-runner-logs/contract';
-import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
+import { lastValueFrom, toArray } from 'rxjs';
 
 import { DataSource } from './datasource';
 import { connectDataSource, queryRequest, timeRange } from './__tests__/support/instance';
-import { RealBackend, startRealBackend } from './__tests__/support/realBackend';
+import {
+  MINUTE,
+  NANOS_PER_MS,
+  epochNanos,
+  field,
+  labelsOf,
+  lastHourOf,
+  querying,
+  rowAt,
+  realBackendForSuite,
+  values,
+} from './__tests__/support/realSuite';
 import { QueryType, UnifiedLogsQuery } from './types';
 
 /**
@@ -24,19 +34,11 @@ import { QueryType, UnifiedLogsQuery } from './types';
  * trades, reflections and pod logs ending at `backend.nowMs`, with an error burst (the
  * broker answering 503) in its last hour.
  */
-let backend: RealBackend;
+const backend = realBackendForSuite();
 
-beforeAll(async () => {
-  backend = await startRealBackend();
-}, 90_000);
-
-afterAll(async () => {
-  await backend?.stop();
-});
-
-const MINUTE = 60_000;
-const lastHour = () => timeRange(backend.nowMs - 60 * MINUTE, backend.nowMs);
+const lastHour = () => lastHourOf(backend);
 const burst = () => timeRange(backend.burst.fromMs, backend.burst.toMs);
+const { runOne, frameOf } = querying(lastHour);
 
 function analyst(variables?: Record<string, string | string[]>): DataSource {
   return connectDataSource(backend.url, { token: backend.tokens.analyst, variables });
@@ -46,34 +48,9 @@ async function run(ds: DataSource, targets: UnifiedLogsQuery[], overrides = {}):
   return lastValueFrom(ds.query(queryRequest(targets, { range: lastHour(), ...overrides })).pipe(toArray()));
 }
 
-async function runOne(ds: DataSource, target: UnifiedLogsQuery, overrides = {}): Promise<DataQueryResponse> {
-  return firstValueFrom(ds.query(queryRequest([target], { range: lastHour(), ...overrides })));
-}
-
-/** The single frame of a successful answer; a failed one shows its error in the assertion. */
-async function frameOf(ds: DataSource, target: UnifiedLogsQuery, overrides = {}): Promise<DataFrame> {
-  const response = await runOne(ds, target, overrides);
-  expect(response.errors).toBeUndefined();
-  expect(response.data).toHaveLength(1);
-  return response.data[0] as DataFrame;
-}
-
-const field = (frame: DataFrame | undefined, name: string) => frame?.fields.find((f) => f.name === name);
-const values = <T = unknown>(frame: DataFrame | undefined, name: string): T[] => field(frame, name)?.values ?? [];
-const labelsOf = (frame: DataFrame) => values<Record<string, string>>(frame, 'labels');
 const sum = (numbers: number[]) => numbers.reduce((total, n) => total + n, 0);
 const countBy = (items: string[]) =>
   items.reduce<Record<string, number>>((counts, item) => ({ ...counts, [item]: (counts[item] ?? 0) + 1 }), {});
-
-const NANOS_PER_MS = BigInt(1_000_000);
-
-/** Grafana orders log rows by epoch nanoseconds; the frame keeps them as ms + nanos. */
-function epochNanos(frame: DataFrame): bigint[] {
-  const times = field(frame, 'timestamp');
-  return (times?.values ?? []).map(
-    (ms: number, i: number) => BigInt(ms) * NANOS_PER_MS + BigInt(times?.nanos?.[i] ?? 0)
-  );
-}
 
 describe('query: logs', () => {
   it('returns a log-lines frame, newest first, with levels and labels from the demo data', async () => {
@@ -384,18 +361,6 @@ describe('query: errors', () => {
 });
 
 describe('log row context', () => {
-  /** The row Grafana would build from a logs frame (uid, rowId from the `id` field, ns time). */
-  function rowAt(frame: DataFrame, index: number): LogRowModel {
-    const nanos = epochNanos(frame)[index]!;
-    return {
-      uid: `${frame.refId}_${index}`,
-      rowId: values<string>(frame, 'id')[index],
-      timeEpochNs: nanos.toString(),
-      labels: labelsOf(frame)[index],
-      dataFrame: frame,
-    } as unknown as LogRowModel;
-  }
-
   it('reads the lines before and after a row from the same stream', async () => {
     const ds = analyst();
     const frame = await frameOf(

@@ -7,6 +7,7 @@ import {
   TimeRange,
   createTheme,
   dateTime,
+  hasToggleableQueryFiltersSupport,
   mapInternalLinkToExplore,
 } from '@grafana/data';
 import { setBackendSrv } from '@grafana/runtime';
@@ -23,7 +24,8 @@ import {
 } from '../../../plugin/datasource/src/types';
 import { createFetchBackendSrv } from '../../../plugin/datasource/src/__tests__/support/fetchBackendSrv';
 import { createTemplateSrv } from '../../../plugin/datasource/src/__tests__/support/templateSrv';
-import { Results } from './Results';
+import { Filters, Results } from './Results';
+import { asGrafanaHoldsIt } from '../../../plugin/datasource/src/__tests__/support/instance';
 import { instanceSettings } from '../../../plugin/datasource/src/__tests__/support/instanceSettings';
 import { useQueryResults } from './useQueryResults';
 
@@ -33,7 +35,7 @@ const params = new URLSearchParams(window.location.search);
 
 /**
  * Requests go to the page's own origin under the data source's proxy URL; the dev server
- * forwards them to the backend with the token, as Grafana's data-source proxy would.
+ * applies the plugin.json routes, each adding its token, as Grafana's data-source proxy would.
  */
 setBackendSrv(createFetchBackendSrv());
 
@@ -58,7 +60,7 @@ const initialSettings = {
   type: 'gptrunner-unifiedlogs-datasource',
   access: 'proxy',
   jsonData: { backendUrl: 'http://unified-logs:8080', timeout: 30 },
-  secureJsonFields: { apiToken: true },
+  secureJsonFields: { viewerToken: true, analystToken: true },
 } as unknown as Settings;
 
 const initialQuery: UnifiedLogsQuery = {
@@ -117,6 +119,17 @@ function Harness() {
   const results = useQueryResults(datasource, query, range, runs);
   const onLink = (field: Field, value: string) =>
     followLink(field, value, (opened) => setSplit((old) => ({ query: opened, run: (old?.run ?? 0) + 1 })));
+  // Explore offers the log details' filter buttons only when Grafana's own guard passes.
+  const grafanaHolds = asGrafanaHoldsIt(datasource);
+  const filters: Filters | undefined = hasToggleableQueryFiltersSupport<UnifiedLogsQuery>(grafanaHolds)
+    ? {
+        toggle: (type, key, value) => {
+          setQuery(grafanaHolds.toggleQueryFilter(query, { type, options: { key, value } }));
+          setRuns((n) => n + 1);
+        },
+        has: (type, key, value) => grafanaHolds.queryHasFilter(query, { key, value, type }),
+      }
+    : undefined;
   return (
     <div
       style={{
@@ -142,7 +155,7 @@ function Harness() {
       <pre id="query">{JSON.stringify(query)}</pre>
       <div style={{ display: 'flex', gap: 16 }}>
         <div style={{ flex: 1, minWidth: 0 }}>
-          <Results results={results} onLink={onLink} />
+          <Results results={results} onLink={onLink} filters={filters} />
         </div>
         {split && <SplitPane query={split.query} run={split.run} />}
       </div>

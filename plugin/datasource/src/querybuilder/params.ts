@@ -47,7 +47,11 @@ export interface CountBounds {
   max: number;
 }
 
-export const LIMIT_BOUNDS: CountBounds = { fallback: DEFAULT_LIMIT, max: MAX_LIMIT };
+/** A query's line limit; left empty, the data source's "Maximum lines" setting (`fallback`) applies. */
+export const limitBounds = (fallback: number): CountBounds => ({
+  fallback: clampCount(fallback, { fallback: DEFAULT_LIMIT, max: MAX_LIMIT }),
+  max: MAX_LIMIT,
+});
 export const MAX_ENTRIES_BOUNDS: CountBounds = { fallback: DEFAULT_MAX_ENTRIES, max: MAX_MAX_ENTRIES };
 
 /**
@@ -62,7 +66,8 @@ export function clampCount(value: number | string | undefined, bounds: CountBoun
   return Math.min(count, bounds.max);
 }
 
-export const clampLimit = (limit: number | string | undefined): number => clampCount(limit, LIMIT_BOUNDS);
+export const clampLimit = (limit: number | string | undefined, maxLines: number): number =>
+  clampCount(limit, limitBounds(maxLines));
 
 export const clampMaxEntries = (maxEntries: number | string | undefined): number =>
   clampCount(maxEntries, MAX_ENTRIES_BOUNDS);
@@ -133,9 +138,10 @@ export function filtersToParams(filters: Filters): QueryParams<LogQueryParamName
   return params;
 }
 
-export function logsParams(query: UnifiedLogsQuery, range: TimeRange): QueryParams<ListingParamName> {
+/** `limit` is the number of lines asked for, already bounded (`clampLimit`). */
+export function logsParams(query: UnifiedLogsQuery, range: TimeRange, limit: number): QueryParams<ListingParamName> {
   const params: QueryParams<ListingParamName> = filtersToParams(buildFilters(query, range));
-  params.push(['limit', String(clampLimit(query.limit))]);
+  params.push(['limit', String(limit)]);
   if (query.direction === 'forward') {
     params.push(['direction', 'forward']);
   }

@@ -1,11 +1,12 @@
 import React from 'react';
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { LoadingState } from '@grafana/data';
+import { DataQueryRequest, LoadingState } from '@grafana/data';
+import { RefreshEvent } from '@grafana/runtime';
 import { DigestInput } from '@gpt-runner-logs/contract';
 
 import { RECORDED, panelProps, summaryFrame } from '../__tests__/panelProps';
-import { REFRESH_BUTTON_SELECTOR, refreshDashboard } from '../summary/refresh';
+import { panelQueryRunner } from '../summary/refresh';
 import { SummaryPanel } from './SummaryPanel';
 
 const firstErrorTemplate = RECORDED.digest.templates.errors[0]!;
@@ -225,25 +226,49 @@ describe('SummaryPanel states', () => {
 });
 
 describe('Regenerate', () => {
-  it("presses the dashboard's refresh button", async () => {
-    // Grafana's RefreshPicker renders this button in the dashboard controls.
-    const refresh = document.createElement('button');
-    refresh.setAttribute('data-testid', 'data-testid RefreshPicker run button');
-    const clicks = jest.fn();
-    refresh.addEventListener('click', clicks);
-    document.body.appendChild(refresh);
+  /** Scenes' SafeSerializableSceneObject: `value` is the wrapper itself, `valueOf()` the scene object. */
+  class SceneObjectWrapper {
+    text = '__sceneObject';
+    constructor(private readonly object: object) {}
+    valueOf = () => this.object;
+    get value() {
+      return this;
+    }
+  }
 
-    render(<SummaryPanel {...panelProps({ series: [summaryFrame()] })} />);
+  /** The request a scene dashboard's query runner sends: it names itself as `__sceneObject`. */
+  const sceneRequest = (runner: object, wrap = true) =>
+    ({
+      requestId: 'SQR101',
+      targets: [],
+      scopedVars: { __sceneObject: wrap ? new SceneObjectWrapper(runner) : { text: '__sceneObject', value: runner } },
+    }) as unknown as DataQueryRequest;
+
+  it("re-runs the panel's own query runner in a scene dashboard", async () => {
+    const runner = { runQueries: jest.fn() };
+    const props = panelProps({ series: [summaryFrame()] });
+    render(<SummaryPanel {...props} data={{ ...props.data, request: sceneRequest(runner) }} />);
     await userEvent.click(screen.getByRole('button', { name: 'Regenerate' }));
-    expect(clicks).toHaveBeenCalledTimes(1);
-    expect(screen.queryByText('Refresh the dashboard to regenerate.')).not.toBeInTheDocument();
-    refresh.remove();
+    expect(runner.runQueries).toHaveBeenCalledTimes(1);
+    expect(props.eventBus.publish).not.toHaveBeenCalled();
+    expect(screen.queryByText(/to regenerate/)).not.toBeInTheDocument();
   });
 
-  it('tells the reader how to refresh where the dashboard hides its refresh button', async () => {
-    render(<SummaryPanel {...panelProps({ series: [summaryFrame()] })} />);
+  it("publishes Grafana's RefreshEvent elsewhere, and says how to run the query again", async () => {
+    const props = panelProps({ series: [summaryFrame()] });
+    render(<SummaryPanel {...props} />);
     await userEvent.click(screen.getByRole('button', { name: 'Regenerate' }));
-    expect(screen.getByText('Refresh the dashboard to regenerate.')).toBeInTheDocument();
+    expect(props.eventBus.publish).toHaveBeenCalledWith(expect.any(RefreshEvent));
+    expect(screen.getByText('Run the query again (refresh) to regenerate.')).toBeInTheDocument();
+  });
+
+  it('finds the query runner only where Grafana put one', () => {
+    const props = panelProps({ series: [summaryFrame()] });
+    expect(panelQueryRunner(props.data)).toBeUndefined();
+    expect(panelQueryRunner({ ...props.data, request: sceneRequest({ runQueries: 'no' }) })).toBeUndefined();
+    const runner = { runQueries: () => undefined };
+    expect(panelQueryRunner({ ...props.data, request: sceneRequest(runner) })).toBe(runner);
+    expect(panelQueryRunner({ ...props.data, request: sceneRequest(runner, false) })).toBe(runner);
   });
 
   it('is disabled while the summary is still being written', async () => {
@@ -254,12 +279,5 @@ describe('Regenerate', () => {
     expect(screen.getByRole('button', { name: 'Regenerate' })).toHaveAttribute('aria-disabled', 'true');
     await userEvent.click(screen.getByRole('button', { name: 'Regenerate' }), { pointerEventsCheck: 0 });
     expect(regenerate).not.toHaveBeenCalled();
-  });
-
-  it('finds the button by the selector Grafana publishes for it', () => {
-    expect(REFRESH_BUTTON_SELECTOR).toBe('[data-testid="data-testid RefreshPicker run button"]');
-    const root = document.createElement('div');
-    root.innerHTML = '<button data-testid="data-testid RefreshPicker run button" disabled></button>';
-    expect(refreshDashboard(root)).toBe(false);
   });
 });
