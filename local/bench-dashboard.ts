@@ -37,6 +37,8 @@ interface Refresh {
   partial: boolean;
   error?: string;
   cache?: string;
+  /** Entries the backend read from the sources for the two panels. */
+  reads: number;
 }
 
 const percentile = (sorted: number[], p: number): number =>
@@ -62,18 +64,20 @@ async function refresh(base: string): Promise<Refresh> {
       timed(`${base}/logs/volume?${window}`),
     ]);
     const failed = [logs, volume].find((r) => r.status !== 200);
-    const stats = logs.body.stats as { cache?: string } | undefined;
+    const stats = logs.body.stats as { cache?: string; scanned?: number } | undefined;
+    const volumeStats = volume.body.stats as { scanned?: number } | undefined;
     return {
       ms: performance.now() - started,
       logsMs: logs.ms,
       volumeMs: volume.ms,
+      reads: (stats?.scanned ?? 0) + (volumeStats?.scanned ?? 0),
       partial: logs.body.partial === true || volume.body.partial === true,
       ...(failed ? { error: `HTTP ${failed.status}` } : {}),
       ...(stats?.cache ? { cache: stats.cache } : {}),
     };
   } catch (error) {
     const ms = performance.now() - started;
-    return { ms, logsMs: ms, volumeMs: ms, partial: false, error: String(error) };
+    return { ms, logsMs: ms, volumeMs: ms, reads: 0, partial: false, error: String(error) };
   }
 }
 
@@ -167,13 +171,28 @@ async function main(): Promise<void> {
       firstError: refreshes.find((r) => r.error)?.error,
       logsCacheHits: refreshes.filter((r) => r.cache === 'hit' || r.cache === 'coalesced').length,
       backendCallsPerRefresh: Object.keys(callsAfter).length > 0 ? callsPerRefresh : 'not exported',
+      entriesReadPerRefresh:
+        Math.round((refreshes.reduce((n, r) => n + r.reads, 0) / refreshes.length) * 10) / 10,
       peakRssMb: Math.round(peakRss),
     };
+    const firestoreCalls = callsPerRefresh.firestore ?? NaN;
     console.log(
       `refresh p50 ${result.refresh.p50Ms} ms, p95 ${result.refresh.p95Ms} ms, p99 ${result.refresh.p99Ms} ms; ` +
         `${result.partialRefreshes} partial, ${result.errors} errors, ${result.logsCacheHits} cache hits of ` +
         `${result.refreshes}; peak RSS ${result.peakRssMb} MB`,
     );
+    console.log(
+      `per refresh: ${firestoreCalls} Firestore calls, ${callsPerRefresh.gcs ?? NaN} GCS calls, ` +
+        `${callsPerRefresh.pods ?? NaN} pod API calls, ${result.entriesReadPerRefresh} entries read from the sources`,
+    );
+    const goals: [string, boolean][] = [
+      ['p95 ≤ 500 ms', result.refresh.p95Ms <= 500],
+      ['0 partial refreshes', result.partialRefreshes === 0],
+      ['0 errors', result.errors === 0],
+      ['≤ 0.1 Firestore calls per refresh', firestoreCalls <= 0.1],
+      ['backend RSS ≤ 512 MB', result.peakRssMb <= 512],
+    ];
+    console.log(`goals: ${goals.map(([goal, met]) => `${met ? 'met' : 'MISSED'}: ${goal}`).join('; ')}`);
     console.log(JSON.stringify(result));
   } finally {
     await stopBackend(backend);

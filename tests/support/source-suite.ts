@@ -69,8 +69,10 @@ export async function startSourceSuite(options: SourceSuiteOptions): Promise<Sou
       env: {
         ...stack.env,
         ENABLED_SOURCES: options.sources.join(','),
-        // Every request must reach the sources: the page cache would hide their work and outages.
+        // Every request must reach the sources: the page and segment caches would hide their
+        // work and outages (tests/sources/segments.test.ts covers the segment cache over them).
         CACHE_TTL_SECONDS: '0',
+        CACHE_SEGMENT_BYTES: '0',
         ...options.env,
       },
     });

@@ -3,6 +3,7 @@ import { authConfig, authEnv, type AuthConfig } from './auth.js';
 import { cacheConfig, cacheEnv, checkCacheEnv, type CacheConfig } from './cache.js';
 import { collectorConfig, collectorEnv, type CollectorConfig } from './collector.js';
 import { ConfigError, describeIssue } from './env.js';
+import { segmentsConfig, segmentsEnv, type SegmentsConfig } from './segments.js';
 import { checkServerEnv, serverConfig, serverEnv, type ServerConfig } from './server.js';
 import { sourcesConfig, sourcesEnv, type SourcesConfig } from './sources.js';
 import { checkEnvironment } from './strict.js';
@@ -21,13 +22,22 @@ import {
  */
 export { ConfigError } from './env.js';
 export type { TokenConfig } from './auth.js';
-export type { CacheConfig, CollectorConfig, RedactionConfig, SummaryConfig };
+export type { CacheConfig, CollectorConfig, RedactionConfig, SegmentsConfig, SummaryConfig };
 
-const envShape = { ...serverEnv, ...authEnv, ...sourcesEnv, ...cacheEnv, ...summaryEnv, ...collectorEnv };
+const envShape = {
+  ...serverEnv,
+  ...authEnv,
+  ...sourcesEnv,
+  ...cacheEnv,
+  ...segmentsEnv,
+  ...summaryEnv,
+  ...collectorEnv,
+};
 const envSchema = z.object(envShape).superRefine(checkServerEnv).superRefine(checkCacheEnv);
 
 export interface Config extends ServerConfig, AuthConfig, SourcesConfig {
   cache: CacheConfig;
+  segments: SegmentsConfig;
   summary: SummaryConfig;
   redaction: RedactionConfig;
   collector: CollectorConfig;
@@ -57,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...authConfig(e),
     ...sourcesConfig(e),
     cache: cacheConfig(e),
+    ...segmentsConfig(e),
     summary: summaryConfig(e),
     redaction: redactionConfig(e),
     collector: collectorConfig(e),

@@ -2,10 +2,11 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { cacheMetrics, type CacheMetrics } from './cache.js';
 import { collectorMetrics, type CollectorMetrics } from './collector.js';
 import { httpMetrics, type HttpMetrics } from './http.js';
+import { readMetrics, type ReadMetrics } from './reads.js';
 import { sourceMetrics, type SourceMetrics } from './sources.js';
 import { summaryMetrics, type SummaryMetrics } from './summary.js';
 
-export type { CacheMetrics, CollectorMetrics, HttpMetrics, SourceMetrics, SummaryMetrics };
+export type { CacheMetrics, CollectorMetrics, HttpMetrics, ReadMetrics, SourceMetrics, SummaryMetrics };
 
 /**
  * The backend's own Prometheus metrics, one module per concern, on one registry. One
@@ -20,6 +21,7 @@ export type Metrics = { readonly registry: Registry } & HttpMetrics &
   SourceMetrics &
   CollectorMetrics &
   CacheMetrics &
+  ReadMetrics &
   SummaryMetrics;
 
 export function createMetrics(): Metrics {
@@ -31,6 +33,7 @@ export function createMetrics(): Metrics {
     ...sourceMetrics(registry),
     ...collectorMetrics(registry),
     ...cacheMetrics(registry),
+    ...readMetrics(registry),
     ...summaryMetrics(registry),
   };
 }
