@@ -7,7 +7,6 @@
  * count does not depend on this machine's speed).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedFirestore, seedGcs, seedPods } from '../../local/seed.js';
 import type { LogEntry } from '../../backend/src/model/index.js';
 import { TOKENS } from '../support/backend.js';
 import { scrape, total } from '../support/metrics.js';
@@ -16,6 +15,7 @@ import {
   fetchPage,
   iso,
   pathOf,
+  seedEverySource,
   startSourceSuite,
   type SourceSuite,
 } from '../support/source-suite.js';
@@ -34,13 +34,7 @@ beforeAll(async () => {
       CACHE_SEGMENT_SECONDS: '60',
       CACHE_FRESH_EDGE_MAX_AGE_MS: '60000',
     },
-    seed: async (stack, dataset) => {
-      seedPods(stack.kube, dataset);
-      await Promise.all([
-        seedGcs(stack.storage.bucket(stack.bucketName), dataset),
-        seedFirestore(stack.db, dataset),
-      ]);
-    },
+    seed: seedEverySource,
   });
 });
 

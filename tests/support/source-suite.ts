@@ -2,6 +2,7 @@ import { expect } from 'vitest';
 import { generateDataset, type DemoDataset } from '../../local/demo-data/dataset.js';
 import { memorySources } from '../../local/demo-data/memory-sources.js';
 import { formatEpochMs, type LogEntry, type SourceName } from '../../backend/src/model/index.js';
+import { seedFirestore, seedGcs, seedPods } from '../../local/seed.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { TOKENS, startTestBackend, type TestBackend } from './backend.js';
 
@@ -109,6 +110,15 @@ async function startStack(firestoreUnused: boolean): Promise<LocalStack> {
     if (kind === undefined) delete process.env.FIRESTORE_EMULATOR_KIND;
     else process.env.FIRESTORE_EMULATOR_KIND = kind;
   }
+}
+
+/** Seeds all three sources with the data set, for suites that read every source. */
+export async function seedEverySource(stack: LocalStack, dataset: DemoDataset): Promise<void> {
+  seedPods(stack.kube, dataset);
+  await Promise.all([
+    seedGcs(stack.storage.bucket(stack.bucketName), dataset),
+    seedFirestore(stack.db, dataset),
+  ]);
 }
 
 export const iso = formatEpochMs;

@@ -6,7 +6,6 @@ import {
   SOURCE_NAMES,
   formatEpochMs,
   type Clock,
-  type Direction,
   type LogEntry,
   type LogQuery,
   type SourceName,
@@ -15,6 +14,7 @@ import { CursorCodec } from '../cursor.js';
 import { QueryEngine } from '../engine.js';
 import type { LogSource, SourceRequest, SourceResult } from '../log-source.js';
 import { sharesOf } from '../log-reader.js';
+import { listingArb, listingQuery } from '../listing.fixture.js';
 import { SegmentStore } from './segment-store.js';
 import { SegmentedSource } from './segmented-source.js';
 
@@ -83,15 +83,10 @@ const entryArb = fc.record({
 });
 
 const queryArb = fc.record({
-  sources: fc.subarray([...SOURCE_NAMES], { minLength: 1 }),
+  listing: listingArb,
   moving: fc.boolean(),
   fromOffset: fc.integer({ min: -500, max: 12_000 }),
   span: fc.integer({ min: 1, max: 14_000 }),
-  minSeverity: fc.option(fc.constantFrom(...SEVERITIES), { nil: undefined }),
-  search: fc.option(fc.constantFrom('error', 'ORDER'), { nil: undefined }),
-  symbolNot: fc.option(fc.constantFrom('AAPL', 'SPY'), { nil: undefined }),
-  direction: fc.constantFrom<Direction>('backward', 'forward'),
-  limit: fc.integer({ min: 1, max: 9 }),
 });
 
 type EntrySpec = typeof entryArb extends fc.Arbitrary<infer T> ? T : never;
@@ -121,18 +116,7 @@ function toArriving(specs: EntrySpec[], settle: Record<SourceName, number>): Arr
 
 function buildQuery(q: QuerySpec, nowMs: number): LogQuery {
   const fromMs = q.moving ? nowMs - q.span : BASE_MS + q.fromOffset;
-  return {
-    sources: q.sources as SourceName[],
-    from: formatEpochMs(fromMs),
-    to: formatEpochMs(q.moving ? nowMs : fromMs + q.span),
-    severities: [],
-    minSeverity: q.minSeverity,
-    search: q.search ? { text: q.search, regex: false } : undefined,
-    labels: q.symbolNot ? [{ name: 'symbol', op: '!=', value: q.symbolNot }] : [],
-    limit: q.limit,
-    direction: q.direction,
-    selectors: {},
-  };
+  return listingQuery(q.listing, formatEpochMs(fromMs), formatEpochMs(q.moving ? nowMs : fromMs + q.span));
 }
 
 const codec = new CursorCodec('p'.repeat(32));
