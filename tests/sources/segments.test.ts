@@ -85,6 +85,18 @@ describe('segment cache over the emulators', () => {
     expect((await callsBySource()).firestore).toBe(calls.firestore);
   });
 
+  it('lets the source say why a narrowed query found nothing', async () => {
+    const page = await fetchPage(suite.real, '/logs', {
+      ...movingWindow(),
+      source: 'firestore',
+      collection: 'gpt_runner_orders',
+    });
+    expect(page.entries).toEqual([]);
+    expect(page.warnings.map((w) => w.message)).toContainEqual(
+      expect.stringMatching(/^collection gpt_runner_orders is not served here/),
+    );
+  });
+
   it('pages with cursors through cached segments as the sources do', async () => {
     const params = { ...movingWindow(), limit: 37, source: 'gcs,firestore' };
     const seen: LogEntry[] = [];

@@ -26,6 +26,8 @@ export interface SegmentSettings {
 
 /** A shared read is not tied to the request that started it: another may be waiting on it. */
 const SHARED_READ_TIMEOUT_MS = 60_000;
+/** The longest window, in segments, served from the cache (14 days of the default 5-minute segments). */
+const MAX_SEGMENTS = 4_096;
 /** Segments looked up at once. */
 const LOOKAHEAD = 12;
 /** How far past now a fresh-edge read reaches, for windows that end a little ahead of this clock. */
@@ -87,6 +89,8 @@ export class SegmentedSource implements LogSource {
   async query(request: SourceRequest): Promise<SourceResult> {
     if (!servable(request.query)) return this.inner.query(request);
     const { fromMs, toMs } = narrowedWindow(request);
+    // A window of years would mean millions of segments: such a read goes to the source as before.
+    if ((toMs - fromMs) / this.settings.segmentMs > MAX_SEGMENTS) return this.inner.query(request);
     const tally: Tally = {
       scanned: 0,
       cached: 0,
@@ -123,7 +127,17 @@ export class SegmentedSource implements LogSource {
     if (await this.walkSettled(request, backward ? starts.reverse() : starts, take, tally))
       return result(out, tally);
     if (!backward && edge) take(edge.entries, 'asc', 'edge');
+    // Nothing found for a narrowed query: the source itself says whether what it names is
+    // served at all (a collection, namespace or prefix it does not read is a warning there).
+    if (out.length === 0 && narrows(request.query, this.name)) return this.confirmEmpty(request, tally);
     return result(out, tally);
+  }
+
+  private async confirmEmpty(request: SourceRequest, tally: Tally): Promise<SourceResult> {
+    const direct = await this.inner.query(request);
+    const { warnings, ...counters } = tally;
+    const stats = { ...direct.stats, ...counters, scanned: tally.scanned + direct.stats.scanned };
+    return { entries: direct.entries, stats, warnings: [...new Set([...warnings, ...direct.warnings])] };
   }
 
   /** The source's own answer, with what the fresh-edge read it could not use cost. */
@@ -320,6 +334,12 @@ export class SegmentedSource implements LogSource {
 function servable(query: LogQuery): boolean {
   const pods = query.selectors.pods;
   return !pods?.previous && !pods?.labelSelector;
+}
+
+/** Whether the query names a part of this source (a bucket, prefix, collection, namespace, pod or container). */
+function narrows({ selectors }: LogQuery, source: SourceName): boolean {
+  const own = selectors[source];
+  return own !== undefined && Object.values(own).some((value) => value !== undefined && value !== false);
 }
 
 /** The query's window in whole milliseconds, narrowed to the side of the cursor still unread. */
