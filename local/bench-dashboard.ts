@@ -31,6 +31,8 @@ const TOKEN = 'bench-token-0123456789abcdef';
 const HOUR = 3_600_000;
 
 interface Refresh {
+  /** When it started, in ms since the viewers started. */
+  at?: number;
   ms: number;
   logsMs: number;
   volumeMs: number;
@@ -108,6 +110,13 @@ async function longVolumeReads(base: string): Promise<{ first: number; refresh: 
   return { first: first.scanned, refresh: refresh.scanned, counted: refresh.counted };
 }
 
+/** CPU seconds the process has used (user + system), from /proc: what a refresh costs whatever else runs. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the command name.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
@@ -116,12 +125,14 @@ function rssMb(pid: number): number {
 /** Every client refreshes until the deadline, then finishes the refresh under way. */
 async function viewers(base: string): Promise<Refresh[]> {
   const refreshes: Refresh[] = [];
+  const started = performance.now();
   const deadline = Date.now() + SECONDS * 1000;
   await Promise.all(
     Array.from({ length: CLIENTS }, async (_, client) => {
       await sleep((client / CLIENTS) * INTERVAL_MS);
       while (Date.now() < deadline) {
-        refreshes.push(await refresh(base));
+        const at = performance.now() - started;
+        refreshes.push({ ...(await refresh(base)), at });
         await sleep(INTERVAL_MS);
       }
     }),
@@ -160,12 +171,14 @@ async function main(): Promise<void> {
     let peakRss = rssMb(pid);
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(pid))), 250);
     const callsBefore = await backendCalls(base);
+    const cpuBefore = cpuSeconds(pid);
     console.log(`${CLIENTS} viewers refreshing every ${INTERVAL_MS / 1000} s for ${SECONDS} s…`);
     const started = performance.now();
     const refreshes = await viewers(base);
     const seconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
     const callsAfter = await backendCalls(base);
+    const cpuMsPerRefresh = Math.round(((cpuSeconds(pid) - cpuBefore) * 1000) / refreshes.length);
     const longVolume = await longVolumeReads(base);
     const callsPerRefresh = Object.fromEntries(
       Object.keys(callsAfter).map((source) => [
@@ -174,6 +187,7 @@ async function main(): Promise<void> {
           1000,
       ]),
     );
+    const steady = refreshes.filter((r) => (r.at ?? 0) >= 2 * INTERVAL_MS);
     const result = {
       clients: CLIENTS,
       seconds: Math.round(seconds),
@@ -183,6 +197,9 @@ async function main(): Promise<void> {
       refresh: summarize(refreshes.map((r) => r.ms)),
       logsPanel: summarize(refreshes.map((r) => r.logsMs)),
       volumePanel: summarize(refreshes.map((r) => r.volumeMs)),
+      // After the first two intervals: every viewer has refreshed at least once, the cache is warm.
+      steadyRefresh: summarize(steady.map((r) => r.ms)),
+      steadyRefreshes: steady.length,
       partialRefreshes: refreshes.filter((r) => r.partial).length,
       errors: refreshes.filter((r) => r.error).length,
       firstError: refreshes.find((r) => r.error)?.error,
@@ -191,6 +208,7 @@ async function main(): Promise<void> {
       entriesReadPerRefresh:
         Math.round((refreshes.reduce((n, r) => n + r.reads, 0) / refreshes.length) * 10) / 10,
       peakRssMb: Math.round(peakRss),
+      backendCpuMsPerRefresh: cpuMsPerRefresh,
       volume72hEntriesRead: longVolume,
     };
     const firestoreCalls = callsPerRefresh.firestore ?? NaN;
@@ -200,8 +218,13 @@ async function main(): Promise<void> {
         `${result.refreshes}; peak RSS ${result.peakRssMb} MB`,
     );
     console.log(
+      `steady state (refreshes started after ${(2 * INTERVAL_MS) / 1000} s, ${steady.length}): ` +
+        `p50 ${result.steadyRefresh.p50Ms} ms, p95 ${result.steadyRefresh.p95Ms} ms, p99 ${result.steadyRefresh.p99Ms} ms`,
+    );
+    console.log(
       `per refresh: ${firestoreCalls} Firestore calls, ${callsPerRefresh.gcs ?? NaN} GCS calls, ` +
-        `${callsPerRefresh.pods ?? NaN} pod API calls, ${result.entriesReadPerRefresh} entries read from the sources`,
+        `${callsPerRefresh.pods ?? NaN} pod API calls, ${result.entriesReadPerRefresh} entries read from the sources, ` +
+        `${cpuMsPerRefresh} ms of backend CPU`,
     );
     console.log(
       `72 h volume panel (${longVolume.counted} entries counted): ${longVolume.first} entries read from the ` +
