@@ -9,6 +9,7 @@ import { createCache } from './cache/create-cache.js';
 import { Collector } from './collector/collector.js';
 import type { Config } from './config/index.js';
 import { createSummarizer } from './app/create-summarizer.js';
+import { withSegmentCache } from './app/segment-cache.js';
 import { TokenAuthenticator, requireToken } from './http/auth.js';
 import type { AppState } from './http/context.js';
 import { problemResponses } from './http/middleware/errors.js';
@@ -80,11 +81,20 @@ function buildServices(deps: AppDeps, metrics: Metrics): Services {
   const sourceMap = new Map<SourceName, LogSource>(
     sources.filter((s) => config.enabledSources.includes(s.name)).map((s) => [s.name, s]),
   );
+  for (const source of sourceMap.values()) source.observeCalls?.(metrics.observeBackendCall);
   const cache = deps.cache ?? createCache(config.cache, { logger, onError: metrics.observeCacheError });
   metrics.watchCache(cache);
+  // Queries read through the segment cache; probes, meta and followers use the sources themselves.
+  const segmented = withSegmentCache(
+    [...sourceMap.values()],
+    config.segments,
+    cache,
+    deps.clock ?? systemClock,
+  );
+  if (segmented.store) metrics.watchSegmentBytes(() => segmented.store?.bytes ?? 0);
   const cursors = new CursorCodec(config.cursorSecret ?? randomBytes(32).toString('hex'));
   const engine = new QueryEngine({
-    sources: sourceMap,
+    sources: new Map(segmented.sources.map((source) => [source.name, source])),
     sourceTimeoutMs: config.sourceTimeoutMs,
     observe: metrics.observeSource,
   });

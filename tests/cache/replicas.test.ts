@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogEntry } from '../../backend/src/model/index.js';
 import { TOKENS, startTestBackend, type TestBackend } from '../support/backend.js';
@@ -8,7 +9,7 @@ import { redisServerMissing, startRedis, type TestRedis } from '../support/redis
 interface Page {
   entries: LogEntry[];
   nextCursor: string | null;
-  stats: { cache: string };
+  stats: { cache: string; scanned: number; sources: Record<string, { stats: Record<string, number> }> };
 }
 
 interface Readiness {
@@ -84,6 +85,33 @@ describe.skipIf(skip)('two replicas sharing Redis', () => {
     expect(onA.stats.cache).toBe('hit');
     const lastOfFirst = fromA.entries.at(-1) as LogEntry;
     expect((onB.entries[0] as LogEntry).timestamp <= lastOfFirst.timestamp).toBe(true);
+  });
+
+  it('serves settled segments one replica read to the other, for any filter and window', async () => {
+    const segmentKeys = async (): Promise<number> => {
+      const client = new Redis(redis.url);
+      try {
+        return (await client.keys('replicas-test:segment:*')).length;
+      } finally {
+        client.disconnect();
+      }
+    };
+    // Hours neither replica has read yet, in windows that differ by a second: the page cache
+    // cannot answer B, and B has none of these segments in its own memory.
+    const span = (startH: number, shiftMs: number) =>
+      `from=${iso(nowMs - startH * 3_600_000 + shiftMs)}&to=${iso(nowMs - 7 * 3_600_000 + shiftMs)}`;
+    const sum = (p: Page, counter: string) =>
+      Object.values(p.stats.sources).reduce((n, s) => n + (s.stats[counter] ?? 0), 0);
+    const onA = await page(a, `${span(11, 0)}&limit=40`);
+    expect(sum(onA, 'segmentsRead')).toBeGreaterThan(0);
+    // Written in the background: wait until they are in Redis.
+    await waitUntil(async () => (await segmentKeys()) > 0, { what: 'segments in Redis', timeoutMs: 5_000 });
+    const onB = await page(b, `${span(11, 1_000)}&limit=40&minSeverity=WARNING`);
+    expect(onB.stats.cache).toBe('miss');
+    expect(sum(onB, 'segmentsCached')).toBeGreaterThan(0);
+    expect(sum(onB, 'segmentsRead')).toBe(0);
+    expect(onB.stats.scanned).toBe(0);
+    expect(onB.entries.length).toBeGreaterThan(0);
   });
 
   it('reports the shared cache as up', async () => {

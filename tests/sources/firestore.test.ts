@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedFirestore } from '../../local/seed.js';
 import { severityRank } from '../../backend/src/model/index.js';
 import { TOKENS } from '../support/backend.js';
+import { scrape, total } from '../support/metrics.js';
 import { unsupportedReason } from '../support/emulators/firestore.js';
 import { skipBecause } from '../support/emulators/skip.js';
 import {
@@ -104,6 +105,23 @@ describe('Firestore source over the emulator', () => {
       expect(essentials(walked.entries)).toEqual(essentials(whole.entries));
     },
   );
+
+  it('counts every query round trip in log_aggregator_backend_calls_total', async () => {
+    const calls = async () =>
+      total(await scrape(suite.real), 'log_aggregator_backend_calls_total', {
+        source: 'firestore',
+        call: 'query',
+      });
+    const before = await calls();
+    const page = await compareWithOracle({
+      from: iso(suite.nowMs - 5 * HOUR),
+      to: iso(suite.nowMs),
+      limit: 300,
+    });
+    const { queries } = sourceStats(page, 'firestore', FIRESTORE_COUNTERS);
+    expect(queries).toBeGreaterThan(0);
+    expect((await calls()) - before).toBe(queries);
+  });
 
   it('walks pages of a severity-filtered query the same way', async () => {
     const params = { ...wholeDataset(), minSeverity: 'WARNING', direction: 'forward' };

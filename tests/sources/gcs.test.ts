@@ -7,6 +7,7 @@
 import type { Bucket } from '@google-cloud/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedGcs } from '../../local/seed.js';
+import { scrape, total } from '../support/metrics.js';
 import type { ObjectFormat } from '../../local/demo-data/dataset.js';
 import {
   essentials,
@@ -145,6 +146,20 @@ describe('GCS source over the emulator', () => {
     expect(tradeStats.objectsListed).toBeLessThanOrEqual(4);
     expect(tradeStats.objectsRead).toBeLessThanOrEqual(4);
     expect(trades.entries.every((e) => e.labels.prefix === 'trades/')).toBe(true);
+  });
+
+  it('counts every listing and download in log_aggregator_backend_calls_total', async () => {
+    const calls = async (call: string) =>
+      total(await scrape(suite.real), 'log_aggregator_backend_calls_total', { source: 'gcs', call });
+    const [lists, downloads] = [await calls('list'), await calls('download')];
+    // Six hours earlier than the other tests' hour: folders and objects not read yet.
+    const day = Math.floor((suite.nowMs - 2 * DAY) / DAY) * DAY;
+    const page = await compareWithOracle({ from: iso(day + 5 * HOUR), to: iso(day + 6 * HOUR), limit: 1000 });
+    const stats = sourceStats(page, 'gcs', GCS_COUNTERS);
+    expect(stats.listCalls).toBeGreaterThan(0);
+    expect(stats.objectsDownloaded).toBeGreaterThan(0);
+    expect((await calls('list')) - lists).toBe(stats.listCalls);
+    expect((await calls('download')) - downloads).toBe(stats.objectsDownloaded);
   });
 
   it('serves a repeated query from the folder and object caches without listing or downloading', async () => {

@@ -17,6 +17,7 @@ import { compileFilter } from '../../backend/src/query/filter.js';
 import type { SourceRequest } from '../../backend/src/query/log-source.js';
 import { PodSource } from '../../backend/src/sources/pods/pod-source.js';
 import type { KubernetesDouble } from '../support/emulators/kubernetes.js';
+import { scrape, total } from '../support/metrics.js';
 import {
   essentials,
   fetchPage,
@@ -84,6 +85,19 @@ describe('pod source over the Kubernetes API double', () => {
       // Whole seconds, floored: the API server reads `sinceTime` with second precision.
       expect(read.query.sinceTime).toBe(`${params.from.slice(0, 19)}Z`);
     }
+  });
+
+  it('counts every pod listing and log read the API server receives', async () => {
+    const calls = async (call: string) =>
+      total(await scrape(suite.real), 'log_aggregator_backend_calls_total', { source: 'pods', call });
+    const [lists, reads] = [await calls('list'), await calls('read')];
+    kube.clearRequests();
+    await fetchPage(suite.real, '/logs/pods', { from: iso(suite.nowMs - 2 * HOUR), to: until, limit: 50 });
+    const listed = kube.requests.filter((r) => r.path.endsWith('/pods')).length;
+    expect(listed).toBeGreaterThan(0);
+    expect(logRequests().length).toBeGreaterThan(0);
+    expect((await calls('list')) - lists).toBe(listed);
+    expect((await calls('read')) - reads).toBe(logRequests().length);
   });
 
   it('serves the history before the pods were seeded: containers started when their logs begin', async () => {

@@ -4,9 +4,15 @@
  * the other sources' entries exactly as they were.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedFirestore, seedGcs, seedPods } from '../../local/seed.js';
 import type { LogEntry } from '../../backend/src/model/index.js';
-import { essentials, fetchPage, iso, startSourceSuite, type SourceSuite } from '../support/source-suite.js';
+import {
+  essentials,
+  fetchPage,
+  iso,
+  seedEverySource,
+  startSourceSuite,
+  type SourceSuite,
+} from '../support/source-suite.js';
 
 const HOUR = 3_600_000;
 const SOURCE_TIMEOUT_MS = 3_000;
@@ -25,13 +31,7 @@ beforeAll(async () => {
       GCS_LISTING_TTL_SECONDS: '0',
       GCS_CLOSED_LISTING_TTL_SECONDS: '0',
     },
-    seed: async (stack, dataset) => {
-      seedPods(stack.kube, dataset);
-      await Promise.all([
-        seedGcs(stack.storage.bucket(stack.bucketName), dataset),
-        seedFirestore(stack.db, dataset),
-      ]);
-    },
+    seed: seedEverySource,
   });
 });
 

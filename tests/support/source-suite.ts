@@ -2,6 +2,7 @@ import { expect } from 'vitest';
 import { generateDataset, type DemoDataset } from '../../local/demo-data/dataset.js';
 import { memorySources } from '../../local/demo-data/memory-sources.js';
 import { formatEpochMs, type LogEntry, type SourceName } from '../../backend/src/model/index.js';
+import { seedFirestore, seedGcs, seedPods } from '../../local/seed.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { TOKENS, startTestBackend, type TestBackend } from './backend.js';
 
@@ -69,8 +70,10 @@ export async function startSourceSuite(options: SourceSuiteOptions): Promise<Sou
       env: {
         ...stack.env,
         ENABLED_SOURCES: options.sources.join(','),
-        // Every request must reach the sources: the page cache would hide their work and outages.
+        // Every request must reach the sources: the page and segment caches would hide their
+        // work and outages (tests/sources/segments.test.ts covers the segment cache over them).
         CACHE_TTL_SECONDS: '0',
+        CACHE_SEGMENT_BYTES: '0',
         ...options.env,
       },
     });
@@ -107,6 +110,15 @@ async function startStack(firestoreUnused: boolean): Promise<LocalStack> {
     if (kind === undefined) delete process.env.FIRESTORE_EMULATOR_KIND;
     else process.env.FIRESTORE_EMULATOR_KIND = kind;
   }
+}
+
+/** Seeds all three sources with the data set, for suites that read every source. */
+export async function seedEverySource(stack: LocalStack, dataset: DemoDataset): Promise<void> {
+  seedPods(stack.kube, dataset);
+  await Promise.all([
+    seedGcs(stack.storage.bucket(stack.bucketName), dataset),
+    seedFirestore(stack.db, dataset),
+  ]);
 }
 
 export const iso = formatEpochMs;

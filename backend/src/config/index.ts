@@ -10,6 +10,7 @@ import {
   type ReconcileConfig,
 } from './correlation.js';
 import { ConfigError, describeIssue } from './env.js';
+import { segmentsConfig, segmentsEnv, type SegmentsConfig } from './segments.js';
 import { checkServerEnv, serverConfig, serverEnv, type ServerConfig } from './server.js';
 import { sourcesConfig, sourcesEnv, type SourcesConfig } from './sources.js';
 import { checkEnvironment } from './strict.js';
@@ -34,6 +35,7 @@ export type {
   CorrelationConfig,
   ReconcileConfig,
   RedactionConfig,
+  SegmentsConfig,
   SummaryConfig,
 };
 
@@ -42,6 +44,7 @@ const envShape = {
   ...authEnv,
   ...sourcesEnv,
   ...cacheEnv,
+  ...segmentsEnv,
   ...summaryEnv,
   ...collectorEnv,
   ...correlationEnv,
@@ -50,6 +53,7 @@ const envSchema = z.object(envShape).superRefine(checkServerEnv).superRefine(che
 
 export interface Config extends ServerConfig, AuthConfig, SourcesConfig {
   cache: CacheConfig;
+  segments: SegmentsConfig;
   summary: SummaryConfig;
   redaction: RedactionConfig;
   collector: CollectorConfig;
@@ -81,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...authConfig(e),
     ...sourcesConfig(e),
     cache: cacheConfig(e),
+    ...segmentsConfig(e),
     summary: summaryConfig(e),
     redaction: redactionConfig(e),
     collector: collectorConfig(e),

@@ -2,11 +2,20 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { cacheMetrics, type CacheMetrics } from './cache.js';
 import { collectorMetrics, type CollectorMetrics } from './collector.js';
 import { httpMetrics, type HttpMetrics } from './http.js';
+import { readMetrics, type ReadMetrics } from './reads.js';
 import { reconcileMetrics, type ReconcileMetrics } from './reconcile.js';
 import { sourceMetrics, type SourceMetrics } from './sources.js';
 import { summaryMetrics, type SummaryMetrics } from './summary.js';
 
-export type { CacheMetrics, CollectorMetrics, HttpMetrics, ReconcileMetrics, SourceMetrics, SummaryMetrics };
+export type {
+  CacheMetrics,
+  CollectorMetrics,
+  HttpMetrics,
+  ReadMetrics,
+  ReconcileMetrics,
+  SourceMetrics,
+  SummaryMetrics,
+};
 
 /**
  * The backend's own Prometheus metrics, one module per concern, on one registry. One
@@ -21,6 +30,7 @@ export type Metrics = { readonly registry: Registry } & HttpMetrics &
   SourceMetrics &
   CollectorMetrics &
   CacheMetrics &
+  ReadMetrics &
   SummaryMetrics &
   ReconcileMetrics;
 
@@ -33,6 +43,7 @@ export function createMetrics(): Metrics {
     ...sourceMetrics(registry),
     ...collectorMetrics(registry),
     ...cacheMetrics(registry),
+    ...readMetrics(registry),
     ...summaryMetrics(registry),
     ...reconcileMetrics(registry),
   };

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { SourceObserver } from '../query/engine.js';
+import type { BackendCallObserver } from '../query/log-source.js';
 
 /** Calls to the log sources, as the query engine and the readiness check see them. */
 export function sourceMetrics(registry: Registry) {
@@ -30,7 +31,18 @@ export function sourceMetrics(registry: Registry) {
     if (outcome !== 'ok') sourceErrors.inc({ source, kind: outcome });
   };
 
-  return { sourceDuration, sourceErrors, sourceUp, observeSource };
+  const backendCalls = new Counter({
+    name: 'log_aggregator_backend_calls_total',
+    help: 'Calls to the backing services, by source and call (Firestore query, aggregation, listen; GCS list, download; pods list, read, stream, read_pod).',
+    labelNames: ['source', 'call'] as const,
+    registers: [registry],
+  });
+
+  const observeBackendCall: BackendCallObserver = (source, call) => {
+    backendCalls.inc({ source, call });
+  };
+
+  return { sourceDuration, sourceErrors, sourceUp, observeSource, backendCalls, observeBackendCall };
 }
 
 export type SourceMetrics = ReturnType<typeof sourceMetrics>;

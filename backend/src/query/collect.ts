@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { MAX_LIMIT, type LogEntry, type LogQuery } from '../model/index.js';
-import type { QueryEngine, Warning } from './engine.js';
+import type { QueryEngine, SourceShares, Warning } from './engine.js';
+import { sharesOf } from './log-reader.js';
 
 /** What a summary or a pattern listing reads: up to `maxEntries` matches of a query. */
 export interface Collected {
@@ -36,10 +37,12 @@ export async function collectEntries(
   };
   const seen = new Set<string>();
   let after = query.after;
+  let shares: SourceShares | undefined;
   for (;;) {
     signal?.throwIfAborted();
     const limit = Math.min(MAX_LIMIT, maxEntries - collected.entries.length);
-    const page = await engine.page({ ...query, limit, after }, signal);
+    const page = await engine.page({ ...query, limit, after }, signal, shares);
+    shares = sharesOf(page.entries);
     collected.pages += 1;
     collected.scanned += page.stats.scanned;
     collected.partial ||= page.partial;

@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { isSourceName, type EntryKey, type LogQuery } from '../model/index.js';
+import type { SourceShares } from './engine.js';
 
 /**
  * Cursors are opaque to clients: the position after which the next page starts, bound to
@@ -18,6 +19,11 @@ interface CursorBody {
   k: [string, string, string];
   /** The first page's time window, pinned so `from=now-1h` means the same hour on every page. */
   r: [string, string];
+  /**
+   * Entries each of the query's sources gave the page, in the query's source order: the next
+   * page asks each source for its share, so it reads about what it returns.
+   */
+  s?: number[];
 }
 
 /** What a cursor restores: where to resume, within which window. */
@@ -25,6 +31,8 @@ export interface CursorPosition {
   after: EntryKey;
   from: string;
   to: string;
+  /** The previous page's entries by source. */
+  shares?: SourceShares;
 }
 
 export class CursorError extends Error {}
@@ -40,12 +48,13 @@ export function queryFingerprint(query: LogQuery): string {
 export class CursorCodec {
   constructor(private readonly secret: string) {}
 
-  encode(query: LogQuery, key: EntryKey): string {
+  encode(query: LogQuery, key: EntryKey, shares?: SourceShares): string {
     const body: CursorBody = {
       v: 1,
       q: queryFingerprint(query),
       k: [key.timestamp, key.id, key.source],
       r: [query.from, query.to],
+      ...(shares ? { s: query.sources.map((source) => shares[source] ?? 0) } : {}),
     };
     const payload = Buffer.from(JSON.stringify(body)).toString('base64url');
     return `${payload}.${this.sign(payload).toString('base64url')}`;
@@ -65,7 +74,11 @@ export class CursorCodec {
     if (body.q !== queryFingerprint(query)) throw new CursorError('belongs to a different query');
     const [timestamp, id, source] = body.k;
     const [from, to] = body.r;
-    return { after: { timestamp, id, source: source as EntryKey['source'] }, from, to };
+    const after = { timestamp, id, source: source as EntryKey['source'] };
+    if (!body.s) return { after, from, to };
+    const counts = body.s;
+    const shares = Object.fromEntries(query.sources.map((name, i) => [name, counts[i] ?? 0]));
+    return { after, from, to, shares };
   }
 
   private sign(payload: string): Buffer {
@@ -86,7 +99,7 @@ function parseBody(payload: string): CursorBody {
 
 function isCursorBody(value: unknown): value is CursorBody {
   if (!value || typeof value !== 'object') return false;
-  const { v, q, k, r } = value as Partial<CursorBody>;
+  const { v, q, k, r, s } = value as Partial<CursorBody>;
   return (
     v === 1 &&
     typeof q === 'string' &&
@@ -96,6 +109,11 @@ function isCursorBody(value: unknown): value is CursorBody {
     isSourceName(k[2]) &&
     Array.isArray(r) &&
     r.length === 2 &&
-    r.every((part) => typeof part === 'string')
+    r.every((part) => typeof part === 'string') &&
+    (s === undefined || (Array.isArray(s) && s.length <= 3 && s.every(isCount)))
   );
+}
+
+function isCount(value: unknown): boolean {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }

@@ -5,15 +5,14 @@ import {
   SOURCE_NAMES,
   comparatorFor,
   formatEpochMs,
-  type Direction,
   type LogEntry,
   type LogQuery,
-  type SourceName,
 } from '../model/index.js';
 import { memorySourcesFor } from '../../../local/demo-data/memory-source.js';
 import { CursorCodec } from './cursor.js';
 import { QueryEngine } from './engine.js';
 import { compileFilter } from './filter.js';
+import { listingArb, listingQuery } from './listing.fixture.js';
 
 const BASE_MS = Date.UTC(2026, 10, 29, 7, 0, 0);
 
@@ -41,29 +40,14 @@ function toEntries(specs: EntrySpec[]): LogEntry[] {
 }
 
 const queryArb = fc.record({
-  sources: fc.subarray([...SOURCE_NAMES], { minLength: 1 }),
+  listing: listingArb,
   fromOffset: fc.integer({ min: 0, max: 20 }),
   span: fc.integer({ min: 1, max: 41 }),
-  minSeverity: fc.option(fc.constantFrom(...SEVERITIES), { nil: undefined }),
-  search: fc.option(fc.constantFrom('error', 'ORDER', 'tick'), { nil: undefined }),
-  symbolNot: fc.option(fc.constantFrom('AAPL', 'SPY'), { nil: undefined }),
-  direction: fc.constantFrom<Direction>('backward', 'forward'),
-  limit: fc.integer({ min: 1, max: 12 }),
 });
 
 function buildQuery(q: QuerySpec): LogQuery {
-  return {
-    sources: q.sources as SourceName[],
-    from: formatEpochMs(BASE_MS + q.fromOffset),
-    to: formatEpochMs(BASE_MS + q.fromOffset + q.span),
-    severities: [],
-    minSeverity: q.minSeverity,
-    search: q.search ? { text: q.search, regex: false } : undefined,
-    labels: q.symbolNot ? [{ name: 'symbol', op: '!=', value: q.symbolNot }] : [],
-    limit: q.limit,
-    direction: q.direction,
-    selectors: {},
-  };
+  const from = BASE_MS + q.fromOffset;
+  return listingQuery(q.listing, formatEpochMs(from), formatEpochMs(from + q.span));
 }
 
 function engineOver(entries: LogEntry[]): QueryEngine {

@@ -70,9 +70,32 @@ export interface StreamScope {
   selectors: SourceSelectors;
 }
 
+/**
+ * What a call to a backing service is, as `log_aggregator_backend_calls_total{call}` labels it:
+ * Firestore `query` (one round trip of documents), `aggregation` (a `count()`), `listen` (a
+ * snapshot listener opened), `list_collections`; GCS `list` (one page of a listing) and
+ * `download`; pods `list` (pods), `read_pod`, `read` (one container log read) and `stream` (a
+ * followed log opened).
+ */
+export type BackendCall =
+  | 'query'
+  | 'aggregation'
+  | 'listen'
+  | 'list_collections'
+  | 'list'
+  | 'download'
+  | 'read_pod'
+  | 'read'
+  | 'stream';
+
+/** Told about every call a source makes to its backing service, so a dashboard's cost shows. */
+export type BackendCallObserver = (source: SourceName, call: BackendCall) => void;
+
 /** The contract every source implements; the engine knows nothing else about them. */
 export interface LogSource {
   readonly name: SourceName;
+  /** Where the source reports its calls to its backing service (one observer; a later one replaces it). */
+  observeCalls?(observer: BackendCallObserver): void;
   query(request: SourceRequest): Promise<SourceResult>;
   /** `undefined` when this source has no such field. */
   listValues(field: MetaField, scope: MetaScope, signal: AbortSignal): Promise<string[] | undefined>;

@@ -7,7 +7,7 @@ import type { LogReader, PageResponse } from '../../query/log-reader.js';
 import { principalOf } from '../auth.js';
 import { assertQueryable, readableSources } from '../caller-scope.js';
 import type { AppContext, AppState } from '../context.js';
-import type { HttpMetrics } from '../../metrics/metrics.js';
+import type { HttpMetrics, ReadMetrics } from '../../metrics/metrics.js';
 import { dedupePage } from '../dedupe-page.js';
 import { decodeCursorParam, parseListing } from '../params/index.js';
 import { badParam } from '../problem.js';
@@ -15,7 +15,7 @@ import { badParam } from '../problem.js';
 export interface LogRouteDeps {
   reader: LogReader;
   cursors: CursorCodec;
-  metrics: HttpMetrics;
+  metrics: HttpMetrics & Pick<ReadMetrics, 'observeReads'>;
   enabledSources: SourceName[];
   clock: Clock;
   /** Set when REDACT_RESPONSES is on: messages, payloads and labels are redacted on the way out. */
@@ -40,11 +40,14 @@ async function listLogs(ctx: AppContext, deps: LogRouteDeps, only?: SourceName):
     nowMs: deps.clock.now(),
   });
   assertQueryable(principal, query, deps.enabledSources);
-  if (cursor) Object.assign(query, decodeCursorParam(deps.cursors, query, cursor));
+  // The window and position go into the query; the previous page's source shares only size the reads.
+  const { shares, ...position } = cursor ? decodeCursorParam(deps.cursors, query, cursor) : {};
+  Object.assign(query, position);
 
-  const read = await deps.reader.page(query);
+  const read = await deps.reader.page(query, shares);
   const page = dedupe ? await dedupePage(read, query, deps) : read;
   countReturned(deps.metrics, page.entries);
+  countReads(deps.metrics, page);
   ctx.body = (deps.redactor ? redactPage(page, deps.redactor) : page) satisfies LogsResponse;
 }
 
@@ -57,6 +60,18 @@ function redactPage(page: PageResponse, redactor: Redactor): PageResponse {
     ...(entry.payload === undefined ? {} : { payload: redactor.redactValue(entry.payload) }),
   }));
   return { ...page, entries };
+}
+
+/** What the page read from each source; a page answered from the page cache read nothing. */
+function countReads(metrics: Pick<ReadMetrics, 'observeReads'>, page: PageResponse): void {
+  const fresh = page.stats.cache === 'miss';
+  const reads = Object.fromEntries(
+    Object.entries(page.stats.sources).map(([source, outcome]) => [
+      source,
+      fresh ? outcome.stats.scanned : 0,
+    ]),
+  );
+  metrics.observeReads(reads, page.entries.length);
 }
 
 function countReturned(metrics: HttpMetrics, entries: { source: SourceName }[]): void {

@@ -17,6 +17,7 @@ import {
 } from '../../model/index.js';
 import { recordToEntry, type FieldMapping, type JsonRecord } from '../mapping/record-mapper.js';
 import type {
+  BackendCallObserver,
   CorrelationLookup,
   Follower,
   FollowOptions,
@@ -29,6 +30,7 @@ import type {
   SourceStats,
   StreamScope,
 } from '../../query/log-source.js';
+import { CallCounter } from '../calls/call-counter.js';
 import { FollowerGroup } from '../follow/follower-group.js';
 import { findCorrelatedDocuments } from './correlated.js';
 import { documentEntryId, firestoreContextScope } from './document-id.js';
@@ -70,8 +72,13 @@ export class FirestoreSource implements LogSource {
 
   private coverage?: Coverage;
   private checking?: Promise<Coverage>;
+  private readonly calls = new CallCounter(this.name);
 
   constructor(private readonly options: FirestoreSourceOptions) {}
+
+  observeCalls(observer: BackendCallObserver): void {
+    this.calls.observe(observer);
+  }
 
   /**
    * Documents lacking their collection's time field, as last counted: every listing leaves them
@@ -83,7 +90,9 @@ export class FirestoreSource implements LogSource {
     this.checking ??= (async () => {
       try {
         const found = await Promise.all(
-          this.options.collections.map((c) => findTimeGap(this.options.db, c, this.options.settingsFor(c))),
+          this.options.collections.map((c) =>
+            findTimeGap(this.options.db, c, this.options.settingsFor(c), this.calls.count),
+          ),
         );
         this.coverage = { checkedAt: Date.now(), gaps: found.filter((gap) => gap !== undefined) };
         return this.coverage;
@@ -138,6 +147,7 @@ export class FirestoreSource implements LogSource {
     for (;;) {
       if (request.signal.aborted) throw new Error('aborted');
       const batch = last ? base.startAfter(last) : base;
+      this.calls.count('query');
       const snapshot = await batch.limit(this.options.batchSize).get();
       stats.queries += 1;
       stats.documentsRead += snapshot.size;
@@ -154,6 +164,7 @@ export class FirestoreSource implements LogSource {
 
   async listValues(field: MetaField): Promise<string[] | undefined> {
     if (field !== 'collections') return undefined;
+    this.calls.count('list_collections');
     const existing = new Set((await this.options.db.listCollections()).map((c) => c.id));
     return this.options.collections.filter((c) => existing.has(c)).sort();
   }
@@ -162,6 +173,7 @@ export class FirestoreSource implements LogSource {
     const first = this.options.collections[0];
     if (!first) return { up: true, detail: 'no collections configured' };
     // Side by side, within `/readyz`'s budget: a slow count shows the last one (none at first).
+    this.calls.count('query');
     const [, gaps] = await Promise.all([
       this.options.db.collection(first).limit(1).get(),
       Promise.race([
@@ -219,6 +231,8 @@ export class FirestoreSource implements LogSource {
     const settings = this.options.settingsFor(collection);
     const mapping = this.options.mappingFor(collection);
     const field = settings.timeField;
+    // Asked for each time a listener is opened.
+    this.calls.count('listen');
     return {
       query: this.options.db.collection(collection).where(field, '>=', timeValue(since, settings.timeType)),
       toEntry: (doc) => documentEntry(collection, doc, settings, mapping),

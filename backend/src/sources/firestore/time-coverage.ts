@@ -1,4 +1,5 @@
 import { Timestamp, type Firestore } from '@google-cloud/firestore';
+import type { CountCall } from '../calls/call-counter.js';
 import type { CollectionSettings } from './query-plan.js';
 
 /**
@@ -54,15 +55,21 @@ export async function findTimeGap(
   db: Firestore,
   collection: string,
   settings: Pick<CollectionSettings, 'timeField' | 'timeType'>,
+  count: CountCall = () => undefined,
 ): Promise<TimeGap | undefined> {
   const ref = db.collection(collection);
+  const aggregate = <T>(call: () => Promise<T>): Promise<T> => {
+    count('aggregation');
+    return call();
+  };
   const [all, dated] = await Promise.all([
-    ref.count().get(),
-    ref.where(settings.timeField, '>=', smallest(settings.timeType)).count().get(),
+    aggregate(() => ref.count().get()),
+    aggregate(() => ref.where(settings.timeField, '>=', smallest(settings.timeType)).count().get()),
   ]);
   const total = all.data().count;
   const missing = total - dated.data().count;
   if (missing <= 0) return undefined;
+  count('query');
   const sample = await ref.limit(SAMPLE_SIZE).get();
   const candidates = new Set<string>();
   for (const doc of sample.docs) {

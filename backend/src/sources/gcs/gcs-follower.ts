@@ -6,6 +6,7 @@ import { deliver, resumeAfter } from '../follow/batch.js';
 import { Timers } from '../follow/backoff.js';
 import { guard } from '../follow/guard.js';
 import { FolderLister, type ListedObject, type ListingBudget } from './listing.js';
+import type { CountCall } from '../calls/call-counter.js';
 
 export interface GcsFollowerOptions {
   bucket: Bucket;
@@ -20,6 +21,8 @@ export interface GcsFollowerOptions {
   /** How long listings of dated folders whose time has passed are reused. */
   closedListingTtlMs: number;
   maxListCalls: number;
+  /** Told about each listing call. */
+  countCall?: CountCall;
 }
 
 /** Downloads at once: new objects are few per interval, and queries need the connections more. */
@@ -50,6 +53,7 @@ export class GcsFollower implements Follower {
       openTtlMs: 0,
       closedTtlMs: options.closedListingTtlMs,
       concurrency: READ_CONCURRENCY,
+      countCall: options.countCall,
     });
   }
 

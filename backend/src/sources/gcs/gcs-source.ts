@@ -11,6 +11,7 @@ import {
 } from '../../model/index.js';
 import type { FieldMapping } from '../mapping/record-mapper.js';
 import type {
+  BackendCallObserver,
   Follower,
   FollowOptions,
   FollowSink,
@@ -22,6 +23,7 @@ import type {
   SourceStats,
   StreamScope,
 } from '../../query/log-source.js';
+import { CallCounter } from '../calls/call-counter.js';
 import { gcsContextScope } from './context-scope.js';
 import { GcsFollower } from './gcs-follower.js';
 import { FolderLister, ListingBudgetExceeded, type ListedObject, type ListingBudget } from './listing.js';
@@ -71,6 +73,7 @@ export class GcsSource implements LogSource {
   private readonly inFlight = new Map<string, Promise<ParsedObject>>();
 
   private readonly lister: FolderLister;
+  private readonly calls = new CallCounter(this.name);
 
   constructor(private readonly options: GcsSourceOptions) {
     this.lister = new FolderLister(options.bucket, {
@@ -78,11 +81,16 @@ export class GcsSource implements LogSource {
       openTtlMs: options.listingTtlMs.open,
       closedTtlMs: options.listingTtlMs.closed,
       concurrency: options.downloadConcurrency,
+      countCall: this.calls.count,
     });
     this.parsed = new LRUCache({
       maxSize: options.objectCacheEntries,
       sizeCalculation: (parsed) => Math.max(1, parsed.entries.length),
     });
+  }
+
+  observeCalls(observer: BackendCallObserver): void {
+    this.calls.observe(observer);
   }
 
   async query(request: SourceRequest): Promise<SourceResult> {
@@ -244,6 +252,7 @@ export class GcsSource implements LogSource {
     };
     const signal = AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS);
     const limits = { maxBytes: this.options.maxObjectBytes, signal, idleTimeoutMs: DOWNLOAD_IDLE_MS };
+    this.calls.count('download');
     const call = readObject(this.options.bucket, origin, limits)
       .then((parsed) => {
         this.parsed.set(key, parsed);
@@ -271,6 +280,7 @@ export class GcsSource implements LogSource {
       nameSlackMs,
       closedListingTtlMs: listingTtlMs.closed,
       maxListCalls,
+      countCall: this.calls.count,
     });
   }
 
@@ -291,6 +301,7 @@ export class GcsSource implements LogSource {
   }
 
   async health(): Promise<SourceHealth> {
+    this.calls.count('list');
     const [files] = await this.options.bucket.getFiles({ maxResults: 1, autoPaginate: false });
     return {
       up: true,

@@ -2,6 +2,7 @@ import type { Bucket, File } from '@google-cloud/storage';
 import { LRUCache } from 'lru-cache';
 import pLimit from 'p-limit';
 import { boundsFromName, intersects, type TimeBounds } from './object-time.js';
+import type { CountCall } from '../calls/call-counter.js';
 
 export interface ListedObject {
   name: string;
@@ -53,6 +54,8 @@ export interface FolderListerOptions {
   closedTtlMs: number;
   /** Folder levels listed at once while descending. */
   concurrency: number;
+  /** Told about each listing call. */
+  countCall?: CountCall;
 }
 
 const MAX_DEPTH = 6;
@@ -127,6 +130,7 @@ export class FolderLister {
       if (budget.callsLeft <= 0) throw new ListingBudgetExceeded();
       budget.callsLeft -= 1;
       budget.calls += 1;
+      this.options.countCall?.('list');
       const [files, next, response] = await this.bucket.getFiles({
         prefix,
         delimiter: '/',

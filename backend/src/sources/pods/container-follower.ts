@@ -5,11 +5,14 @@ import { Backoff, Timers } from '../follow/backoff.js';
 import { guard } from '../follow/guard.js';
 import { parsePodLog, sinceTimeOf, splitTimestampedLine, type PodLogOrigin } from './line-parser.js';
 import { LineStream } from './line-stream.js';
+import type { CountCall } from '../calls/call-counter.js';
 
 /** The API clients a container log is followed with: the source's own. */
 export interface PodClients {
   core: CoreV1Api;
   log: Log;
+  /** Told about each call made with these clients. */
+  countCall?: CountCall;
 }
 
 export interface ContainerTarget {
@@ -115,6 +118,7 @@ export class ContainerFollower {
       },
     });
     try {
+      this.options.clients.countCall?.('stream');
       const controller = await this.options.clients.log.log(namespace, pod, container, sink, {
         follow: true,
         timestamps: true,
@@ -214,6 +218,7 @@ export class ContainerFollower {
     const { namespace, pod, uid } = this.target;
     const connection = this.connection;
     try {
+      this.options.clients.countCall?.('read_pod');
       const current = await this.options.clients.core.readNamespacedPod({ name: pod, namespace });
       if (connection !== this.connection || this.stopped) return;
       if (current.metadata?.uid !== uid || current.status?.phase !== 'Running') {

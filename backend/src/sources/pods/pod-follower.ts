@@ -69,10 +69,11 @@ export class PodFollower implements Follower {
   }
 
   private async relistNamespace(namespace: string): Promise<void> {
-    const { core, labelSelector } = this.options.scope;
+    const { core, labelSelector, countCall } = this.options.scope;
     const { sink } = this.options;
     let pods: V1Pod[];
     try {
+      countCall?.('list');
       pods = (await core.listNamespacedPod({ namespace, labelSelector })).items;
       sink.connected(`list:${namespace}`);
     } catch (error) {

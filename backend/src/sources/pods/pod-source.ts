@@ -10,6 +10,7 @@ import {
   type LogEntry,
 } from '../../model/index.js';
 import type {
+  BackendCallObserver,
   Follower,
   FollowOptions,
   FollowSink,
@@ -26,6 +27,7 @@ import { podContextScope } from './context-scope.js';
 import { PodFollower } from './pod-follower.js';
 import { appOf } from './pod-labels.js';
 import { parsePodLog, sinceTimeOf, type PodLogOrigin } from './line-parser.js';
+import { CallCounter } from '../calls/call-counter.js';
 
 export interface PodSourceOptions {
   core: CoreV1Api;
@@ -67,7 +69,13 @@ const joinSelectors = (...parts: (string | undefined)[]): string | undefined =>
 export class PodSource implements LogSource {
   readonly name = 'pods' as const;
 
+  private readonly calls = new CallCounter(this.name);
+
   constructor(private readonly options: PodSourceOptions) {}
+
+  observeCalls(observer: BackendCallObserver): void {
+    this.calls.observe(observer);
+  }
 
   async query(request: SourceRequest): Promise<SourceResult> {
     const stats: PodStats = { scanned: 0, podsListed: 0, streamsRead: 0, streamsSkipped: 0, bytesRead: 0 };
@@ -101,6 +109,7 @@ export class PodSource implements LogSource {
     const labelSelector = joinSelectors(this.options.labelSelector, selector?.labelSelector);
     const lists = await Promise.all(
       namespaces.map(async (namespace) => {
+        this.calls.count('list');
         const list = await this.options.core.listNamespacedPod({ namespace, labelSelector });
         return list.items.map((pod) => ({ namespace, pod }));
       }),
@@ -182,6 +191,7 @@ export class PodSource implements LogSource {
         callback();
       },
     });
+    this.calls.count('read');
     const controller = await this.options.log.log(stream.namespace, stream.podName, stream.container, sink, {
       timestamps: true,
       sinceTime: sinceTimeOf(since),
@@ -211,9 +221,10 @@ export class PodSource implements LogSource {
       ? [scope.namespace].filter((n) => this.options.namespaces.includes(n))
       : this.options.namespaces;
     const lists = await Promise.all(
-      namespaces.map((namespace) =>
-        this.options.core.listNamespacedPod({ namespace, labelSelector: this.options.labelSelector }),
-      ),
+      namespaces.map((namespace) => {
+        this.calls.count('list');
+        return this.options.core.listNamespacedPod({ namespace, labelSelector: this.options.labelSelector });
+      }),
     );
     const pods = lists
       .flatMap((list) => list.items)
@@ -232,7 +243,7 @@ export class PodSource implements LogSource {
   /** Every container of every running pod, re-listed every `pollMs`, with the clients queries use. */
   follow(sink: FollowSink, options: FollowOptions): Follower {
     return new PodFollower({
-      scope: this.options,
+      scope: { ...this.options, countCall: this.calls.count },
       sink,
       since: formatEpochMs(options.sinceMs),
       relistMs: options.pollMs,
@@ -243,6 +254,7 @@ export class PodSource implements LogSource {
 
   async health(): Promise<SourceHealth> {
     const namespace = this.options.namespaces[0] ?? 'default';
+    this.calls.count('list');
     const list = await this.options.core.listNamespacedPod({ namespace, limit: 1 });
     return {
       up: true,
