@@ -6,6 +6,7 @@ import { ConfigError, describeIssue } from './env.js';
 import { checkServerEnv, serverConfig, serverEnv, type ServerConfig } from './server.js';
 import { sourcesConfig, sourcesEnv, type SourcesConfig } from './sources.js';
 import { checkEnvironment } from './strict.js';
+import { tailConfig, tailEnv, type TailConfig } from './tail.js';
 import {
   redactionConfig,
   summaryConfig,
@@ -21,9 +22,9 @@ import {
  */
 export { ConfigError } from './env.js';
 export type { TokenConfig } from './auth.js';
-export type { CacheConfig, CollectorConfig, RedactionConfig, SummaryConfig };
+export type { CacheConfig, CollectorConfig, RedactionConfig, SummaryConfig, TailConfig };
 
-const envShape = { ...serverEnv, ...authEnv, ...sourcesEnv, ...cacheEnv, ...summaryEnv, ...collectorEnv };
+const envShape = { ...serverEnv, ...authEnv, ...sourcesEnv, ...cacheEnv, ...summaryEnv, ...collectorEnv, ...tailEnv };
 const envSchema = z.object(envShape).superRefine(checkServerEnv).superRefine(checkCacheEnv);
 
 export interface Config extends ServerConfig, AuthConfig, SourcesConfig {
@@ -31,6 +32,7 @@ export interface Config extends ServerConfig, AuthConfig, SourcesConfig {
   summary: SummaryConfig;
   redaction: RedactionConfig;
   collector: CollectorConfig;
+  tail: TailConfig;
 }
 
 /**
@@ -60,5 +62,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     summary: summaryConfig(e),
     redaction: redactionConfig(e),
     collector: collectorConfig(e),
+    tail: tailConfig(e),
   };
 }

@@ -4,8 +4,9 @@ import { collectorMetrics, type CollectorMetrics } from './collector.js';
 import { httpMetrics, type HttpMetrics } from './http.js';
 import { sourceMetrics, type SourceMetrics } from './sources.js';
 import { summaryMetrics, type SummaryMetrics } from './summary.js';
+import { tailMetrics, type TailMetrics } from './tail.js';
 
-export type { CacheMetrics, CollectorMetrics, HttpMetrics, SourceMetrics, SummaryMetrics };
+export type { CacheMetrics, CollectorMetrics, HttpMetrics, SourceMetrics, SummaryMetrics, TailMetrics };
 
 /**
  * The backend's own Prometheus metrics, one module per concern, on one registry. One
@@ -20,7 +21,8 @@ export type Metrics = { readonly registry: Registry } & HttpMetrics &
   SourceMetrics &
   CollectorMetrics &
   CacheMetrics &
-  SummaryMetrics;
+  SummaryMetrics &
+  TailMetrics;
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
@@ -32,5 +34,6 @@ export function createMetrics(): Metrics {
     ...collectorMetrics(registry),
     ...cacheMetrics(registry),
     ...summaryMetrics(registry),
+    ...tailMetrics(registry),
   };
 }

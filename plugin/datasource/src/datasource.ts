@@ -34,7 +34,7 @@ import {
   SummaryResponse,
   VolumeResponse,
 } from '@gpt-runner-logs/contract';
-import { Observable, catchError, map, merge, of } from 'rxjs';
+import { Observable, catchError, filter, map, merge, of } from 'rxjs';
 
 import { DEFAULT_TIMEOUT_SECONDS, QueryParams, UnifiedLogsApi } from './api';
 import { toDataQueryError } from './errors';
@@ -42,12 +42,22 @@ import { logsFrame, logsResponseToFrame } from './frames/logs';
 import { toNotices } from './frames/notices';
 import { patternsFrame } from './frames/patterns';
 import { summaryFrame } from './frames/summary';
+import { appendEntries, tailFrame } from './frames/tail';
 import { nanosToRfc3339 } from './frames/time';
 import { volumeFrames } from './frames/volume';
 import { HealthResult, checkHealth } from './health';
 import { hasLabelFilter, modifyQuery, toggleLabelFilter } from './modifyQuery';
 import { interpolateQuery } from './querybuilder/interpolate';
-import { clampCount, clampLimit, logsParams, patternsParams, summaryBody, volumeParams } from './querybuilder/params';
+import {
+  clampCount,
+  clampLimit,
+  logsParams,
+  patternsParams,
+  summaryBody,
+  tailParams,
+  volumeParams,
+} from './querybuilder/params';
+import { tailEvents } from './tail/tailStream';
 import { DEFAULT_QUERY, QueryType, UnifiedLogsOptions, UnifiedLogsQuery } from './types';
 import { parseVariableQuery, toMetricFindValues } from './variables';
 
@@ -90,8 +100,8 @@ export class DataSource
 
   /**
    * Each query runs on its own and answers under its own key, so one slow source or a failed
-   * summary does not hold back the others. A future live-tail type plugs in here as one
-   * more case that returns a long-lived Observable.
+   * summary does not hold back the others. A live logs query (Explore's Live mode, or a
+   * panel's query with `live` set) answers with a long-lived stream of frames instead.
    */
   query(request: DataQueryRequest<UnifiedLogsQuery>): Observable<DataQueryResponse> {
     const targets = request.targets.filter((target) => this.filterQuery(target));
@@ -101,8 +111,12 @@ export class DataSource
     return merge(
       ...targets.map((target) => {
         const query = this.applyTemplateVariables(target, request.scopedVars);
-        return this.runQuery(query, request).pipe(
-          map((data): DataQueryResponse => ({ data, key: target.refId, state: LoadingState.Done })),
+        const answers = isLive(query, request)
+          ? this.runTail(query, request.range)
+          : this.runQuery(query, request).pipe(
+              map((data): DataQueryResponse => ({ data, key: target.refId, state: LoadingState.Done }))
+            );
+        return answers.pipe(
           catchError((error: unknown) =>
             of<DataQueryResponse>({
               data: [],
@@ -147,6 +161,32 @@ export class DataSource
           logsResponseToFrame(response, { refId: query.refId, search: query.search, regex: query.regex, limit }),
         ])
       );
+  }
+
+  /**
+   * New entries as they arrive (`GET /logs/tail` through the proxy route), appended to a
+   * frame of at most `limit` rows that is emitted, growing, with `LoadingState.Streaming`.
+   * The stream reconnects on its own from its last event id, so the panel never has to.
+   */
+  private runTail(query: UnifiedLogsQuery, range: TimeRange): Observable<DataQueryResponse> {
+    const frame = tailFrame({
+      refId: query.refId,
+      capacity: clampLimit(query.limit),
+      search: query.search,
+      regex: query.regex,
+    });
+    const stream = (data: DataFrame[]): DataQueryResponse => ({ data, key: query.refId, state: LoadingState.Streaming });
+    return tailEvents({ url: this.api.url('/logs/tail', tailParams(query, range)) }).pipe(
+      filter((event) => event.event !== 'end'),
+      map((event) => {
+        if (event.event === 'entries') {
+          appendEntries(frame, event.data.entries);
+        } else if (event.event === 'gap') {
+          frame.meta = { ...frame.meta, notices: [{ severity: 'warning', text: event.data.detail }] };
+        }
+        return stream([frame]);
+      })
+    );
   }
 
   // ---- Logs experience ---------------------------------------------------------------
@@ -250,6 +290,12 @@ export class DataSource
   async testDatasource(): Promise<HealthResult> {
     return checkHealth(this.api);
   }
+}
+
+/** Explore's Live button sets `liveStreaming`; a dashboard panel's logs query sets `live`. */
+function isLive(query: UnifiedLogsQuery, request: DataQueryRequest<UnifiedLogsQuery>): boolean {
+  const isLogs = (query.queryType ?? QueryType.Logs) === QueryType.Logs;
+  return isLogs && (request.liveStreaming === true || query.live === true);
 }
 
 /** The frame's id is `source:id` (ids are unique only within a source); labels carry the source. */

@@ -9,6 +9,7 @@ import { FirestoreFields } from './fields/FirestoreFields';
 import { GcsFields } from './fields/GcsFields';
 import { LabelFiltersField } from './fields/LabelFiltersField';
 import { LimitField } from './fields/LimitField';
+import { LiveField } from './fields/LiveField';
 import { MaxEntriesField } from './fields/MaxEntriesField';
 import { PodsFields } from './fields/PodsFields';
 import { QueryTypeField } from './fields/QueryTypeField';
@@ -61,6 +62,7 @@ export function QueryEditor({ datasource, query, onChange, onRunQuery }: Props) 
       <InlineFieldRow>
         <SeverityField {...fieldProps} />
         {queryType === QueryType.Logs && <LimitField {...fieldProps} />}
+        {queryType === QueryType.Logs && <LiveField {...fieldProps} />}
       </InlineFieldRow>
       <SearchField {...fieldProps} />
       <LabelFiltersField {...fieldProps} />
