@@ -83,7 +83,7 @@ function watch(ds: DataSource, target: UnifiedLogsQuery, overrides = {}): Watch 
 
 const frameOf = (response: DataQueryResponse): DataFrame => response.data[0] as DataFrame;
 const bodies = (response: DataQueryResponse): string[] =>
-  frameOf(response).fields.find((f) => f.name === 'body')?.values.slice() ?? [];
+  Array.from(frameOf(response).fields.find((f) => f.name === 'body')?.values ?? []);
 const hasRows = (count: number) => (response: DataQueryResponse) =>
   response.data.length === 1 && frameOf(response).length === count;
 const streaming = (response: DataQueryResponse) => response.state === LoadingState.Streaming;
@@ -149,7 +149,10 @@ describe('live tail', () => {
       ]);
       const rows = await panel.until(hasRows(2));
       expect(bodies(rows)).toEqual(['broker answered 503', 'broker timed out']);
-      expect(frameOf(rows).fields.find((f) => f.name === 'severity')?.values).toEqual(['error', 'error']);
+      expect(Array.from(frameOf(rows).fields.find((f) => f.name === 'severity')?.values ?? [])).toEqual([
+        'error',
+        'error',
+      ]);
       expect(frameOf(rows).meta?.searchWords).toEqual(['(?i)broker']);
     } finally {
       panel.subscription.unsubscribe();
@@ -172,7 +175,7 @@ describe('live tail', () => {
     try {
       await live.until(streaming);
       const sent: string[] = [];
-      // Streams end every 2 s here: 5 s of writes span at least two reconnects.
+      // Streams end every 2 s here: 5 s of writes span a reconnect.
       for (let i = 0; i < 50; i++) {
         const message = `tick ${i}`;
         sent.push(message);
@@ -181,7 +184,9 @@ describe('live tail', () => {
       }
       const all = await live.until((r) => bodies(r).includes('tick 49'));
       expect(bodies(all)).toEqual(sent);
-      expect(connections).toBeGreaterThanOrEqual(3);
+      // At least one reconnect, after which the server waited a second (`retry:`): lines were
+      // written while no stream was open, and came on the next one.
+      expect(connections).toBeGreaterThanOrEqual(2);
     } finally {
       live.subscription.unsubscribe();
     }
