@@ -49,7 +49,11 @@ async function metric(base: string, name: string, labels = ''): Promise<number> 
   return line === undefined ? NaN : Number(line.slice(series.length));
 }
 
-async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+async function until(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -103,7 +107,8 @@ async function main(): Promise<void> {
     const pid = backend.pid as number;
 
     console.log(`opening ${SUBSCRIBERS} live tails…`);
-    for (let i = 0; i < SUBSCRIBERS; i++) clients.push(await openTail(base, { token: TOKEN, query: 'source=pods' }));
+    for (let i = 0; i < SUBSCRIBERS; i++)
+      clients.push(await openTail(base, { token: TOKEN, query: 'source=pods' }));
     const refused = clients.filter((c) => c.status !== 200).length;
     if (refused > 0) throw new Error(`${refused} subscribers were refused`);
     await until(() => stack.kube.openStreams().logs === containers, `${containers} upstream log streams`);
@@ -135,7 +140,10 @@ async function main(): Promise<void> {
         max: Math.round(received.at(-1) ?? NaN),
       },
       containers,
-      upstreamLogStreams: { peakSeenByApiServer: peakUpstream, backendMetric: await metric(base, 'log_aggregator_tail_upstream_streams', 'source="pods"') },
+      upstreamLogStreams: {
+        peakSeenByApiServer: peakUpstream,
+        backendMetric: await metric(base, 'log_aggregator_tail_upstream_streams', 'source="pods"'),
+      },
       tailSubscribersMetric: await metric(base, 'log_aggregator_tail_subscribers'),
       peakRssMb: Math.round(peakRss),
     };

@@ -112,8 +112,15 @@ function buildServices(deps: AppDeps, metrics: Metrics): Services {
     settings: config.summary,
     observe: metrics.observeSummary,
   });
-  const tail = createTailHub({ config, sources: [...sourceMap.values()], metrics, logger, feed: deps.tailFeed });
-  return { sourceMap, cache, cursors, engine, reader, insight, redactor, tail, tailStreams: new TailStreams() };
+  const tail = createTailHub({
+    config,
+    sources: [...sourceMap.values()],
+    metrics,
+    logger,
+    feed: deps.tailFeed,
+  });
+  const tailStreams = new TailStreams();
+  return { sourceMap, cache, cursors, engine, reader, insight, redactor, tail, tailStreams };
 }
 
 /** Probes and the scrape endpoint: no token, so Kubernetes and Prometheus need none. */

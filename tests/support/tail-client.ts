@@ -55,7 +55,12 @@ export async function openTail(
   };
   const parser = createParser({
     onEvent: ({ event, id, data }) => {
-      events.push({ event: event ?? 'message', id, data: JSON.parse(data) as Record<string, unknown>, at: performance.now() });
+      events.push({
+        event: event ?? 'message',
+        id,
+        data: JSON.parse(data) as Record<string, unknown>,
+        at: performance.now(),
+      });
       notify();
     },
     onComment: (comment) => {

@@ -16,7 +16,10 @@ import { redisServerMissing, startRedis, type TestRedis } from '../support/redis
 import { openTail, type TailClient } from '../support/tail-client.js';
 
 const NS = 'gpt-runner';
-const skip = skipBecause(redisServerMissing(), 'two backends sharing the live tail through a real redis-server');
+const skip = skipBecause(
+  redisServerMissing(),
+  'two backends sharing the live tail through a real redis-server',
+);
 
 describe.skipIf(skip)('live tail across replicas sharing Redis', () => {
   let stack: LocalStack;
@@ -54,7 +57,11 @@ describe.skipIf(skip)('live tail across replicas sharing Redis', () => {
 
   beforeAll(async () => {
     [stack, redis] = await Promise.all([startLocalStack(), startRedis()]);
-    dataset = generateDataset({ nowMs: Math.floor(Date.now() / 1000) * 1000 - 2_000, days: 1, tradesPerHour: 4 });
+    dataset = generateDataset({
+      nowMs: Math.floor(Date.now() / 1000) * 1000 - 2_000,
+      days: 1,
+      tradesPerHour: 4,
+    });
     await stack.seed(dataset);
     containers = dataset.pods.flatMap((p) => p.containers).length;
     const env = {

@@ -24,7 +24,15 @@ export { ConfigError } from './env.js';
 export type { TokenConfig } from './auth.js';
 export type { CacheConfig, CollectorConfig, RedactionConfig, SummaryConfig, TailConfig };
 
-const envShape = { ...serverEnv, ...authEnv, ...sourcesEnv, ...cacheEnv, ...summaryEnv, ...collectorEnv, ...tailEnv };
+const envShape = {
+  ...serverEnv,
+  ...authEnv,
+  ...sourcesEnv,
+  ...cacheEnv,
+  ...summaryEnv,
+  ...collectorEnv,
+  ...tailEnv,
+};
 const envSchema = z.object(envShape).superRefine(checkServerEnv).superRefine(checkCacheEnv);
 
 export interface Config extends ServerConfig, AuthConfig, SourcesConfig {

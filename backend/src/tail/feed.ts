@@ -26,8 +26,7 @@ export interface FollowerFeedDeps {
  * Connections that hold a stream against a backing service: a container log (`ns/pod/c@uid`)
  * or a collection listener. Pod listings (`list:`) and GCS prefix listings are polls.
  */
-const isStream = (source: SourceName, key: string): boolean =>
-  source !== 'gcs' && !key.startsWith('list:');
+const isStream = (source: SourceName, key: string): boolean => source !== 'gcs' && !key.startsWith('list:');
 
 /**
  * One follower per source that can follow, shared by every viewer of this process: one log
@@ -65,7 +64,10 @@ export class FollowerFeed implements TailFeed {
       entries: (batch) => publish(batch.entries),
       connected: (key) => this.track(source, key, true),
       failed: (stage, error, key) => {
-        logger.debug({ source, stage, follower: key, err: describeError(error) }, 'live tail follower failed');
+        logger.debug(
+          { source, stage, follower: key, err: describeError(error) },
+          'live tail follower failed',
+        );
         if (key !== undefined) this.track(source, key, false);
       },
       reconnected: () => undefined,

@@ -123,7 +123,10 @@ export class TailHub {
   private admit(token: string): void {
     const { maxSubscribers, maxSubscribersPerToken } = this.settings;
     if (this.listeners.size >= maxSubscribers)
-      throw new TailBusyError(`this server already serves ${maxSubscribers} live tails; try again shortly`, 5);
+      throw new TailBusyError(
+        `this server already serves ${maxSubscribers} live tails; try again shortly`,
+        5,
+      );
     if ((this.perToken.get(token) ?? 0) >= maxSubscribersPerToken)
       throw new TailBusyError(
         `this token already holds ${maxSubscribersPerToken} live tails on this server; close one or try again shortly`,

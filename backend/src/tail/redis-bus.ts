@@ -181,7 +181,10 @@ export class RedisBus implements TailBus {
         }
       } catch (error) {
         if (this.closed) return;
-        this.options.logger.debug({ err: describeError(error) }, 'live tail: reading the Redis stream failed');
+        this.options.logger.debug(
+          { err: describeError(error) },
+          'live tail: reading the Redis stream failed',
+        );
         await sleep(reconnectDelayMs(++failures));
       }
     }
@@ -197,7 +200,10 @@ export class RedisBus implements TailBus {
         this.handlers?.seed(floor, batches);
         return batches.at(-1)?.id ?? floor;
       } catch (error) {
-        this.options.logger.debug({ err: describeError(error) }, 'live tail: reading the Redis stream failed');
+        this.options.logger.debug(
+          { err: describeError(error) },
+          'live tail: reading the Redis stream failed',
+        );
         await sleep(reconnectDelayMs(attempt));
       }
     }
@@ -236,5 +242,4 @@ function batchesOf(raw: [string, string[]][]): TailBatch[] {
   return batches;
 }
 
-const sleep = (ms: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, ms).unref());
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());

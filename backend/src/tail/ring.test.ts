@@ -19,7 +19,8 @@ describe('event ids', () => {
     const issuer = new EventIdIssuer(() => times.shift() ?? 0, '1000-0');
     const ids = Array.from({ length: 5 }, () => issuer.next());
     expect(ids).toEqual(['1000-1', '1000-2', '1000-3', '1000-4', '1001-0']);
-    for (let i = 1; i < ids.length; i++) expect(compareEventIds(ids[i - 1] as string, ids[i] as string)).toBeLessThan(0);
+    for (let i = 1; i < ids.length; i++)
+      expect(compareEventIds(ids[i - 1] as string, ids[i] as string)).toBeLessThan(0);
   });
 
   it('compare by time, then by sequence, not as text', () => {

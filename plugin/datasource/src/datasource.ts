@@ -175,7 +175,11 @@ export class DataSource
       search: query.search,
       regex: query.regex,
     });
-    const stream = (data: DataFrame[]): DataQueryResponse => ({ data, key: query.refId, state: LoadingState.Streaming });
+    const stream = (data: DataFrame[]): DataQueryResponse => ({
+      data,
+      key: query.refId,
+      state: LoadingState.Streaming,
+    });
     return tailEvents({ url: this.api.url('/logs/tail', tailParams(query, range)) }).pipe(
       filter((event) => event.event !== 'end'),
       map((event) => {

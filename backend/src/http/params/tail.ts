@@ -20,7 +20,8 @@ export interface TailQuery {
 /** A resume point is an event id this service issued (`<ms>-<seq>`); anything else is refused by name. */
 function checkCursor(param: string, text: string | undefined): string | undefined {
   if (text === undefined || text === '') return undefined;
-  if (!parseEventId(text)) bad(param, 'must be an event id of this stream (`<ms>-<seq>`), as the last event carried');
+  if (!parseEventId(text))
+    bad(param, 'must be an event id of this stream (`<ms>-<seq>`), as the last event carried');
   return text;
 }
 
