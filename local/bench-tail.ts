@@ -8,11 +8,11 @@
  * and the upstream log streams held — counted by the API server double and by the backend's
  * `log_aggregator_tail_upstream_streams` — against the number of containers. The last line is JSON.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { openTail, type TailClient } from '../tests/support/tail-client.js';
 import { startBuiltBackend, stopBackend, waitForHealth } from './backend-process.js';
+import { benchTokens, percentile, rssMb } from './bench-support.js';
 import { generateDataset } from './demo-data/dataset.js';
 import { startLocalStack } from './stack.js';
 
@@ -33,14 +33,6 @@ const NS = 'gpt-runner';
 const WAIT_MS = 10_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const percentile = (sorted: number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
 
 async function metric(base: string, name: string, labels = ''): Promise<number> {
   const text = await (await fetch(`${base}/metrics`)).text();
@@ -91,9 +83,7 @@ async function main(): Promise<void> {
     TAIL_MAX_STREAM_SECONDS: '600',
     TAIL_MAX_SUBSCRIBERS_PER_TOKEN: String(Math.max(250, SUBSCRIBERS)),
     TAIL_MAX_SUBSCRIBERS: String(Math.max(1_000, SUBSCRIBERS)),
-    AUTH_TOKENS: JSON.stringify([
-      { name: 'bench', sha256: createHash('sha256').update(TOKEN).digest('hex'), role: 'viewer' },
-    ]),
+    AUTH_TOKENS: benchTokens(TOKEN, 'viewer'),
   });
   const clients: TailClient[] = [];
   try {

@@ -4,18 +4,16 @@
  * (one log stream per container in all); a cursor issued by one resumes on the other without
  * gap or duplicate; and when the follower goes away, the other takes over.
  */
-import type { LogEntry } from '@gpt-runner-logs/contract';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describe } from 'vitest';
-import { generateDataset, type DemoDataset } from '../../local/demo-data/dataset.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { TOKENS, startTestBackend, type TestBackend } from '../support/backend.js';
 import { skipBecause } from '../support/emulators/skip.js';
 import { eventually, scrape, total } from '../support/metrics.js';
 import { redisServerMissing, startRedis, type TestRedis } from '../support/redis.js';
 import { openTail, type TailClient } from '../support/tail-client.js';
+import { FOLLOW_FAST, seedBeforeNow, withMarker, type SeededStack } from '../support/tail-stack.js';
 
-const NS = 'gpt-runner';
 const skip = skipBecause(
   redisServerMissing(),
   'two backends sharing the live tail through a real redis-server',
@@ -23,11 +21,11 @@ const skip = skipBecause(
 
 describe.skipIf(skip)('live tail across replicas sharing Redis', () => {
   let stack: LocalStack;
-  let dataset: DemoDataset;
   let redis: TestRedis;
   let a: TestBackend;
   let b: TestBackend;
   let containers: number;
+  let write: SeededStack['write'];
   const clients: TailClient[] = [];
 
   const tail = async (backend: TestBackend, lastEventId?: string): Promise<TailClient> => {
@@ -37,38 +35,15 @@ describe.skipIf(skip)('live tail across replicas sharing Redis', () => {
     return client;
   };
 
-  const write = (marker: string, count: number): string[] => {
-    const pod = dataset.pods.find((p) => p.name.startsWith('trader'))?.name as string;
-    const texts = Array.from({ length: count }, (_, i) => `INFO ${marker} line ${i}`);
-    stack.kube.appendLog(
-      NS,
-      pod,
-      'trader',
-      texts.map((text) => ({ text })),
-    );
-    return texts;
-  };
-
-  const withMarker = (client: TailClient, marker: string): LogEntry[] =>
-    client.entries().filter((e) => e.message.includes(marker));
-
   const following = async (backend: TestBackend): Promise<number> =>
     total(await scrape(backend), 'log_aggregator_tail_upstream_streams', { source: 'pods' });
 
   beforeAll(async () => {
     [stack, redis] = await Promise.all([startLocalStack(), startRedis()]);
-    dataset = generateDataset({
-      nowMs: Math.floor(Date.now() / 1000) * 1000 - 2_000,
-      days: 1,
-      tradesPerHour: 4,
-    });
-    await stack.seed(dataset);
-    containers = dataset.pods.flatMap((p) => p.containers).length;
+    ({ containers, write } = await seedBeforeNow(stack));
     const env = {
       ...stack.env,
-      CACHE_TTL_SECONDS: '0',
-      COLLECTOR_POD_RELIST_SECONDS: '1',
-      COLLECTOR_MAX_BACKOFF_SECONDS: '1',
+      ...FOLLOW_FAST,
       CACHE_BACKEND: 'redis',
       REDIS_URL: redis.url,
       REDIS_KEY_PREFIX: 'tail-replicas:',

@@ -5,21 +5,18 @@
  * says so, scope and subscriber bounds apply, heartbeats flow, streams end themselves, and
  * however many watch, one log stream per container is held upstream.
  */
-import type { LogEntry } from '@gpt-runner-logs/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatEpochMs } from '../../backend/src/model/index.js';
-import { generateDataset, type DemoDataset } from '../../local/demo-data/dataset.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { TOKENS, startTestBackend, type TestBackend } from '../support/backend.js';
 import { eventually, scrape, sleep, total } from '../support/metrics.js';
 import { openTail, type TailClient } from '../support/tail-client.js';
-
-const NS = 'gpt-runner';
+import { FOLLOW_FAST, seedBeforeNow, withMarker, type SeededStack } from '../support/tail-stack.js';
 
 let stack: LocalStack;
-let dataset: DemoDataset;
 let backend: TestBackend;
 let containers: number;
+let write: SeededStack['write'];
 const open: TailClient[] = [];
 
 /** A tail this suite closes at the end whatever happens. */
@@ -28,27 +25,6 @@ async function tail(query = '', token: string = TOKENS.viewer, lastEventId?: str
   open.push(client);
   return client;
 }
-
-const podNamed = (prefix: string): string => {
-  const pod = dataset.pods.find((p) => p.name.startsWith(prefix));
-  if (!pod) throw new Error(`the data set has no pod ${prefix}*`);
-  return pod.name;
-};
-
-/** Writes lines to the trader's log, each carrying `marker`. */
-function write(marker: string, count: number, level = 'INFO'): string[] {
-  const texts = Array.from({ length: count }, (_, i) => `${level} ${marker} line ${i}`);
-  stack.kube.appendLog(
-    NS,
-    podNamed('trader'),
-    'trader',
-    texts.map((text) => ({ text })),
-  );
-  return texts;
-}
-
-const withMarker = (client: TailClient, marker: string): LogEntry[] =>
-  client.entries().filter((e) => e.message.includes(marker));
 
 const waitForCount = (client: TailClient, marker: string, count: number): Promise<void> =>
   eventually(() => expect(withMarker(client, marker)).toHaveLength(count));
@@ -60,22 +36,9 @@ const closeAll = (): void => {
   for (const client of open.splice(0)) client.close();
 };
 
-const FOLLOW_FAST = {
-  CACHE_TTL_SECONDS: '0',
-  COLLECTOR_GCS_INTERVAL_SECONDS: '1',
-  COLLECTOR_POD_RELIST_SECONDS: '1',
-  COLLECTOR_MAX_BACKOFF_SECONDS: '1',
-};
-
 beforeAll(async () => {
   stack = await startLocalStack();
-  dataset = generateDataset({
-    nowMs: Math.floor(Date.now() / 1000) * 1000 - 2_000,
-    days: 1,
-    tradesPerHour: 4,
-  });
-  await stack.seed(dataset);
-  containers = dataset.pods.flatMap((p) => p.containers).length;
+  ({ containers, write } = await seedBeforeNow(stack));
   backend = await startTestBackend({
     sourcesFromEnv: true,
     env: {
