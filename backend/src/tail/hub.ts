@@ -55,7 +55,7 @@ const LINGER_MS = 5_000;
  */
 export class TailHub {
   private readonly ring: TailRing;
-  private readonly listeners = new Set<{ listener: BatchListener; last: string }>();
+  private readonly listeners = new Set<{ listener: BatchListener; last: string; fromNow: boolean }>();
   private readonly perToken = new Map<string, number>();
   private leading = false;
   private wanted = false;
@@ -93,7 +93,7 @@ export class TailHub {
     this.admit(token);
     const start = cursor ?? this.ring.head;
     const replay = this.ring.after(start);
-    const entry = { listener, last: replay.batches.at(-1)?.id ?? start };
+    const entry = { listener, last: replay.batches.at(-1)?.id ?? start, fromNow: cursor === undefined };
     this.listeners.add(entry);
     this.perToken.set(token, (this.perToken.get(token) ?? 0) + 1);
     this.changed();
@@ -142,7 +142,11 @@ export class TailHub {
 
   /** A shared bus's history: kept to resume from, and passed on to streams that started before it came. */
   private seed(floor: string, batches: TailBatch[]): void {
+    const before = this.ring.head;
     this.ring.reset(floor, batches);
+    // A stream that started "from now" before the history came starts at its newest batch.
+    for (const entry of this.listeners)
+      if (entry.fromNow && entry.last === before) entry.last = this.ring.head;
     for (const batch of batches) this.fanOut(batch);
   }
 

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { reconnectDelayMs } from '../cache/redis-cache.js';
 import { describeError, type LogEntry } from '../model/index.js';
 import type { BusHandlers, TailBus } from './bus.js';
-import { formatEventId, ZERO_ID } from './event-id.js';
+import { ZERO_ID } from './event-id.js';
 import type { TailBatch } from './ring.js';
 
 export interface RedisBusOptions {
@@ -47,7 +47,11 @@ type LeaseRedis = Redis & {
  */
 export class RedisBus implements TailBus {
   readonly kind = 'redis';
-  readonly startId = formatEventId({ ms: Date.now(), seq: 0 });
+  /**
+   * Ids are Redis's (its clock, not this process's): nothing is known here before the stream is
+   * read, and what it holds comes first (`seed`).
+   */
+  readonly startId = ZERO_ID;
   private readonly commands: LeaseRedis;
   private readonly reader: Redis;
   private readonly id = randomUUID();

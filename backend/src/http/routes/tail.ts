@@ -61,7 +61,37 @@ const frame = (event: TailStreamEvent): string =>
 /** The same batch, unfiltered, is sent alike to every stream that keeps all of it: serialized once. */
 const unfiltered = new WeakMap<TailBatch, string>();
 
-function tail(ctx: AppContext, deps: TailRouteDeps): void {
+/** The `entries` event of a batch for one subscriber, or nothing when it keeps none of it. */
+function entriesEvent(
+  batch: TailBatch,
+  keeps: (entry: LogEntry) => boolean,
+  redactor?: Redactor,
+): string | undefined {
+  const kept = batch.entries.filter(keeps);
+  if (kept.length === 0) return undefined;
+  const whole = kept.length === batch.entries.length && !redactor;
+  const cached = whole ? unfiltered.get(batch) : undefined;
+  if (cached !== undefined) return cached;
+  const sorted = kept.sort(compareKeys);
+  const entries = redactor ? sorted.map((entry) => redactEntry(entry, redactor)) : sorted;
+  const text = frame({ event: 'entries', id: batch.id, data: { entries } });
+  if (whole) unfiltered.set(batch, text);
+  return text;
+}
+
+/** What a stream starts with: the reconnect delay, `open`, and `gap` when the cursor was too old. */
+function openingEvents({ start, replay, oldest }: Subscription): string {
+  // Reconnect soon after a stream ends; EventSource reads `retry:`, other clients may.
+  let text = `retry: 1000\n\n${frame({ event: 'open', id: start, data: { cursor: start } })}`;
+  if (replay.gap) {
+    const detail = `entries after ${start} are no longer kept here; resuming from the oldest kept (${oldest})`;
+    text += frame({ event: 'gap', id: oldest, data: { detail, resumedFrom: oldest } });
+  }
+  return text;
+}
+
+/** The caller's filters and source scope, as one check per entry, and where to resume. */
+function readTail(ctx: AppContext, deps: TailRouteDeps) {
   const principal = principalOf(ctx);
   const { query, cursor } = parseTailQuery(ctx.query, ctx.get('Last-Event-ID') || undefined, {
     defaultSources: readableSources(principal, deps.enabledSources),
@@ -71,79 +101,81 @@ function tail(ctx: AppContext, deps: TailRouteDeps): void {
   const sources = new Set(query.sources);
   const filter = compileFilter(query);
   const keeps = (entry: LogEntry): boolean => sources.has(entry.source) && filter(entry);
+  return { token: principal.name, cursor, keeps };
+}
 
-  let subscription: Subscription | undefined;
+/**
+ * One subscriber's event stream: writes what its filters keep, remembers the newest id it
+ * passed (what `end` tells the client to resume from, kept or not), and ends once, for
+ * whichever reason comes first.
+ */
+class TailResponse {
+  readonly stream = new PassThrough();
+  private last = '';
+  private ended = false;
+  private readonly cleanups: (() => void)[] = [];
+
+  constructor(
+    private readonly keeps: (entry: LogEntry) => boolean,
+    private readonly redactor?: Redactor,
+  ) {}
+
+  begin(subscription: Subscription, onEnd: () => void): void {
+    this.last = subscription.start;
+    this.cleanups.push(onEnd);
+    this.send(openingEvents(subscription));
+    for (const batch of subscription.replay.batches) this.batch(batch);
+  }
+
+  batch(batch: TailBatch): void {
+    this.last = batch.id;
+    const text = entriesEvent(batch, this.keeps, this.redactor);
+    if (text !== undefined) this.send(text);
+  }
+
+  send(text: string): void {
+    if (this.ended || this.stream.destroyed) return;
+    this.stream.write(text);
+    if (this.stream.writableLength > MAX_PENDING_BYTES) this.end('slow-client');
+  }
+
+  onEnd(cleanup: () => void): void {
+    this.cleanups.push(cleanup);
+  }
+
+  end(reason: TailEndReason): void {
+    if (this.ended) return;
+    this.ended = true;
+    for (const cleanup of this.cleanups) cleanup();
+    if (this.stream.writableEnded || this.stream.destroyed) return;
+    this.stream.write(frame({ event: 'end', id: this.last, data: { reason, cursor: this.last } }));
+    this.stream.end();
+  }
+}
+
+function tail(ctx: AppContext, deps: TailRouteDeps): void {
+  const { token, cursor, keeps } = readTail(ctx, deps);
+  const response = new TailResponse(keeps, deps.redactor);
+  let subscription: Subscription;
   try {
-    subscription = deps.hub.subscribe(principal.name, cursor, (batch) => sendBatch(batch));
+    subscription = deps.hub.subscribe(token, cursor, (batch) => response.batch(batch));
   } catch (error) {
     if ((error as { status?: number }).status === 429) deps.onRejected?.();
     throw error;
   }
-  const { start, replay, oldest } = subscription;
-  const stream = new PassThrough();
-  let last = start;
-  let ended = false;
-  const timers: NodeJS.Timeout[] = [];
-  const forget = deps.streams.add((reason) => end(reason));
-
-  function end(reason: TailEndReason): void {
-    if (ended) return;
-    ended = true;
-    for (const timer of timers) clearTimeout(timer);
-    forget();
-    subscription?.close();
-    if (!stream.writableEnded && !stream.destroyed) {
-      stream.write(frame({ event: 'end', id: last, data: { reason, cursor: last } }));
-      stream.end();
-    }
-  }
-  function send(text: string): void {
-    if (ended || stream.destroyed) return;
-    stream.write(text);
-    if (stream.writableLength > MAX_PENDING_BYTES) end('slow-client');
-  }
-  function sendBatch(batch: TailBatch): void {
-    last = batch.id;
-    const kept = batch.entries.filter(keeps);
-    if (kept.length === 0) return;
-    if (kept.length === batch.entries.length && !deps.redactor) {
-      let text = unfiltered.get(batch);
-      if (text === undefined) {
-        text = frame({ event: 'entries', id: batch.id, data: { entries: [...kept].sort(compareKeys) } });
-        unfiltered.set(batch, text);
-      }
-      send(text);
-      return;
-    }
-    const { redactor } = deps;
-    const entries = kept.sort(compareKeys).map((entry) => (redactor ? redactEntry(entry, redactor) : entry));
-    send(frame({ event: 'entries', id: batch.id, data: { entries } }));
-  }
-
   ctx.status = 200;
   ctx.type = 'text/event-stream';
   ctx.set('Cache-Control', 'no-cache, no-transform');
+  // Proxies such as nginx would otherwise hold the events back.
   ctx.set('X-Accel-Buffering', 'no');
-  ctx.body = stream;
-  // Reconnect soon after a stream ends; EventSource reads this, other clients may.
-  send('retry: 1000\n\n');
-  send(frame({ event: 'open', id: start, data: { cursor: start } }));
-  if (replay.gap)
-    send(
-      frame({
-        event: 'gap',
-        id: oldest,
-        data: {
-          detail: `entries after ${start} are no longer kept here; resuming from the oldest kept (${oldest})`,
-          resumedFrom: oldest,
-        },
-      }),
-    );
-  for (const batch of replay.batches) sendBatch(batch);
+  ctx.body = response.stream;
+  response.begin(subscription, () => subscription.close());
 
-  timers.push(setInterval(() => send(': keep-alive\n\n'), deps.settings.heartbeatMs));
-  timers.push(setTimeout(() => end('max-duration'), deps.settings.maxStreamMs));
+  const heartbeat = setInterval(() => response.send(': keep-alive\n\n'), deps.settings.heartbeatMs);
+  const lifetime = setTimeout(() => response.end('max-duration'), deps.settings.maxStreamMs);
+  response.onEnd(() => clearInterval(heartbeat));
+  response.onEnd(() => clearTimeout(lifetime));
+  response.onEnd(deps.streams.add((reason) => response.end(reason)));
   // The client went away: nothing more to send, and its place is free again.
-  stream.once('close', () => end('shutdown'));
-  ctx.res.once('close', () => end('shutdown'));
+  ctx.res.once('close', () => response.end('shutdown'));
 }
