@@ -26,6 +26,7 @@ describe.skipIf(skip)('live tail across replicas sharing Redis', () => {
   let b: TestBackend;
   let containers: number;
   let write: SeededStack['write'];
+  let env: Record<string, string>;
   const clients: TailClient[] = [];
 
   const tail = async (backend: TestBackend, lastEventId?: string): Promise<TailClient> => {
@@ -41,7 +42,7 @@ describe.skipIf(skip)('live tail across replicas sharing Redis', () => {
   beforeAll(async () => {
     [stack, redis] = await Promise.all([startLocalStack(), startRedis()]);
     ({ containers, write } = await seedBeforeNow(stack));
-    const env = {
+    env = {
       ...stack.env,
       ...FOLLOW_FAST,
       CACHE_BACKEND: 'redis',
@@ -91,6 +92,30 @@ describe.skipIf(skip)('live tail across replicas sharing Redis', () => {
     expect(withMarker(resumed, 'during-switch').map((e) => e.message)).toEqual(missed);
     expect(withMarker(resumed, 'before-switch')).toHaveLength(0);
     expect(resumed.events.some((e) => e.event === 'gap')).toBe(false);
+  });
+
+  it('resumes on a replica that started after the cursor was issued, from what the stream holds', async () => {
+    const viewer = await tail(a);
+    write('old-lines', 2);
+    await eventually(() => expect(withMarker(viewer, 'old-lines')).toHaveLength(2));
+    const cursor = viewer.lastId() as string;
+    const missed = write('late-lines', 3);
+    await eventually(() => expect(withMarker(viewer, 'late-lines')).toHaveLength(3));
+    const late = await startTestBackend({ sourcesFromEnv: true, env });
+    try {
+      const resumed = await openTail(late.url, {
+        token: TOKENS.viewer,
+        query: 'source=pods',
+        lastEventId: cursor,
+      });
+      await eventually(() => expect(withMarker(resumed, 'late-lines')).toHaveLength(3));
+      expect(withMarker(resumed, 'late-lines').map((e) => e.message)).toEqual(missed);
+      expect(withMarker(resumed, 'old-lines')).toHaveLength(0);
+      expect(resumed.events.some((e) => e.event === 'gap')).toBe(false);
+      resumed.close();
+    } finally {
+      await late.close();
+    }
   });
 
   it('hands following over to the other replica when the follower shuts down', async () => {

@@ -255,6 +255,22 @@ describe('a tail that ends itself', () => {
     next.close();
   });
 
+  it('ends every stream with a resumable end event at shutdown instead of holding the drain', async () => {
+    const leaving = await startTestBackend({ sourcesFromEnv: true, env: { ...stack.env, ...FOLLOW_FAST } });
+    const clients = await Promise.all(
+      Array.from({ length: 3 }, () => openTail(leaving.url, { token: TOKENS.viewer })),
+    );
+    for (const client of clients) await client.waitFor((e) => e.event === 'open');
+    const started = performance.now();
+    await leaving.close();
+    expect(performance.now() - started).toBeLessThan(3_000);
+    for (const client of clients) {
+      await client.closed;
+      expect(client.events.at(-1)).toMatchObject({ event: 'end', data: { reason: 'shutdown' } });
+      expect(client.events.at(-1)?.id).toMatch(/^\d+-\d+$/);
+    }
+  });
+
   it('defaults to ending before Grafana’s 30 s data-proxy time-out', async () => {
     const { loadConfig } = await import('../../backend/src/config/index.js');
     const { TOKEN_CONFIG } = await import('../support/backend.js');
