@@ -6,6 +6,7 @@
  * however many watch, one log stream per container is held upstream.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALNUM, fake } from '../../backend/src/insight/secrets.fixture.js';
 import { formatEpochMs } from '../../backend/src/model/index.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { TOKENS, startTestBackend, type TestBackend } from '../support/backend.js';
@@ -268,6 +269,33 @@ describe('a tail that ends itself', () => {
       await client.closed;
       expect(client.events.at(-1)).toMatchObject({ event: 'end', data: { reason: 'shutdown' } });
       expect(client.events.at(-1)?.id).toMatch(/^\d+-\d+$/);
+    }
+  });
+
+  it('redacts what it sends when REDACT_RESPONSES is on, as /logs does', async () => {
+    const redacting = await startTestBackend({ env: { REDACT_RESPONSES: 'true' } });
+    try {
+      const client = await openTail(redacting.url, { token: TOKENS.viewer });
+      await client.waitFor((e) => e.event === 'open');
+      const password = `pw-${fake(ALNUM, 16, 7)}`;
+      // Published as a collector would: the in-memory demo sources have nothing to follow.
+      redacting.server.app.tail.publish([
+        {
+          id: 'leak-1',
+          timestamp: formatEpochMs(Date.now()),
+          source: 'pods',
+          severity: 'ERROR',
+          message: `payment config invalid password=${password}`,
+          labels: { pod: 'trader-0' },
+          payload: { nested: { password } },
+        },
+      ]);
+      const event = await client.waitFor((e) => e.event === 'entries');
+      expect(JSON.stringify(event.data)).not.toContain(password);
+      expect(JSON.stringify(event.data)).toContain('[REDACTED:password]');
+      client.close();
+    } finally {
+      await redacting.close();
     }
   });
 
