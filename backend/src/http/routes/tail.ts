@@ -46,7 +46,7 @@ export interface TailRouteDeps {
 }
 
 /** Past this much unsent output the client is not keeping up: the stream ends and it resumes from its cursor. */
-const MAX_PENDING_BYTES = 4 * 1024 * 1024;
+const MAX_PENDING_BYTES = 1024 * 1024;
 
 /** `GET /logs/tail`: server-sent events of new entries, resumable by event id. */
 export function tailRoutes(deps: TailRouteDeps): Router<AppState> {
