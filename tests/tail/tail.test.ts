@@ -299,6 +299,46 @@ describe('a tail that ends itself', () => {
     }
   });
 
+  it('lets go of a client that stops reading, instead of buffering for it without bound', async () => {
+    const flooded = await startTestBackend();
+    const { request } = await import('node:http');
+    try {
+      const response = await new Promise<import('node:http').IncomingMessage>((resolve, reject) =>
+        request(
+          `${flooded.url}/logs/tail`,
+          { headers: { Authorization: `Bearer ${TOKENS.viewer}` } },
+          resolve,
+        )
+          .on('error', reject)
+          .end(),
+      );
+      expect(response.statusCode).toBe(200);
+      // Never read: the socket's buffers fill, then the server's.
+      response.pause();
+      const subscribers = async (): Promise<number> =>
+        total(await scrape(flooded), 'log_aggregator_tail_subscribers');
+      expect(await subscribers()).toBe(1);
+      const line = 'x'.repeat(1_000);
+      for (let batch = 0; batch < 40; batch++) {
+        flooded.server.app.tail.publish(
+          Array.from({ length: 500 }, (_, i) => ({
+            id: `flood-${batch}-${i}`,
+            timestamp: formatEpochMs(Date.now()),
+            source: 'pods' as const,
+            severity: 'INFO' as const,
+            message: line,
+            labels: {},
+          })),
+        );
+        await sleep(10);
+      }
+      await eventually(async () => expect(await subscribers()).toBe(0));
+      response.destroy();
+    } finally {
+      await flooded.close();
+    }
+  });
+
   it('defaults to ending before Grafana’s 30 s data-proxy time-out', async () => {
     const { loadConfig } = await import('../../backend/src/config/index.js');
     const { TOKEN_CONFIG } = await import('../support/backend.js');
