@@ -119,12 +119,18 @@ describe.skipIf(skip)('live tail across replicas sharing Redis', () => {
   });
 
   it('hands following over to the other replica when the follower shuts down', async () => {
-    const leader = (await following(a)) > 0 ? a : b;
+    const followers = async () => [await following(a), await following(b)];
+    const [onA] = await eventually(async () => {
+      const counts = await followers();
+      expect([...counts].sort()).toEqual([0, containers]);
+      return counts;
+    });
+    const leader = onA === containers ? a : b;
     const other = leader === a ? b : a;
     const viewer = await tail(other);
     await leader.close();
     await eventually(async () => expect(await following(other)).toBe(containers), 20_000);
-    await eventually(() => expect(stack.kube.openStreams().logs).toBe(containers));
+    await eventually(() => expect(stack.kube.openStreams().logs).toBe(containers), 20_000);
     const texts = write('after-handover', 2);
     await eventually(() => expect(withMarker(viewer, 'after-handover').map((e) => e.message)).toEqual(texts));
   }, 40_000);

@@ -43,7 +43,7 @@ type LeaseRedis = Redis & {
  * script that checks the owner, so a replica that paused past its lease cannot renew another's),
  * and only while some replica has viewers — each one with viewers keeps its id in a sorted set
  * scored by expiry, renewed with the lease. A leader that cannot reach Redis stops following
- * (it can no longer tell it still leads); another takes over within a lease.
+ * once its lease may have run out; another takes over within a lease.
  */
 export class RedisBus implements TailBus {
   readonly kind = 'redis';
@@ -57,6 +57,9 @@ export class RedisBus implements TailBus {
   private readonly id = randomUUID();
   private readonly keys: { stream: string; lease: string; demand: string };
   private readonly leaseMs: number;
+  private readonly renewMs: number;
+  /** Until when the lease is certainly ours (from before the last successful renewal was asked). */
+  private heldUntil = 0;
   private handlers?: BusHandlers;
   private wanted = false;
   private leading = false;
@@ -68,6 +71,7 @@ export class RedisBus implements TailBus {
     const base = `${options.keyPrefix}tail:`;
     this.keys = { stream: `${base}stream`, lease: `${base}leader`, demand: `${base}demand` };
     this.leaseMs = options.leaseMs ?? 5_000;
+    this.renewMs = options.renewMs ?? 1_000;
     const common = {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
@@ -94,7 +98,7 @@ export class RedisBus implements TailBus {
   start(handlers: BusHandlers): void {
     this.handlers = handlers;
     void this.read();
-    this.timer = setInterval(() => void this.tick(), this.options.renewMs ?? 1_000);
+    this.timer = setInterval(() => void this.tick(), this.renewMs);
     this.timer.unref();
     void this.tick();
   }
@@ -139,6 +143,7 @@ export class RedisBus implements TailBus {
       const now = Date.now();
       if (this.wanted) await this.commands.zadd(demand, now + this.leaseMs, this.id);
       else await this.commands.zrem(demand, this.id);
+      const asked = Date.now();
       const held = this.leading
         ? (await this.commands.renewLease(lease, this.id, this.leaseMs)) === 1
         : (await this.commands.set(lease, this.id, 'PX', this.leaseMs, 'NX')) === 'OK';
@@ -146,11 +151,13 @@ export class RedisBus implements TailBus {
         this.setLeading(false);
         return;
       }
+      this.heldUntil = asked + this.leaseMs;
       await this.commands.zremrangebyscore(demand, '-inf', now);
       this.setLeading((await this.commands.zcard(demand)) > 0);
     } catch (error) {
       this.options.logger.debug({ err: describeError(error) }, 'live tail: lease renewal failed');
-      this.setLeading(false);
+      // A slow answer is not a lost lease: following goes on while the lease surely still holds.
+      if (Date.now() >= this.heldUntil - this.renewMs) this.setLeading(false);
     } finally {
       this.ticking = false;
     }
