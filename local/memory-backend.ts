@@ -8,34 +8,38 @@
  * `now` is the end of the generated data, `burst` the error burst inside it and `mismatches`
  * the trades the archive disagrees about on purpose, so clients
  * can aim their time ranges; the server's clock starts at `now`, so relative ranges aim there too. It stops on SIGTERM, SIGINT, or when stdin closes (the parent
- * went away). Usage: `tsx local/memory-backend.ts [--port 8080] [--now 2026-11-29T08:00:00Z]`.
+ * went away); lines written to stdin (JSON arrays of entries) reach the live tail. Usage: `tsx local/memory-backend.ts [--port 8080] [--now 2026-11-29T08:00:00Z] [--tail-seconds 25]`.
  */
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { loadConfig } from '../backend/src/config/index.js';
 import { generateDataset } from './demo-data/dataset.js';
 import { memorySources } from './demo-data/memory-sources.js';
-import { clockStartingAt, formatEpochMs } from '../backend/src/model/index.js';
+import { clockStartingAt, formatEpochMs, type LogEntry } from '../backend/src/model/index.js';
 import { startServer } from '../backend/src/server.js';
 import { TOKENS, TOKEN_CONFIG } from '../tests/support/backend.js';
 
-function readOptions(): { port: number; nowMs: number } {
-  const { values } = parseArgs({ options: { port: { type: 'string' }, now: { type: 'string' } } });
+function readOptions(): { port: number; nowMs: number; tailSeconds: string } {
+  const { values } = parseArgs({
+    options: { port: { type: 'string' }, now: { type: 'string' }, 'tail-seconds': { type: 'string' } },
+  });
   const port = Number(values.port ?? 0);
   const nowMs = values.now === undefined ? Date.now() : Date.parse(values.now);
   if (!Number.isInteger(port) || port < 0)
     throw new Error(`--port must be a port number, not ${values.port}`);
   if (Number.isNaN(nowMs)) throw new Error(`--now must be an RFC 3339 time, not ${values.now}`);
-  return { port, nowMs };
+  return { port, nowMs, tailSeconds: values['tail-seconds'] ?? '25' };
 }
 
 async function main(): Promise<void> {
-  const { port, nowMs } = readOptions();
+  const { port, nowMs, tailSeconds } = readOptions();
   const config = loadConfig({
     HOST: '127.0.0.1',
     PORT: String(port),
     AUTH_TOKENS: TOKEN_CONFIG,
     CURSOR_SECRET: 'c'.repeat(32),
+    TAIL_MAX_STREAM_SECONDS: tailSeconds,
   });
   // stdout carries only the ready line; the backend's own warnings go to stderr.
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
@@ -58,7 +62,15 @@ async function main(): Promise<void> {
   process.once('SIGINT', stop);
   process.stdin.once('end', stop);
   process.stdin.once('close', stop);
-  process.stdin.resume();
+  // Each line on stdin, a JSON array of log entries, is published to the live tail, as a
+  // collector would publish what it follows: in-memory sources have nothing to follow.
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    try {
+      server.app.tail.publish(JSON.parse(line) as LogEntry[]);
+    } catch (error) {
+      logger.warn({ err: String(error) }, 'stdin: not a JSON array of log entries');
+    }
+  });
 
   const ready = {
     url: server.url,

@@ -10,6 +10,7 @@ import { Collector } from './collector/collector.js';
 import type { Config } from './config/index.js';
 import { createSummarizer } from './app/create-summarizer.js';
 import { withSegmentCache } from './app/segment-cache.js';
+import { createTailHub } from './app/create-tail.js';
 import { TokenAuthenticator, requireToken } from './http/auth.js';
 import type { AppState } from './http/context.js';
 import { problemResponses } from './http/middleware/errors.js';
@@ -21,6 +22,7 @@ import { healthRoutes } from './http/routes/health.js';
 import { insightRoutes } from './http/routes/insight.js';
 import { logRoutes } from './http/routes/logs.js';
 import { metaRoutes } from './http/routes/meta.js';
+import { TailStreams, tailRoutes } from './http/routes/tail.js';
 import { errorForLog } from './logger.js';
 import { InsightService } from './insight/insight-service.js';
 import { createRedactor, type Redactor } from './insight/redaction/index.js';
@@ -32,6 +34,8 @@ import { ReconcileSchedule } from './query/correlation/schedule.js';
 import { QueryEngine } from './query/engine.js';
 import { LogReader } from './query/log-reader.js';
 import type { LogSource } from './query/log-source.js';
+import type { TailFeed } from './tail/feed.js';
+import type { TailHub } from './tail/hub.js';
 
 export interface AppDeps {
   config: Config;
@@ -43,6 +47,8 @@ export interface AppDeps {
   summarizer?: Summarizer;
   /** Where "now" comes from (relative windows such as `now-1h`); the system clock by default. */
   clock?: Clock;
+  /** What feeds the live tail instead of this process's own followers (a collector, a test). */
+  tailFeed?: TailFeed;
 }
 
 export interface App {
@@ -50,6 +56,8 @@ export interface App {
   metrics: Metrics;
   /** The background log-volume collector, created stopped. */
   collector: Collector;
+  /** The live tail's hub; `publish` is how another feed (a collector) hands it entries. */
+  tail: TailHub;
   /** Starts the collector (once); never from a request. */
   startCollector(): void;
   /** Fails readiness from now on; in-flight requests still finish. */
@@ -74,6 +82,8 @@ interface Services {
   reader: LogReader;
   insight: InsightService;
   redactor: Redactor;
+  tail: TailHub;
+  tailStreams: TailStreams;
 }
 
 function buildServices(deps: AppDeps, metrics: Metrics): Services {
@@ -114,7 +124,15 @@ function buildServices(deps: AppDeps, metrics: Metrics): Services {
     settings: config.summary,
     observe: metrics.observeSummary,
   });
-  return { sourceMap, cache, cursors, engine, reader, insight, redactor };
+  const tail = createTailHub({
+    config,
+    sources: [...sourceMap.values()],
+    metrics,
+    logger,
+    feed: deps.tailFeed,
+  });
+  const tailStreams = new TailStreams();
+  return { sourceMap, cache, cursors, engine, reader, insight, redactor, tail, tailStreams };
 }
 
 /** Probes and the scrape endpoint: no token, so Kubernetes and Prometheus need none. */
@@ -156,6 +174,17 @@ function authenticatedRouter(deps: AppDeps, services: Services, metrics: Metrics
       correlation: config.correlation,
       reconcile: config.reconcile,
       clock,
+    }).routes(),
+  );
+  authenticated.use(
+    tailRoutes({
+      hub: services.tail,
+      streams: services.tailStreams,
+      settings: config.tail,
+      enabledSources,
+      clock,
+      redactor: logRedactor,
+      onRejected: () => metrics.tailRejected.inc(),
     }).routes(),
   );
   authenticated.use(metaRoutes({ sources: sourceMap, sourceTimeoutMs: config.sourceTimeoutMs }).routes());
@@ -219,17 +248,21 @@ export function createApp(deps: AppDeps): App {
     koa,
     metrics,
     collector,
+    tail: services.tail,
     startCollector: () => {
       collector.start();
       reconcileSchedule.start();
     },
     beginShutdown: () => {
       shuttingDown = true;
+      // Open tails would hold the drain to its time-out: they end now and resume on another replica.
+      services.tailStreams.endAll('shutdown');
     },
     close: async () => {
       // Followers use the sources' clients: they stop first, so none fails on a closed client.
       collector.stop();
       reconcileSchedule.stop();
+      await services.tail.close();
       await Promise.allSettled([...sources.map((s) => s.close?.()), services.cache.close()]);
     },
   };

@@ -52,3 +52,27 @@ export type SummaryParamName = (typeof SUMMARY_PARAM_NAMES)[number];
 export type VolumeParamName = (typeof VOLUME_PARAM_NAMES)[number];
 export type ContextParamName = (typeof CONTEXT_PARAM_NAMES)[number];
 export type MetaScopeParamName = (typeof META_SCOPE_PARAM_NAMES)[number];
+
+/**
+ * `GET /logs/tail`: the listing's filters and a resume `cursor` (an event id). No time range,
+ * page size or order: a tail is everything that arrives from now on, oldest first. No
+ * `previous` (a terminated container writes nothing more) and no `selector` (followed lines
+ * carry the pod's name, not its labels).
+ */
+export const TAIL_PARAM_NAMES = [
+  'source',
+  'severity',
+  'minSeverity',
+  'search',
+  'regex',
+  'label',
+  'cursor',
+  'bucket',
+  'prefix',
+  'collection',
+  'namespace',
+  'pod',
+  'container',
+] as const satisfies readonly LogQueryParamName[];
+
+export type TailParamName = (typeof TAIL_PARAM_NAMES)[number];

@@ -32,6 +32,11 @@ export interface LogsQueryModel {
   /** A number, or a template variable such as `$limit`. */
   limit?: number | string;
   direction?: Direction;
+  /**
+   * Logs only: stream new entries as they arrive (`GET /logs/tail`) instead of reading a page;
+   * a dashboard panel then stays live. Explore's Live button asks for the same.
+   */
+  live?: boolean;
   // GCS
   bucket?: string;
   prefixes?: string;
@@ -65,6 +70,7 @@ const LOGS_QUERY_MODEL_KEYS: Record<keyof LogsQueryModel, true> = {
   labels: true,
   limit: true,
   direction: true,
+  live: true,
   bucket: true,
   prefixes: true,
   collections: true,

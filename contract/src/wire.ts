@@ -301,3 +301,23 @@ export interface ReadyResponse {
   sources: Partial<Record<SourceName, SourceReadiness>>;
   cache?: CacheReadiness;
 }
+
+/**
+ * `GET /logs/tail` (server-sent events). Every event carries an `id:` line, a resume
+ * cursor: sent back as `Last-Event-ID` (or `cursor=`), the next stream starts right after it.
+ * `open` first (its id is where this stream starts), then `entries` as they arrive (oldest
+ * first), `gap` when the cursor was older than the entries kept (the stream resumes from the
+ * oldest kept), and `end` when the server closes the stream on purpose so the client
+ * reconnects before a proxy cuts it. Comment lines (`: keep-alive`) keep idle proxies open.
+ */
+export type TailStreamEvent =
+  | { event: 'open'; id: string; data: { cursor: string } }
+  | { event: 'entries'; id: string; data: { entries: LogEntry[] } }
+  | { event: 'gap'; id: string; data: { detail: string; resumedFrom: string } }
+  | { event: 'end'; id: string; data: { reason: TailEndReason; cursor: string } };
+
+/** Why the server ended a tail stream; the client reconnects from the end event's id in every case. */
+export type TailEndReason = 'max-duration' | 'shutdown' | 'slow-client';
+
+/** The SSE `event:` names of `/logs/tail`. */
+export type TailEventName = TailStreamEvent['event'];

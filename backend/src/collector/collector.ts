@@ -62,7 +62,7 @@ export class Collector {
 }
 
 /** The collector's settings as a source's follower takes them; each source polls at its own pace. */
-function followOptions(source: SourceName, c: CollectorSettings, sinceMs: number): FollowOptions {
+export function followOptions(source: SourceName, c: CollectorSettings, sinceMs: number): FollowOptions {
   return {
     sinceMs,
     maxBackoffMs: c.maxBackoffMs,

@@ -14,6 +14,7 @@ import { segmentsConfig, segmentsEnv, type SegmentsConfig } from './segments.js'
 import { checkServerEnv, serverConfig, serverEnv, type ServerConfig } from './server.js';
 import { sourcesConfig, sourcesEnv, type SourcesConfig } from './sources.js';
 import { checkEnvironment } from './strict.js';
+import { tailConfig, tailEnv, type TailConfig } from './tail.js';
 import {
   redactionConfig,
   summaryConfig,
@@ -37,6 +38,7 @@ export type {
   RedactionConfig,
   SegmentsConfig,
   SummaryConfig,
+  TailConfig,
 };
 
 const envShape = {
@@ -48,6 +50,7 @@ const envShape = {
   ...summaryEnv,
   ...collectorEnv,
   ...correlationEnv,
+  ...tailEnv,
 };
 const envSchema = z.object(envShape).superRefine(checkServerEnv).superRefine(checkCacheEnv);
 
@@ -59,6 +62,7 @@ export interface Config extends ServerConfig, AuthConfig, SourcesConfig {
   collector: CollectorConfig;
   correlation: CorrelationConfig;
   reconcile: ReconcileConfig;
+  tail: TailConfig;
 }
 
 /**
@@ -91,5 +95,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     collector: collectorConfig(e),
     correlation: correlationConfig(e),
     reconcile: reconcileConfig(e),
+    tail: tailConfig(e),
   };
 }

@@ -6,6 +6,7 @@ import { readMetrics, type ReadMetrics } from './reads.js';
 import { reconcileMetrics, type ReconcileMetrics } from './reconcile.js';
 import { sourceMetrics, type SourceMetrics } from './sources.js';
 import { summaryMetrics, type SummaryMetrics } from './summary.js';
+import { tailMetrics, type TailMetrics } from './tail.js';
 
 export type {
   CacheMetrics,
@@ -15,6 +16,7 @@ export type {
   ReconcileMetrics,
   SourceMetrics,
   SummaryMetrics,
+  TailMetrics,
 };
 
 /**
@@ -32,7 +34,8 @@ export type Metrics = { readonly registry: Registry } & HttpMetrics &
   CacheMetrics &
   ReadMetrics &
   SummaryMetrics &
-  ReconcileMetrics;
+  ReconcileMetrics &
+  TailMetrics;
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
@@ -46,5 +49,6 @@ export function createMetrics(): Metrics {
     ...readMetrics(registry),
     ...summaryMetrics(registry),
     ...reconcileMetrics(registry),
+    ...tailMetrics(registry),
   };
 }

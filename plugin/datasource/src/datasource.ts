@@ -38,7 +38,7 @@ import {
   SummaryResponse,
   VolumeResponse,
 } from '@gpt-runner-logs/contract';
-import { Observable, catchError, map, merge, of } from 'rxjs';
+import { Observable, catchError, filter, map, merge, of } from 'rxjs';
 
 import { DEFAULT_TIMEOUT_SECONDS, QueryParams, UnifiedLogsApi } from './api';
 import { toDataQueryError } from './errors';
@@ -54,6 +54,7 @@ import { toNotices } from './frames/notices';
 import { PatternLinkTarget, patternsFrame } from './frames/patterns';
 import { GrafanaLinks, grafanaBaseUrl } from './grafanaUrl';
 import { summaryFrame } from './frames/summary';
+import { appendEntries, tailFrame } from './frames/tail';
 import { nanosToRfc3339 } from './frames/time';
 import { volumeFrames } from './frames/volume';
 import { HealthResult, checkHealth } from './health';
@@ -75,8 +76,10 @@ import {
   reconcileParams,
   relatedParams,
   summaryBody,
+  tailParams,
   volumeParams,
 } from './querybuilder/params';
+import { tailEvents } from './tail/tailStream';
 import { DEFAULT_MAX_LINES, DEFAULT_QUERY, QueryType, UnifiedLogsOptions, UnifiedLogsQuery } from './types';
 import { parseVariableQuery, toMetricFindValues } from './variables';
 
@@ -128,8 +131,8 @@ export class DataSource
 
   /**
    * Each query runs on its own and answers under its own key, so one slow source or a failed
-   * summary does not hold back the others. A future live-tail type plugs in here as one
-   * more case that returns a long-lived Observable.
+   * summary does not hold back the others. A live logs query (Explore's Live mode, or a
+   * panel's query with `live` set) answers with a long-lived stream of frames instead.
    */
   query(request: DataQueryRequest<UnifiedLogsQuery>): Observable<DataQueryResponse> {
     const targets = request.targets.filter((target) => this.filterQuery(target));
@@ -139,8 +142,12 @@ export class DataSource
     return merge(
       ...targets.map((target) => {
         const query = this.applyTemplateVariables(target, request.scopedVars);
-        return this.runQuery(query, request).pipe(
-          map((data): DataQueryResponse => ({ data, key: target.refId, state: LoadingState.Done })),
+        const answers = isLive(query, request)
+          ? this.runTail(query, request.range)
+          : this.runQuery(query, request).pipe(
+              map((data): DataQueryResponse => ({ data, key: target.refId, state: LoadingState.Done }))
+            );
+        return answers.pipe(
           catchError((error: unknown) =>
             of<DataQueryResponse>({
               data: [],
@@ -216,6 +223,36 @@ export class DataSource
           ),
         ])
       );
+  }
+
+  /**
+   * New entries as they arrive (`GET /logs/tail` through the proxy route), appended to a
+   * frame of at most `limit` rows that is emitted, growing, with `LoadingState.Streaming`.
+   * The stream reconnects on its own from its last event id, so the panel never has to.
+   */
+  private runTail(query: UnifiedLogsQuery, range: TimeRange): Observable<DataQueryResponse> {
+    const frame = tailFrame({
+      refId: query.refId,
+      capacity: clampLimit(query.limit, this.maxLines),
+      search: query.search,
+      regex: query.regex,
+    });
+    const stream = (data: DataFrame[]): DataQueryResponse => ({
+      data,
+      key: query.refId,
+      state: LoadingState.Streaming,
+    });
+    return tailEvents({ url: this.api.url('/logs/tail', tailParams(query, range)) }).pipe(
+      filter((event) => event.event !== 'end'),
+      map((event) => {
+        if (event.event === 'entries') {
+          appendEntries(frame, event.data.entries);
+        } else if (event.event === 'gap') {
+          frame.meta = { ...frame.meta, notices: [{ severity: 'warning', text: event.data.detail }] };
+        }
+        return stream([frame]);
+      })
+    );
   }
 
   // ---- Logs experience ---------------------------------------------------------------
@@ -350,6 +387,12 @@ function withSearchWords(frame: DataFrame, words: string[]): DataFrame {
   }
   frame.meta = { ...frame.meta, searchWords: [...(frame.meta?.searchWords ?? []), ...words] };
   return frame;
+}
+
+/** Explore's Live button sets `liveStreaming`; a dashboard panel's logs query sets `live`. */
+function isLive(query: UnifiedLogsQuery, request: DataQueryRequest<UnifiedLogsQuery>): boolean {
+  const isLogs = (query.queryType ?? QueryType.Logs) === QueryType.Logs;
+  return isLogs && (request.liveStreaming === true || query.live === true);
 }
 
 /** The frame's id is `source:id` (ids are unique only within a source); labels carry the source. */

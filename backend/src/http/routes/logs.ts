@@ -53,13 +53,17 @@ async function listLogs(ctx: AppContext, deps: LogRouteDeps, only?: SourceName):
 
 /** Redacts a copy: a cached page is shared by every request that hits it and must not change. */
 function redactPage(page: PageResponse, redactor: Redactor): PageResponse {
-  const entries = page.entries.map((entry) => ({
+  return { ...page, entries: page.entries.map((entry) => redactEntry(entry, redactor)) };
+}
+
+/** A redacted copy of one entry: message, labels and payload (the live tail shares it). */
+export function redactEntry<E extends PageResponse['entries'][number]>(entry: E, redactor: Redactor): E {
+  return {
     ...entry,
     message: redactor.redactText(entry.message),
     labels: redactor.redactValue(entry.labels),
     ...(entry.payload === undefined ? {} : { payload: redactor.redactValue(entry.payload) }),
-  }));
-  return { ...page, entries };
+  };
 }
 
 /** What the page read from each source; a page answered from the page cache read nothing. */

@@ -126,6 +126,17 @@ describe('QueryEditor: text fields run on blur or Enter, never per keystroke', (
     expect(onRunQuery).toHaveBeenCalledTimes(1);
   });
 
+  it('turns a logs panel live and back, running it each time; only logs queries can be live', async () => {
+    const { current, onRunQuery } = renderEditor();
+    await userEvent.click(screen.getByLabelText('Live'));
+    expect(current().live).toBe(true);
+    await userEvent.click(screen.getByLabelText('Live'));
+    expect(current().live).toBeUndefined();
+    expect(onRunQuery).toHaveBeenCalledTimes(2);
+    await userEvent.click(screen.getByRole('radio', { name: 'Volume' }));
+    expect(screen.queryByLabelText('Live')).not.toBeInTheDocument();
+  });
+
   it('keeps a template variable as the limit', async () => {
     const { current } = renderEditor();
     const limit = screen.getByLabelText('Line limit');

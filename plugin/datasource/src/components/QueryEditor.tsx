@@ -13,6 +13,7 @@ import { FirestoreFields } from './fields/FirestoreFields';
 import { GcsFields } from './fields/GcsFields';
 import { LabelFiltersField } from './fields/LabelFiltersField';
 import { LimitField } from './fields/LimitField';
+import { LiveField } from './fields/LiveField';
 import { MaxEntriesField } from './fields/MaxEntriesField';
 import { PodsFields } from './fields/PodsFields';
 import { QueryTypeField } from './fields/QueryTypeField';
@@ -115,6 +116,7 @@ export function QueryEditor({ datasource, query, onChange, onRunQuery, app }: Pr
         {queryType === QueryType.Logs && <LimitField {...fieldProps} />}
         {queryType === QueryType.Logs && <DirectionField {...fieldProps} />}
         {queryType === QueryType.Logs && <DedupeField {...fieldProps} />}
+        {queryType === QueryType.Logs && <LiveField {...fieldProps} />}
       </InlineFieldRow>
       <SearchField {...fieldProps} />
       <LabelFiltersField {...fieldProps} />

@@ -220,3 +220,12 @@ export function summaryBody(
   }
   return body;
 }
+
+/**
+ * `GET /logs/tail`: the same filters without a time range (a tail is what arrives from now
+ * on). A filter the tail cannot apply (`selector`, `previous`) is still sent, so the backend
+ * refuses it by name instead of the panel silently showing more than was asked for.
+ */
+export function tailParams(query: UnifiedLogsQuery, range: TimeRange): QueryParams<LogQueryParamName> {
+  return filtersToParams(buildFilters(query, range)).filter(([name]) => name !== 'from' && name !== 'to');
+}

@@ -111,11 +111,50 @@ export function createFetchBackendSrv(routes: ProxyRoute[] | Forward = []): Back
       return () => controller.abort();
     });
 
+  /**
+   * As Grafana's `chunked`: one response per body chunk (`data` the bytes, headers on each),
+   * whatever the status (the caller reads it), completing with the body; aborts on unsubscribe.
+   */
+  const chunked = (options: BackendSrvRequest): Observable<FetchResponse<Uint8Array | undefined>> =>
+    new Observable<FetchResponse<Uint8Array | undefined>>((subscriber) => {
+      const controller = new AbortController();
+      const target = forward(options.url, options.method ?? 'GET');
+      if ('status' in target) {
+        // Refused by the emulated proxy (a route's reqRole): the stream never reaches the backend.
+        const refused: FetchError = {
+          status: target.status,
+          statusText: target.statusText,
+          data: target.body,
+          config: options,
+        };
+        subscriber.error(refused);
+        return undefined;
+      }
+      const headers: Record<string, string> = { ...options.headers, ...target.headers };
+      fetch(target.url, { method: options.method ?? 'GET', headers, signal: controller.signal })
+        .then(async (response) => {
+          subscriber.next(toFetchResponse(response, undefined, options));
+          if (response.body) {
+            for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+              subscriber.next(toFetchResponse(response, chunk, options));
+            }
+          }
+          subscriber.complete();
+        })
+        .catch((cause: unknown) => {
+          if (!controller.signal.aborted) {
+            subscriber.error(cause);
+          }
+        });
+      return () => controller.abort();
+    });
+
   const request = async <T>(options: BackendSrvRequest): Promise<T> =>
     (await lastValueFrom(fetchObservable<T>(options))).data;
 
   const srv: Partial<BackendSrv> = {
     fetch: fetchObservable,
+    chunked,
     get: <T>(url: string) => request<T>({ url, method: 'GET' }),
     post: <T>(url: string, data?: unknown) => request<T>({ url, method: 'POST', data }),
     put: <T>(url: string, data?: unknown) => request<T>({ url, method: 'PUT', data }),

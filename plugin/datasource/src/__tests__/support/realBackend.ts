@@ -2,6 +2,8 @@ import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 
+import { LogEntry } from '@gpt-runner-logs/contract';
+
 /** The repository root, where `local/memory-backend.ts` and the shared tsx install live. */
 const REPO_ROOT = path.resolve(__dirname, '../../../../..');
 const LAUNCHER = path.join('local', 'memory-backend.ts');
@@ -38,6 +40,8 @@ export interface RealBackend {
   /** The demo's error burst (epoch ms): the broker answers 503 and orders are rejected. */
   burst: { fromMs: number; toMs: number };
   mismatches: Mismatches;
+  /** Hands entries to the backend's live tail, as a collector following the sources would. */
+  publish: (entries: LogEntry[]) => void;
   stop: () => Promise<void>;
 }
 
@@ -80,8 +84,8 @@ function stopProcess(child: ChildProcess): Promise<void> {
  * Starts the real backend over in-memory demo data in a child process (it is an ESM
  * TypeScript workspace, which jest's CommonJS runtime cannot load in-process).
  */
-export async function startRealBackend(): Promise<RealBackend> {
-  const child = spawn(process.execPath, ['--import', 'tsx', LAUNCHER], {
+export async function startRealBackend(args: string[] = []): Promise<RealBackend> {
+  const child = spawn(process.execPath, ['--import', 'tsx', LAUNCHER, ...args], {
     cwd: REPO_ROOT,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -97,6 +101,7 @@ export async function startRealBackend(): Promise<RealBackend> {
       nowMs: Date.parse(ready.now),
       burst: { fromMs: Date.parse(ready.burst.from), toMs: Date.parse(ready.burst.to) },
       mismatches: ready.mismatches,
+      publish: (entries) => child.stdin!.write(`${JSON.stringify(entries)}\n`),
       stop: () => stopProcess(child),
     };
   } catch (error) {
