@@ -1,9 +1,7 @@
 import React, { ChangeEvent } from 'react';
 import { DataSourcePluginOptionsEditorProps } from '@grafana/data';
 import { Field, FieldSet, Input, SecretInput, Stack, Text } from '@grafana/ui';
-import { MAX_LIMIT } from '@gpt-runner-logs/contract';
-
-import { DEFAULT_CORRELATION_FIELDS } from '@gpt-runner-logs/contract';
+import { DEFAULT_CORRELATION_FIELDS, MAX_LIMIT } from '@gpt-runner-logs/contract';
 
 import { DEFAULT_TIMEOUT_SECONDS } from '../api';
 import { DEFAULT_MAX_LINES, UnifiedLogsOptions, UnifiedLogsSecureJsonData } from '../types';
