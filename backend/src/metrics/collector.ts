@@ -26,7 +26,7 @@ export function collectorMetrics(registry: Registry) {
 
     collectorLeader: new Gauge({
       name: 'log_aggregator_collector_leader',
-      help: 'Whether this instance is the one that counts log volume (1) or a standby of the collector role (0); absent where the collector is off.',
+      help: 'Whether this instance is the one that counts log volume (1) or not (0: a standby of the collector role, or an API replica).',
       registers: [registry],
     }),
 
