@@ -8,13 +8,16 @@
 import { ApiException, CoordinationV1Api, type V1Lease } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Collector } from '../../backend/src/collector/collector.js';
+import { CollectorRole } from '../../backend/src/collector/collector-role.js';
 import {
   LeaseElector,
   type LeaseApi,
   type LeaseSettings,
 } from '../../backend/src/collector/lease-elector.js';
+import { createMetrics, type Metrics } from '../../backend/src/metrics/metrics.js';
 import { startKubernetesDouble, type KubernetesDouble } from '../support/emulators/kubernetes.js';
-import { eventually, sleep } from '../support/metrics.js';
+import { eventually, parseMetrics, sleep, total } from '../support/metrics.js';
 
 const NS = 'gpt-runner-logs';
 const SILENT = pino({ level: 'silent' });
@@ -76,6 +79,22 @@ function candidate(name: string, identity: string, leaseApi: LeaseApi = api) {
 }
 
 const freshLease = () => `collector-${++leaseSeq}`;
+
+/** The Lease API of an instance that can be cut off from the API server: its calls then fail, the Lease stays as it was. */
+function partitionable(): { api: LeaseApi; cut(): void } {
+  let cutOff = false;
+  const unreachable = () => Promise.reject(new Error('connect ETIMEDOUT'));
+  return {
+    api: {
+      readNamespacedLease: (p) => (cutOff ? unreachable() : api.readNamespacedLease(p)),
+      createNamespacedLease: (p) => (cutOff ? unreachable() : api.createNamespacedLease(p)),
+      replaceNamespacedLease: (p) => (cutOff ? unreachable() : api.replaceNamespacedLease(p)),
+    },
+    cut: () => {
+      cutOff = true;
+    },
+  };
+}
 
 describe('the double speaks coordination.k8s.io/v1 Leases', () => {
   it('creates, reads, refuses a duplicate, and refuses a write on a stale resourceVersion with 409', async () => {
@@ -165,22 +184,15 @@ describe('leader election', () => {
 
   it('replaces a leader that stopped renewing only after its lease expired, and it stops counting first', async () => {
     const name = freshLease();
-    let cutOff = false;
-    const unreachable = () => Promise.reject(new Error('connect ETIMEDOUT'));
-    // A leader partitioned from the API server: its calls fail, the Lease stays as it was.
-    const partitioned: LeaseApi = {
-      readNamespacedLease: (p) => (cutOff ? unreachable() : api.readNamespacedLease(p)),
-      createNamespacedLease: (p) => (cutOff ? unreachable() : api.createNamespacedLease(p)),
-      replaceNamespacedLease: (p) => (cutOff ? unreachable() : api.replaceNamespacedLease(p)),
-    };
-    const a = candidate(name, 'pod-a', partitioned);
+    const partition = partitionable();
+    const a = candidate(name, 'pod-a', partition.api);
     a.elector.start();
     await eventually(() => expect(a.seen.leading).toBe(true));
     const b = candidate(name, 'pod-b');
     b.elector.start();
     await sleep(300);
 
-    cutOff = true;
+    partition.cut();
     const cutAt = Date.now();
     let overlap = false;
     let aStoppedAt: number | undefined;
@@ -200,5 +212,57 @@ describe('leader election', () => {
     // Taking over an expired Lease resumes now: what the old leader may still have counted is not counted again.
     expect(b.seen.starts[0]).toBeGreaterThanOrEqual(cutAt + 1_000);
     expect(kube.lease(NS, name)).toMatchObject({ spec: { holderIdentity: 'pod-b', leaseTransitions: 1 } });
+  });
+});
+
+/** A collector over no source: the role decides whether it runs, the metrics say so. */
+const collectorOf = (metrics: Metrics) =>
+  new Collector({
+    sources: [],
+    settings: { gcsIntervalMs: 1_000, podRelistMs: 1_000, maxBackoffMs: 1_000, maxPodStreams: 1 },
+    metrics,
+    logger: SILENT,
+  });
+
+describe('the collector role', () => {
+  it('exports counts only while it leads: a leader that loses the Lease drops its series and says so', async () => {
+    const metrics = createMetrics();
+    const collector = collectorOf(metrics);
+    const partition = partitionable();
+    let elector: LeaseElector | undefined;
+    const role = new CollectorRole(collector, metrics, SILENT, (leadership) => {
+      elector = new LeaseElector(partition.api, settings(freshLease(), 'pod-a'), leadership, SILENT);
+      electors.push(elector);
+      return elector;
+    });
+    const exported = async () => parseMetrics(await metrics.registry.metrics());
+
+    role.start();
+    expect(total(await exported(), 'log_aggregator_collector_leader')).toBe(0);
+    await eventually(async () => expect(total(await exported(), 'log_aggregator_collector_leader')).toBe(1));
+    // What the followers count while it leads.
+    metrics.logEntries.inc({ source: 'pods', severity: 'ERROR', origin: 'gpt-runner/trader' }, 3);
+    metrics.sourceLastEntry.set({ source: 'pods' }, Date.now() / 1000);
+    expect(total(await exported(), 'log_aggregator_log_entries_total')).toBe(3);
+
+    partition.cut();
+    await eventually(
+      async () => expect(total(await exported(), 'log_aggregator_collector_leader')).toBe(0),
+      3_000,
+    );
+    const after = await exported();
+    expect(after.filter((s) => s.name === 'log_aggregator_log_entries_total')).toEqual([]);
+    expect(after.filter((s) => s.name === 'log_aggregator_source_last_entry_timestamp_seconds')).toEqual([]);
+    expect(collector.running).toBe(false);
+    await role.stop();
+  });
+
+  it('counts at once, and alone, without a Lease', async () => {
+    const metrics = createMetrics();
+    const collector = collectorOf(metrics);
+    const role = new CollectorRole(collector, metrics, SILENT);
+    role.start();
+    expect(total(parseMetrics(await metrics.registry.metrics()), 'log_aggregator_collector_leader')).toBe(1);
+    await role.stop();
   });
 });
