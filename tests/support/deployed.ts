@@ -38,15 +38,29 @@ export interface BackendProcess {
 }
 
 /**
- * `backend/src/main.ts` with exactly `env` (plus PATH and HOME, which Node and a container have):
- * nothing of this test process's environment leaks in. Resolves once `/healthz` answers.
+ * The machine's own variables a process gets wherever it runs: PATH and HOME, and libfaketime's
+ * (`npm run test:moved-clock`), so the processes share the node's clock as pods share theirs.
+ */
+function machineEnvironment(): Record<string, string> {
+  const machine: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/tmp',
+  };
+  for (const [name, value] of Object.entries(process.env))
+    if (value !== undefined && (name === 'LD_PRELOAD' || name.startsWith('FAKETIME'))) machine[name] = value;
+  return machine;
+}
+
+/**
+ * `backend/src/main.ts` with exactly `env` and the machine's variables: nothing of this test
+ * process's configuration leaks in. Resolves once `/healthz` answers.
  */
 export async function startBackendProcess(env: Record<string, string>): Promise<BackendProcess> {
   const port = Number(env.PORT);
   const url = `http://${LOOPBACK}:${port}`;
   const process_ = await startGuarded(process.execPath, ['--import', 'tsx', 'backend/src/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env },
+    env: { ...machineEnvironment(), ...env },
   });
   await waitUntil(async () => (await fetch(`${url}/healthz`)).ok, {
     what: `backend on ${url}`,
