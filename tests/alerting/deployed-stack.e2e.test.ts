@@ -31,13 +31,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { formatEpochMs } from '../../backend/src/model/index.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
-import {
-  buildKustomization,
-  containerEnvironment,
-  findOne,
-  podContainers,
-  type Manifest,
-} from '../deploy/kustomize.js';
+import { RenderedManifests, podContainers } from '../deploy/kustomize.js';
 import { PLACEHOLDER_SECRETS } from '../deploy/support.js';
 import {
   monitoringMissing,
@@ -63,8 +57,8 @@ const ORIGIN = `${NS}/trader`;
 const ENTRIES = 'log_aggregator_log_entries_total';
 const LEADER = 'log_aggregator_collector_leader';
 
-const manifests: Manifest[] = buildKustomization();
-const deployment = (name: string) => findOne<IDeployment>(manifests, 'Deployment', name);
+const rendered = new RenderedManifests();
+const deployment = (name: string) => rendered.only<IDeployment>('Deployment', name);
 const containerOf = (name: string) => podContainers(deployment(name))[0] as IContainer;
 
 interface RuleGroup {
@@ -129,10 +123,14 @@ function loopback(env: Record<string, string>, port: number): Record<string, str
 async function startCollectorPod(): Promise<string> {
   const name = `log-aggregator-collector-6f7d9c8b4-pod${++podSeq}`;
   const port = await freePort();
-  const { values } = containerEnvironment(manifests, containerOf('log-aggregator-collector'), {
-    secrets: PLACEHOLDER_SECRETS,
-    pod: { name, namespace: deployment('log-aggregator-collector').metadata?.namespace ?? '' },
-  });
+  const { values } = rendered.containerEnvironment(
+    containerOf('log-aggregator-collector'),
+    PLACEHOLDER_SECRETS,
+    {
+      name,
+      namespace: deployment('log-aggregator-collector').metadata?.namespace ?? '',
+    },
+  );
   collectors.set(name, await startBackendProcess(loopback({ ...values, ...secretValues() }, port)));
   return name;
 }
@@ -302,9 +300,7 @@ beforeAll(async () => {
   });
 
   const apiPort = await freePort();
-  const apiEnv = containerEnvironment(manifests, containerOf('log-aggregator'), {
-    secrets: PLACEHOLDER_SECRETS,
-  });
+  const apiEnv = rendered.containerEnvironment(containerOf('log-aggregator'), PLACEHOLDER_SECRETS);
   [api] = await Promise.all([
     startBackendProcess(loopback({ ...apiEnv.values, ...secretValues() }, apiPort)),
     startCollectorPod(),

@@ -627,6 +627,8 @@ describe('the collector role', () => {
     const grace = collector.spec?.template.spec?.terminationGracePeriodSeconds ?? 30;
     expect(grace).toBeGreaterThanOrEqual(3 + config.shutdownTimeoutMs / 1000 + 5);
     expect(collectorContainer.lifecycle?.preStop).toBeUndefined();
+    // No Service routes to it, so nothing to drain: the standby takes over while this one stops.
+    expect(config.shutdownDrainMs).toBe(0);
   });
 
   it('selects only its own pods, not the API replicas (Service, PDB, HPA, spread constraints)', () => {
