@@ -49,8 +49,13 @@ export interface App {
   metrics: Metrics;
   /** The background log-volume collector, created stopped. */
   collector: Collector;
-  /** Starts the collector (once); never from a request. */
-  startCollector(): void;
+  /**
+   * Starts the collector's duties (once): following from `sinceMs` (now by default) and the
+   * scheduled reconciliation; never from a request. The collector role calls it on taking the Lease.
+   */
+  startCollector(sinceMs?: number): void;
+  /** Stops them again, as the collector role does on losing the Lease. */
+  stopCollector(): void;
   /** Fails readiness from now on; in-flight requests still finish. */
   beginShutdown(): void;
   /** Stops the collector, then closes sources and the cache. */
@@ -193,33 +198,42 @@ export function createApp(deps: AppDeps): App {
     logger,
   });
 
-  // Runs with the collector (one replica): the mismatch metric behind the archive alert.
-  const reconcileSchedule = new ReconcileSchedule({
-    engine: services.engine,
-    settings: config.reconcile,
-    clock: deps.clock ?? systemClock,
-    intervalMs: config.reconcile.intervalMs,
-    windowMs: config.reconcile.windowMs,
-    settleMs: config.reconcile.settleMs,
-    observe: metrics.observeReconcile,
-    onError: (error) => logger.warn({ err: errorForLog(error) }, 'reconciliation failed'),
-  });
+  // Runs with the collector (its leader only): the mismatch metric behind the archive alert. A
+  // schedule cannot be restarted once stopped, so each leadership gets its own.
+  const reconcileSchedule = () =>
+    new ReconcileSchedule({
+      engine: services.engine,
+      settings: config.reconcile,
+      clock: deps.clock ?? systemClock,
+      intervalMs: config.reconcile.intervalMs,
+      windowMs: config.reconcile.windowMs,
+      settleMs: config.reconcile.settleMs,
+      observe: metrics.observeReconcile,
+      onError: (error) => logger.warn({ err: errorForLog(error) }, 'reconciliation failed'),
+    });
+  let reconciling: ReconcileSchedule | undefined;
+  const stopCollector = () => {
+    collector.stop();
+    reconciling?.stop();
+    reconciling = undefined;
+  };
 
   return {
     koa,
     metrics,
     collector,
-    startCollector: () => {
-      collector.start();
-      reconcileSchedule.start();
+    startCollector: (sinceMs) => {
+      collector.start(sinceMs);
+      reconciling ??= reconcileSchedule();
+      reconciling.start();
     },
+    stopCollector,
     beginShutdown: () => {
       shuttingDown = true;
     },
     close: async () => {
       // Followers use the sources' clients: they stop first, so none fails on a closed client.
-      collector.stop();
-      reconcileSchedule.stop();
+      stopCollector();
       await Promise.allSettled([...sources.map((s) => s.close?.()), services.cache.close()]);
     },
   };

@@ -243,7 +243,10 @@ describe('the collector role', () => {
     // What the followers count while it leads.
     metrics.logEntries.inc({ source: 'pods', severity: 'ERROR', origin: 'gpt-runner/trader' }, 3);
     metrics.sourceLastEntry.set({ source: 'pods' }, Date.now() / 1000);
+    // …and what the scheduled reconciliation, which runs with it, found.
+    metrics.observeReconcile({ only_in_gcs: 0, only_in_firestore: 2, field_differs: 0 });
     expect(total(await exported(), 'log_aggregator_log_entries_total')).toBe(3);
+    expect(total(await exported(), 'log_aggregator_reconcile_mismatches')).toBe(2);
 
     partition.cut();
     await eventually(
@@ -253,6 +256,9 @@ describe('the collector role', () => {
     const after = await exported();
     expect(after.filter((s) => s.name === 'log_aggregator_log_entries_total')).toEqual([]);
     expect(after.filter((s) => s.name === 'log_aggregator_source_last_entry_timestamp_seconds')).toEqual([]);
+    // A stale mismatch count on a former leader would keep the archive alert (a max) firing.
+    expect(after.filter((s) => s.name === 'log_aggregator_reconcile_mismatches')).toEqual([]);
+    expect(total(after, 'log_aggregator_reconcile_last_run_timestamp_seconds')).toBe(0);
     expect(collector.running).toBe(false);
     await role.stop();
   });

@@ -21,5 +21,9 @@ export function createCollectorRole(config: Config, app: App, logger: Logger): C
           logger.child({ component: 'collector-lease' }),
         )
     : undefined;
-  return new CollectorRole(app.collector, app.metrics, logger, electorFor);
+  const duties = {
+    start: (sinceMs?: number) => app.startCollector(sinceMs),
+    stop: () => app.stopCollector(),
+  };
+  return new CollectorRole(duties, app.metrics, logger, electorFor);
 }

@@ -1,10 +1,15 @@
 import type { Logger } from 'pino';
-import type { Collector } from './collector.js';
 import type { Leadership, LeaseElector } from './lease-elector.js';
 import type { RoleMetrics } from './volume-metrics.js';
 
 /** The longest a shutdown waits for the Lease to be released. */
 const RELEASE_TIMEOUT_MS = 3_000;
+
+/** What the one counting instance does: follow the sources (and what runs with that), and stop. */
+export interface CollectorDuties {
+  start(sinceMs?: number): void;
+  stop(): void;
+}
 
 /** Builds the elector that drives a role (the Lease API and settings are the caller's). */
 export type ElectorFactory = (leadership: Leadership) => LeaseElector;
@@ -18,7 +23,7 @@ export class CollectorRole {
   private readonly elector?: LeaseElector;
 
   constructor(
-    private readonly collector: Collector,
+    private readonly collector: CollectorDuties,
     private readonly metrics: RoleMetrics,
     private readonly logger: Logger,
     electorFor?: ElectorFactory,
@@ -56,6 +61,7 @@ export class CollectorRole {
     // A former leader exports no counts: only the instance counting now has the series.
     this.metrics.logEntries.reset();
     this.metrics.sourceLastEntry.reset();
+    this.metrics.resetReconcile();
     this.metrics.collectorLeader.set(0);
   }
 }

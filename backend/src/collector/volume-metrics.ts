@@ -28,4 +28,6 @@ export interface RoleMetrics {
   /** The counts a former leader drops, so only the instance counting now exports them. */
   readonly logEntries: { reset(): void };
   readonly sourceLastEntry: { reset(): void };
+  /** The scheduled reconciliation's gauges, which run with the collector. */
+  resetReconcile(): void;
 }
