@@ -58,8 +58,13 @@ export interface App {
   collector: Collector;
   /** The live tail's hub; `publish` is how another feed (a collector) hands it entries. */
   tail: TailHub;
-  /** Starts the collector (once); never from a request. */
-  startCollector(): void;
+  /**
+   * Starts the collector's duties (once): following from `sinceMs` (now by default) and the
+   * scheduled reconciliation; never from a request. The collector role calls it on taking the Lease.
+   */
+  startCollector(sinceMs?: number): void;
+  /** Stops them again, as the collector role does on losing the Lease. */
+  stopCollector(): void;
   /** Fails readiness from now on; in-flight requests still finish. */
   beginShutdown(): void;
   /** Stops the collector, then closes sources and the cache. */
@@ -232,27 +237,37 @@ export function createApp(deps: AppDeps): App {
     logger,
   });
 
-  // Runs with the collector (one replica): the mismatch metric behind the archive alert.
-  const reconcileSchedule = new ReconcileSchedule({
-    engine: services.engine,
-    settings: config.reconcile,
-    clock: deps.clock ?? systemClock,
-    intervalMs: config.reconcile.intervalMs,
-    windowMs: config.reconcile.windowMs,
-    settleMs: config.reconcile.settleMs,
-    observe: metrics.observeReconcile,
-    onError: (error) => logger.warn({ err: errorForLog(error) }, 'reconciliation failed'),
-  });
+  // Runs with the collector (its leader only): the mismatch metric behind the archive alert. A
+  // schedule cannot be restarted once stopped, so each leadership gets its own.
+  const reconcileSchedule = () =>
+    new ReconcileSchedule({
+      engine: services.engine,
+      settings: config.reconcile,
+      clock: deps.clock ?? systemClock,
+      intervalMs: config.reconcile.intervalMs,
+      windowMs: config.reconcile.windowMs,
+      settleMs: config.reconcile.settleMs,
+      observe: metrics.observeReconcile,
+      onError: (error) => logger.warn({ err: errorForLog(error) }, 'reconciliation failed'),
+    });
+  let reconciling: ReconcileSchedule | undefined;
+  const stopCollector = () => {
+    collector.stop();
+    reconciling?.stop();
+    reconciling = undefined;
+  };
 
   return {
     koa,
     metrics,
     collector,
     tail: services.tail,
-    startCollector: () => {
-      collector.start();
-      reconcileSchedule.start();
+    startCollector: (sinceMs) => {
+      collector.start(sinceMs);
+      reconciling ??= reconcileSchedule();
+      reconciling.start();
     },
+    stopCollector,
     beginShutdown: () => {
       shuttingDown = true;
       // Open tails would hold the drain to its time-out: they end now and resume on another replica.
@@ -260,8 +275,7 @@ export function createApp(deps: AppDeps): App {
     },
     close: async () => {
       // Followers use the sources' clients: they stop first, so none fails on a closed client.
-      collector.stop();
-      reconcileSchedule.stop();
+      stopCollector();
       await services.tail.close();
       await Promise.allSettled([...sources.map((s) => s.close?.()), services.cache.close()]);
     },

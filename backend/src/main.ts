@@ -1,3 +1,4 @@
+import { createCollectorRole } from './app/create-collector-role.js';
 import { createSources } from './app/create-sources.js';
 import { ConfigError, loadConfig } from './config/index.js';
 import { createLogger } from './logger.js';
@@ -26,12 +27,14 @@ async function main(): Promise<void> {
   const server = await startServer({ config, sources, logger });
   logger.info({ url: server.url, sources: config.enabledSources }, 'log aggregator listening');
   // Only once serving: the collector's first listings and streams must not delay readiness.
-  if (config.collector.enabled) server.startCollector();
+  const role = config.collector.enabled ? createCollectorRole(config, server.app, logger) : undefined;
+  role?.start();
 
   const stop = (signal: string): void => {
     logger.info({ signal }, 'shutting down');
-    server
-      .shutdown()
+    // The collector hands its Lease over first, so the next instance counts while this one drains.
+    Promise.resolve(role?.stop())
+      .then(() => server.shutdown())
       .then(() => process.exit(0))
       .catch((error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');

@@ -112,7 +112,17 @@ describe('Compose specification', () => {
 
   it('has the services of the local stack', () => {
     expect(Object.keys(services).sort()).toEqual(
-      ['backend', 'firestore', 'gcs', 'grafana', 'prometheus', 'redis', 'seed'].sort(),
+      [
+        'alertmanager',
+        'backend',
+        'collector',
+        'firestore',
+        'gcs',
+        'grafana',
+        'prometheus',
+        'redis',
+        'seed',
+      ].sort(),
     );
   });
 });
@@ -175,6 +185,8 @@ describe('start order', () => {
     expect(position('seed')).toBeGreaterThan(Math.max(position('firestore'), position('gcs')));
     expect(position('backend')).toBeGreaterThan(Math.max(position('seed'), position('redis')));
     expect(position('grafana')).toBeGreaterThan(Math.max(position('backend'), position('prometheus')));
+    expect(position('collector')).toBeGreaterThan(position('seed'));
+    expect(position('prometheus')).toBeGreaterThan(Math.max(position('collector'), position('alertmanager')));
   });
 });
 
@@ -277,6 +289,33 @@ describe('environment', () => {
     expect(composeText).toMatch(/stop_grace_period: 15s/);
   });
 
+  it("runs the collector on the backend's settings, the collector on and no cache; the backend without it", () => {
+    const collectorEnv = service('collector').environment ?? {};
+    const collector = parseBackendEnv(collectorEnv);
+    const backend = parseBackendEnv(
+      Object.fromEntries(
+        Object.entries(backendEnv).map(([key, value]) => [
+          key,
+          String(value).replace(/^\$\{\w+:-(.*)\}$/, '$1'),
+        ]),
+      ),
+    );
+    expect(backend.collector.enabled).toBe(false);
+    expect(collector.collector.enabled).toBe(true);
+    // One collector here: it counts without an election (no Kubernetes API in compose).
+    expect(collector.collector.lease).toBeUndefined();
+    expect(collector.cache.backend).toBe('memory');
+    const unknown = Object.keys(collectorEnv).filter(
+      (name) => !read.has(name) && !(name in PROCESS_VARIABLES),
+    );
+    expect(unknown).toEqual([]);
+    // Same sources, same data, same way: only the role differs.
+    for (const key of ['enabledSources', 'projectId', 'gcs', 'firestore', 'fieldMappings'] as const)
+      expect(collector[key], key).toEqual(backend[key]);
+    expect(service('collector').image).toBe(service('backend').image);
+    expect(service('collector').build).toEqual(service('backend').build);
+  });
+
   it('seeds the bucket and project the backend reads, with every variable its script uses', () => {
     const seed = service('seed');
     const script = (seed.command as string[]).at(-1) ?? '';
@@ -356,17 +395,51 @@ describe('provisioning the local stack uses', () => {
     expect(hostAndPort(prometheus?.url ?? '').host).toBe('prometheus');
   });
 
-  it('scrapes the backend /metrics on its port', () => {
-    const config = readYaml('provisioning/prometheus/prometheus.yml') as {
-      scrape_configs: { metrics_path?: string; static_configs: { targets: string[] }[] }[];
-    };
-    const jobs = config.scrape_configs.filter((job) =>
-      job.static_configs.some((s) => s.targets.some((t) => hostAndPort(t).host === 'backend')),
+  const prometheusConfig = readYaml('provisioning/prometheus/prometheus.yml') as {
+    scrape_configs: { metrics_path?: string; static_configs: { targets: string[] }[] }[];
+    alerting?: { alertmanagers: { static_configs: { targets: string[] }[] }[] };
+  };
+
+  it.each(['backend', 'collector'])('scrapes the %s /metrics on its port, once', (name) => {
+    const targets = prometheusConfig.scrape_configs.flatMap((job) =>
+      job.static_configs
+        .flatMap((s) => s.targets)
+        .filter((t) => hostAndPort(t).host === name)
+        .map((t) => ({ job, target: t })),
     );
-    expect(jobs).toHaveLength(1);
-    expect(jobs[0]?.metrics_path ?? '/metrics').toBe('/metrics');
-    const target = jobs[0]?.static_configs[0]?.targets[0] ?? '';
-    expect(hostAndPort(target).port).toBe(Number(service('backend').environment?.PORT));
+    expect(targets).toHaveLength(1);
+    expect(targets[0]?.job.metrics_path ?? '/metrics').toBe('/metrics');
+    expect(hostAndPort(targets[0]?.target ?? '').port).toBe(Number(service(name).environment?.PORT));
+  });
+
+  it('sends the Prometheus alerts to the alertmanager service, which reads provisioning/alertmanager', () => {
+    const targets = (prometheusConfig.alerting?.alertmanagers ?? []).flatMap((a) =>
+      a.static_configs.flatMap((s) => s.targets),
+    );
+    expect(targets.map((t) => hostAndPort(t).host)).toEqual(['alertmanager']);
+    const alertmanager = service('alertmanager');
+    const mounts = bindMounts(alertmanager);
+    const command = String(alertmanager.command);
+    const config = /--config\.file=(\S+)/.exec(command)?.[1] ?? '';
+    expect(mounts).toContainEqual({ source: 'provisioning/alertmanager/alertmanager.yml', target: config });
+    expect(Number(/--web\.listen-address=\S*:(\d+)/.exec(command)?.[1] ?? 9093)).toBe(
+      hostAndPort(targets[0] ?? '').port,
+    );
+    // The webhook file the config names is written from SLACK_WEBHOOK_URL at start, never kept
+    // (`$$` is Compose's escape: the container's shell expands the variable).
+    const amConfig = readYaml('provisioning/alertmanager/alertmanager.yml') as {
+      templates: string[];
+      receivers: { slack_configs?: { api_url_file?: string }[] }[];
+    };
+    const webhookFile = amConfig.receivers[0]?.slack_configs?.[0]?.api_url_file ?? '';
+    expect(command).toContain(`"$$SLACK_WEBHOOK_URL" > ${webhookFile}`);
+    expect(alertmanager.environment?.SLACK_WEBHOOK_URL).toBe(
+      service('grafana').environment?.SLACK_WEBHOOK_URL,
+    );
+    for (const glob of amConfig.templates) {
+      const folder = posix.dirname(glob);
+      expect(mounts.find((m) => m.target === folder)?.source).toBe('provisioning/alertmanager/templates');
+    }
   });
 });
 

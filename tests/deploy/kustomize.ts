@@ -98,10 +98,14 @@ export class RenderedManifests {
     return this.manifests.filter((m) => m.kind === kind) as unknown as T[];
   }
 
-  /** The environment the container starts with: its env, the ConfigMap, the Secret (filled with `secrets`). */
+  /**
+   * The environment the container starts with: its env, the ConfigMap, the Secret (filled with
+   * `secrets`), and the downward API's fields of `pod` (the pod the Deployment's template becomes).
+   */
   containerEnvironment(
     container: IContainer,
     secrets: Record<string, string> = PLACEHOLDER_SECRETS,
+    pod?: PodIdentity,
   ): { names: Map<string, string>; values: Record<string, string> } {
     const names = new Map<string, string>();
     const values: Record<string, string> = {};
@@ -134,11 +138,32 @@ export class RenderedManifests {
         if (secret !== undefined) values[variable.name] = secret;
         continue;
       }
+      const fieldRef = variable.valueFrom?.fieldRef;
+      if (fieldRef) {
+        names.set(variable.name, 'the downward API');
+        const value = downwardValue(fieldRef.fieldPath, pod);
+        if (value !== undefined) values[variable.name] = value;
+        continue;
+      }
       names.set(variable.name, 'the container env');
       if (variable.value !== undefined) values[variable.name] = expandVariables(variable.value, values);
     }
     return { names, values };
   }
+}
+
+/** The pod a Deployment's template becomes, for the downward API (`fieldRef`). */
+export interface PodIdentity {
+  name: string;
+  namespace: string;
+}
+
+/** The `fieldRef` paths the manifests use, as the kubelet resolves them for `pod`. */
+function downwardValue(fieldPath: string, pod: PodIdentity | undefined): string | undefined {
+  if (!pod) return undefined;
+  if (fieldPath === 'metadata.name') return pod.name;
+  if (fieldPath === 'metadata.namespace') return pod.namespace;
+  throw new Error(`fieldRef ${fieldPath} is not resolved here`);
 }
 
 /**

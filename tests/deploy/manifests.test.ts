@@ -30,6 +30,7 @@ import {
   expandVariables,
   podContainers,
   type Manifest,
+  type PodIdentity,
 } from './kustomize.js';
 import { modelNameOf, unknownFields } from './strict-fields.js';
 import {
@@ -81,6 +82,19 @@ const backend = only<IDeployment>('Deployment', 'log-aggregator');
 const backendContainer = podContainers(backend)[0] as IContainer;
 const backendPodLabels = backend.spec?.template.metadata?.labels ?? {};
 const configMap = only<IConfigMap>('ConfigMap', 'log-aggregator-config');
+const collector = only<IDeployment>('Deployment', 'log-aggregator-collector');
+const collectorContainer = podContainers(collector)[0] as IContainer;
+const collectorPodLabels = collector.spec?.template.metadata?.labels ?? {};
+/** A pod of the collector Deployment, for its downward-API variables. */
+const collectorPod: PodIdentity = {
+  name: `${collector.metadata?.name}-7c9f8d6b5-x2kqp`,
+  namespace: collector.metadata?.namespace ?? '',
+};
+const collectorConfig = () =>
+  parseBackendEnv({
+    ...containerEnvironment(collectorContainer, PLACEHOLDER_SECRETS, collectorPod).values,
+    ...PLACEHOLDER_SECRETS,
+  });
 
 /** A label selector's matchLabels select these labels (matchExpressions are not used here). */
 function selects(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
@@ -106,8 +120,8 @@ function quantity(value: string | number | undefined): number {
   return Number(match[1]) * (match[2] ? (factor[match[2]] ?? Number.NaN) : 1);
 }
 
-const containerEnvironment = (container: IContainer, secrets?: Record<string, string>) =>
-  rendered.containerEnvironment(container, secrets);
+const containerEnvironment = (container: IContainer, secrets?: Record<string, string>, pod?: PodIdentity) =>
+  rendered.containerEnvironment(container, secrets, pod);
 
 describe('kustomization', () => {
   it('lists files that exist, and every manifest in deployments/ is listed', () => {
@@ -455,37 +469,46 @@ const API_CALLS: Record<string, { resource: string; verb: string }> = {
 /** The most the Role may grant: reading pods and their logs (watch for a future live tail). */
 const GRANTABLE: Record<string, string[]> = { pods: ['get', 'list', 'watch'], 'pods/log': ['get'] };
 
+/** The Roles that let a service account read pods: one per watched namespace. */
+const podReaderRoles = (): IRole[] =>
+  all<IRole>('Role').filter((role) => (role.rules ?? []).some((rule) => rule.resources?.includes('pods')));
+
 describe('RBAC', () => {
-  const roles = all<IRole>('Role');
+  const roles = podReaderRoles();
   const bindings = all<IRoleBinding>('RoleBinding');
   const account = backend.spec?.template.spec?.serviceAccountName;
+  const collectorAccount = collector.spec?.template.spec?.serviceAccountName;
 
   it('has no cluster-wide grants', () => {
     expect(manifests.filter((m) => m.kind.startsWith('Cluster')).map((m) => m.kind)).toEqual([]);
   });
 
-  it('binds a Role to the backend in exactly the namespaces it watches (K8S_NAMESPACES)', () => {
+  it('binds a pod-reading Role to the backend and the collector in exactly the namespaces they watch (K8S_NAMESPACES)', () => {
     const watched = parseBackendEnv({
       ...containerEnvironment(backendContainer).values,
       ...PLACEHOLDER_SECRETS,
     }).pods.namespaces;
-    const bound = bindings
-      .filter((b) =>
-        b.subjects?.some(
-          (s) => s.kind === 'ServiceAccount' && s.name === account && s.namespace === BACKEND_NAMESPACE,
-        ),
-      )
-      .map((b) => {
-        expect(b.roleRef.kind).toBe('Role');
-        expect(
-          roles.some(
-            (r) => r.metadata?.name === b.roleRef.name && r.metadata?.namespace === b.metadata?.namespace,
+    for (const subject of [account, collectorAccount]) {
+      const bound = bindings
+        .filter((b) =>
+          b.subjects?.some(
+            (s) => s.kind === 'ServiceAccount' && s.name === subject && s.namespace === BACKEND_NAMESPACE,
           ),
-        ).toBe(true);
-        return b.metadata?.namespace;
-      });
-    expect(bound.sort()).toEqual([...watched].sort());
-    expect(bindings.flatMap((b) => b.subjects ?? []).every((s) => s.name === account)).toBe(true);
+        )
+        .filter((b) => roles.some((r) => r.metadata?.name === b.roleRef.name))
+        .map((b) => {
+          expect(b.roleRef.kind).toBe('Role');
+          expect(
+            roles.some(
+              (r) => r.metadata?.name === b.roleRef.name && r.metadata?.namespace === b.metadata?.namespace,
+            ),
+          ).toBe(true);
+          return b.metadata?.namespace;
+        });
+      expect(bound.sort(), subject).toEqual([...watched].sort());
+    }
+    const subjects = bindings.flatMap((b) => b.subjects ?? []).map((s) => s.name);
+    expect([...new Set(subjects)].sort()).toEqual([account, collectorAccount].sort());
   });
 
   it('grants each call the pod source makes, and nothing beyond reading pods and their logs', () => {
@@ -495,6 +518,7 @@ describe('RBAC', () => {
     );
     expect(calls.length).toBeGreaterThan(0);
     for (const call of calls) expect(API_CALLS, `the permission ${call} needs`).toHaveProperty([call]);
+    expect(roles.length).toBeGreaterThan(0);
     for (const role of roles) {
       const granted = new Map<string, Set<string>>();
       for (const rule of role.rules ?? []) {
@@ -518,18 +542,184 @@ describe('RBAC', () => {
       }
     }
   });
+
+  it('lets only the collector take its one Lease: get and update by name, create in its namespace', () => {
+    const config = collectorConfig();
+    const leaseRoles = all<IRole>('Role').filter((role) => !roles.includes(role));
+    expect(leaseRoles).toHaveLength(1);
+    const role = leaseRoles[0] as IRole;
+    expect(role.metadata?.namespace).toBe(config.collector.lease?.namespace);
+    const grants = (role.rules ?? []).flatMap((rule) => {
+      expect(rule.apiGroups).toEqual(['coordination.k8s.io']);
+      expect(rule.resources).toEqual(['leases']);
+      return rule.verbs.map((verb) => `${verb}:${(rule.resourceNames ?? ['*']).join(',')}`);
+    });
+    // `create` cannot be limited to a name (the object does not exist yet); the others are.
+    expect(grants.sort()).toEqual(
+      ['create:*', `get:${config.collector.lease?.name}`, `update:${config.collector.lease?.name}`].sort(),
+    );
+    const holders = bindings
+      .filter((b) => b.roleRef.kind === 'Role' && b.roleRef.name === role.metadata?.name)
+      .flatMap((b) => {
+        expect(b.metadata?.namespace).toBe(role.metadata?.namespace);
+        return b.subjects ?? [];
+      });
+    expect(holders).toEqual([
+      { kind: 'ServiceAccount', name: collectorAccount, namespace: BACKEND_NAMESPACE },
+    ]);
+  });
+
+  it('calls only the Lease methods the Role grants', () => {
+    const elector = readText('backend/src/collector/lease-elector.ts');
+    const calls = new Set([...elector.matchAll(/this\.api\.(\w+)\(/g)].map(([, method]) => method));
+    const verbOf: Record<string, string> = {
+      readNamespacedLease: 'get',
+      createNamespacedLease: 'create',
+      replaceNamespacedLease: 'update',
+    };
+    expect([...calls].sort()).toEqual(Object.keys(verbOf).sort());
+  });
+});
+
+describe('the collector role', () => {
+  const config = collectorConfig();
+
+  it('keeps the collector off on the API replicas, which stay stateless', () => {
+    const api = parseBackendEnv({ ...containerEnvironment(backendContainer).values, ...PLACEHOLDER_SECRETS });
+    expect(api.collector.enabled).toBe(false);
+    expect(api.collector.lease).toBeUndefined();
+  });
+
+  it('runs the same image as the backend, with the collector on and a Lease election', () => {
+    expect(collectorContainer.image).toBe(backendContainer.image);
+    expect(config.collector.enabled).toBe(true);
+    expect(config.collector.lease).toEqual({
+      name: expect.stringMatching(/^[a-z0-9-]+$/) as unknown,
+      namespace: collector.metadata?.namespace,
+      identity: collectorPod.name,
+      durationMs: expect.any(Number) as unknown,
+      renewDeadlineMs: expect.any(Number) as unknown,
+      retryMs: expect.any(Number) as unknown,
+    });
+    // Read from the ConfigMap like the backend's, so both read the same data the same way.
+    expect(config.enabledSources).toEqual(['gcs', 'firestore', 'pods']);
+    expect(config.pods.namespaces).toEqual(
+      parseBackendEnv({ ...containerEnvironment(backendContainer).values, ...PLACEHOLDER_SECRETS }).pods
+        .namespaces,
+    );
+  });
+
+  it('has a standby beside the leader, a count of its own, and no autoscaler', () => {
+    expect(collector.spec?.replicas).toBeGreaterThanOrEqual(2);
+    const targets = all<IHorizontalPodAutoscaler>('HorizontalPodAutoscaler').map(
+      (hpa) => hpa.spec?.scaleTargetRef.name,
+    );
+    expect(targets).not.toContain(collector.metadata?.name);
+    // A rollout adds a new standby before an old pod (maybe the leader, which hands over) goes.
+    expect(collector.spec?.strategy?.rollingUpdate).toMatchObject({ maxUnavailable: 0, maxSurge: 1 });
+  });
+
+  it('hands over within a lease period: a leader that cannot renew stops counting before another may start', () => {
+    const lease = config.collector.lease;
+    expect(lease?.renewDeadlineMs).toBeLessThan(lease?.durationMs ?? 0);
+    expect(lease?.retryMs).toBeLessThan(lease?.renewDeadlineMs ?? 0);
+    // Releasing on SIGTERM (3 s at most) and the drain fit the grace period.
+    const grace = collector.spec?.template.spec?.terminationGracePeriodSeconds ?? 30;
+    expect(grace).toBeGreaterThanOrEqual(3 + config.shutdownTimeoutMs / 1000 + 5);
+    expect(collectorContainer.lifecycle?.preStop).toBeUndefined();
+    // No Service routes to it, so nothing to drain: the standby takes over while this one stops.
+    expect(config.shutdownDrainMs).toBe(0);
+  });
+
+  it('selects only its own pods, not the API replicas (Service, PDB, HPA, spread constraints)', () => {
+    expect(selects(collector.spec?.selector.matchLabels, collectorPodLabels)).toBe(true);
+    expect(selects(collector.spec?.selector.matchLabels, backendPodLabels)).toBe(false);
+    expect(selects(backend.spec?.selector.matchLabels, collectorPodLabels)).toBe(false);
+    for (const service of all<IService>('Service'))
+      expect(selects(service.spec?.selector, collectorPodLabels), service.metadata?.name).toBe(false);
+    for (const constraint of collector.spec?.template.spec?.topologySpreadConstraints ?? [])
+      expect(selects(constraint.labelSelector?.matchLabels, collectorPodLabels)).toBe(true);
+  });
+
+  it('keeps one collector through drains (PodDisruptionBudget)', () => {
+    const budgets = all<IPodDisruptionBudget>('PodDisruptionBudget').filter((pdb) =>
+      selects(pdb.spec?.selector?.matchLabels, collectorPodLabels),
+    );
+    expect(budgets).toHaveLength(1);
+    expect(budgets[0]?.spec?.minAvailable).toBe(1);
+    expect(budgets[0]?.spec?.minAvailable as number).toBeLessThan(collector.spec?.replicas ?? 0);
+  });
+
+  it('is scraped by its pods, on the port and path the backend serves /metrics at', () => {
+    const annotations = collector.spec?.template.metadata?.annotations ?? {};
+    const port = collectorContainer.ports?.find((p) => p.name === 'http');
+    expect(annotations['prometheus.io/scrape']).toBe('true');
+    expect(Number(annotations['prometheus.io/port'])).toBe(port?.containerPort);
+    expect(annotations['prometheus.io/path']).toBe(
+      backend.spec?.template.metadata?.annotations?.['prometheus.io/path'],
+    );
+    expect(port?.containerPort).toBe(config.port);
+  });
+
+  it('has its own probes and resources, with a heap below its memory limit', () => {
+    expect(collectorContainer.livenessProbe?.httpGet?.path).toBe('/healthz');
+    expect(collectorContainer.readinessProbe?.httpGet?.path).toBe('/readyz');
+    const { requests = {}, limits = {} } = collectorContainer.resources ?? {};
+    for (const resource of ['cpu', 'memory']) {
+      expect(quantity(requests[resource]), `requests.${resource}`).toBeGreaterThan(0);
+      expect(quantity(limits[resource])).toBeGreaterThanOrEqual(quantity(requests[resource]));
+    }
+    const heapMb = Number(
+      /--max-old-space-size=(\d+)/.exec(
+        containerEnvironment(collectorContainer, PLACEHOLDER_SECRETS, collectorPod).values.NODE_OPTIONS ?? '',
+      )?.[1],
+    );
+    expect(heapMb * 2 ** 20).toBeLessThan(quantity(limits.memory));
+    expect(collectorContainer.securityContext?.readOnlyRootFilesystem).toBe(true);
+    expect(collector.spec?.template.spec?.securityContext?.runAsNonRoot).toBe(true);
+  });
+
+  it('needs no Redis: it serves no queries', () => {
+    expect(config.cache.backend).toBe('memory');
+  });
+
+  it("runs as its own Workload Identity service account, acting as the backend's Google one", () => {
+    const name = collector.spec?.template.spec?.serviceAccountName;
+    expect(name).not.toBe(backend.spec?.template.spec?.serviceAccountName);
+    const account = only<IServiceAccount>('ServiceAccount', name);
+    const backendAccount = only<IServiceAccount>(
+      'ServiceAccount',
+      backend.spec?.template.spec?.serviceAccountName,
+    );
+    expect(account.metadata?.namespace).toBe(collector.metadata?.namespace);
+    expect(account.metadata?.annotations?.['iam.gke.io/gcp-service-account']).toBe(
+      backendAccount.metadata?.annotations?.['iam.gke.io/gcp-service-account'],
+    );
+  });
+
+  it('sets only variables the backend reads', () => {
+    const { read } = backendVariables();
+    const { names } = containerEnvironment(collectorContainer, PLACEHOLDER_SECRETS, collectorPod);
+    const unknown = [...names].filter(([name]) => !read.has(name) && !(name in PROCESS_VARIABLES));
+    expect(unknown.map(([name, where]) => `${name} (${where})`)).toEqual([]);
+  });
 });
 
 describe('NetworkPolicy', () => {
   const policies = all<INetworkPolicy>('NetworkPolicy');
 
-  it('lets only Grafana and Prometheus reach the backend, on its port', () => {
-    const policy = policies.find((p) => selects(p.spec?.podSelector.matchLabels, backendPodLabels));
+  /** The ingress peers of the policy selecting these pods, each rule checked to admit only `port`. */
+  function ingressPeers(podLabels: Record<string, string>, port: number | undefined) {
+    const policy = policies.find((p) => selects(p.spec?.podSelector.matchLabels, podLabels));
     expect(policy?.spec?.policyTypes).toContain('Ingress');
-    const peers = (policy?.spec?.ingress ?? []).flatMap((rule) => {
-      expect(rule.ports?.map((p) => p.port)).toEqual([backendContainer.ports?.[0]?.containerPort]);
+    return (policy?.spec?.ingress ?? []).flatMap((rule) => {
+      expect(rule.ports?.map((p) => p.port)).toEqual([port]);
       return rule.from ?? [];
     });
+  }
+
+  it('lets only Grafana and Prometheus reach the backend, on its port', () => {
+    const peers = ingressPeers(backendPodLabels, backendContainer.ports?.[0]?.containerPort);
     for (const peer of peers) {
       // Both selectors in one peer: these pods in that namespace. Apart, either would admit a whole namespace.
       expect(peer.ipBlock).toBeUndefined();
@@ -540,6 +730,13 @@ describe('NetworkPolicy', () => {
       'grafana',
       'prometheus',
     ]);
+  });
+
+  it('lets only Prometheus reach the collector, on its port', () => {
+    const peers = ingressPeers(collectorPodLabels, collectorContainer.ports?.[0]?.containerPort);
+    expect(peers).toHaveLength(1);
+    expect(peers[0]?.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']).toBe('monitoring');
+    expect(peers[0]?.podSelector?.matchLabels?.['app.kubernetes.io/name']).toBe('prometheus');
   });
 
   it('lets only the backend reach Redis', () => {

@@ -16,9 +16,12 @@ export const exists = (relative: string): boolean => existsSync(repoPath(relativ
 
 export const readText = (relative: string): string => readFileSync(repoPath(relative), 'utf8');
 
-/** Every document of a YAML file (`---` separated); a syntax error fails the caller with its position. */
+/**
+ * Every document of a YAML file (`---` separated); a syntax error fails the caller with its position.
+ * Merge keys (`<<: *anchor`) are resolved, as Compose resolves them.
+ */
 export function readYamlDocuments(relative: string): unknown[] {
-  const documents = parseAllDocuments(readText(relative));
+  const documents = parseAllDocuments(readText(relative), { merge: true });
   const list = Array.isArray(documents) ? documents : [documents];
   const values: unknown[] = [];
   for (const document of list) {

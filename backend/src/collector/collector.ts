@@ -39,12 +39,11 @@ export class Collector {
     return this.followers.length > 0;
   }
 
-  /** Starts following from now on; a second call does nothing. */
-  start(): void {
+  /** Starts following entries from `sinceMs` (now by default) on; a second call does nothing. */
+  start(sinceMs = Date.now()): void {
     if (this.running) return;
     const { sources, settings, metrics, logger } = this.deps;
     const sink = new VolumeSink(metrics, logger);
-    const sinceMs = Date.now();
     for (const source of sources) {
       if (!source.follow) continue;
       const options = followOptions(source.name, settings, sinceMs);

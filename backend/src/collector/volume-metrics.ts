@@ -21,3 +21,13 @@ interface Counter<Labels> {
 interface Gauge<Labels> {
   set(labels: Labels, value: number): void;
 }
+
+/** What the collector role reports beside the counts: whether this instance is the one counting. */
+export interface RoleMetrics {
+  readonly collectorLeader: { set(value: number): void };
+  /** The counts a former leader drops, so only the instance counting now exports them. */
+  readonly logEntries: { reset(): void };
+  readonly sourceLastEntry: { reset(): void };
+  /** The scheduled reconciliation's gauges, which run with the collector. */
+  resetReconcile(): void;
+}

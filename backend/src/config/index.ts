@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authConfig, authEnv, type AuthConfig } from './auth.js';
 import { cacheConfig, cacheEnv, checkCacheEnv, type CacheConfig } from './cache.js';
-import { collectorConfig, collectorEnv, type CollectorConfig } from './collector.js';
+import { checkCollectorEnv, collectorConfig, collectorEnv, type CollectorConfig } from './collector.js';
 import {
   correlationConfig,
   correlationEnv,
@@ -30,6 +30,7 @@ import {
  */
 export { ConfigError } from './env.js';
 export type { TokenConfig } from './auth.js';
+export type { LeaseConfig } from './collector.js';
 export type {
   CacheConfig,
   CollectorConfig,
@@ -52,7 +53,11 @@ const envShape = {
   ...correlationEnv,
   ...tailEnv,
 };
-const envSchema = z.object(envShape).superRefine(checkServerEnv).superRefine(checkCacheEnv);
+const envSchema = z
+  .object(envShape)
+  .superRefine(checkServerEnv)
+  .superRefine(checkCacheEnv)
+  .superRefine(checkCollectorEnv);
 
 export interface Config extends ServerConfig, AuthConfig, SourcesConfig {
   cache: CacheConfig;

@@ -24,6 +24,12 @@ export function collectorMetrics(registry: Registry) {
       registers: [registry],
     }),
 
+    collectorLeader: new Gauge({
+      name: 'log_aggregator_collector_leader',
+      help: 'Whether this instance is the one that counts log volume (1) or not (0: a standby of the collector role, or an API replica).',
+      registers: [registry],
+    }),
+
     collectorErrors: new Counter({
       name: 'log_aggregator_collector_errors_total',
       help: 'Failures the collector caught, by source and stage (listen, list, read, stream); none reaches a request.',

@@ -20,7 +20,12 @@ export function reconcileMetrics(registry: Registry) {
     for (const kind of RECONCILE_KINDS) mismatches.set({ kind }, counts[kind]);
     lastRun.setToCurrentTime();
   };
-  return { observeReconcile };
+  // A collector that lost its Lease drops them: the leader's are the ones alerts read.
+  const resetReconcile = (): void => {
+    mismatches.reset();
+    lastRun.reset();
+  };
+  return { observeReconcile, resetReconcile };
 }
 
 export type ReconcileMetrics = ReturnType<typeof reconcileMetrics>;

@@ -169,13 +169,23 @@ export function namespaceFields(namespace: StoredNamespace): Record<string, stri
 // ---------------------------------------------------------------------------
 // Status (errors)
 
-export type StatusReason = 'NotFound' | 'BadRequest' | 'Invalid' | 'MethodNotAllowed';
+export type StatusReason =
+  | 'NotFound'
+  | 'BadRequest'
+  | 'Invalid'
+  | 'MethodNotAllowed'
+  | 'AlreadyExists'
+  | 'Conflict'
+  | 'UnsupportedMediaType';
 
 const CODES: Record<StatusReason, number> = {
   NotFound: 404,
   BadRequest: 400,
   Invalid: 422,
   MethodNotAllowed: 405,
+  AlreadyExists: 409,
+  Conflict: 409,
+  UnsupportedMediaType: 415,
 };
 
 export class StatusError extends Error {

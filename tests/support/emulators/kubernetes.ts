@@ -10,6 +10,8 @@
  *   GET /api/v1/namespaces/{ns}/pods/{name}/log   container, sinceSeconds, sinceTime,
  *                                                 tailLines, timestamps, previous,
  *                                                 limitBytes, follow (chunked, stays open)
+ *   GET/POST/PUT/DELETE /apis/coordination.k8s.io/v1/namespaces/{ns}/leases[/{name}]
+ *                                                 Leases, with resourceVersion conflicts (409)
  *
  * Errors are `application/json` Status objects with the API server's codes and messages.
  * Every request is recorded (path and query) so tests can check what was pushed down.
@@ -55,8 +57,10 @@ import {
   type FieldRequirement,
   type LabelRequirement,
 } from './kubernetes-selectors.js';
+import { LeaseStore, leaseRouteOf, type StoredLease } from './kubernetes-leases.js';
 import { LOOPBACK } from './process.js';
 
+export type { LeaseSpec, StoredLease } from './kubernetes-leases.js';
 export type { LogLineInput } from './kubernetes-logs.js';
 export type { PodPhase } from './kubernetes-objects.js';
 
@@ -119,6 +123,8 @@ export interface KubernetesDouble {
   deletePod(namespace: string, name: string): void;
   /** Responses still streaming (follow logs, watches). */
   openStreams(): { logs: number; watches: number };
+  /** A Lease as stored (holder, renew time, transitions), or undefined. */
+  lease(namespace: string, name: string): StoredLease | undefined;
   stop(): Promise<void>;
 }
 
@@ -155,6 +161,7 @@ export async function startKubernetesDouble(options: StartKubernetesOptions = {}
       cluster.restartContainer(namespace, pod, container, lines ?? []),
     deletePod: (namespace, name) => cluster.deletePod(namespace, name),
     openStreams: () => ({ logs: cluster.followers.size, watches: cluster.watchers.size }),
+    lease: (namespace, name) => cluster.leases.get(namespace, name),
     stop: () => stopServer(server, cluster),
   };
 }
@@ -238,8 +245,16 @@ class Cluster {
   readonly watchers = new Set<Watcher>();
   readonly followers = new Set<Follower>();
   resourceVersion = 1;
+  /** Leases share the cluster's resourceVersion sequence, as every object in etcd does. */
+  readonly leases: LeaseStore;
 
-  constructor(readonly now: () => Date) {}
+  constructor(readonly now: () => Date) {
+    this.leases = new LeaseStore(
+      () => ++this.resourceVersion,
+      now,
+      (name) => this.namespaces.has(name),
+    );
+  }
 
   nowNanos(): bigint {
     return toNanos(this.now());
@@ -406,6 +421,14 @@ function routeOf(pathname: string): Route | undefined {
 
 function handle(cluster: Cluster, req: IncomingMessage, url: URL, res: ServerResponse): void {
   try {
+    const leaseRoute = leaseRouteOf(url.pathname.split('/').filter(Boolean).map(decodeURIComponent));
+    if (leaseRoute) {
+      cluster.leases.handle(req.method ?? 'GET', leaseRoute, req).then(
+        ({ code, body }) => sendJson(res, code, body),
+        (error: unknown) => sendError(res, error),
+      );
+      return;
+    }
     if (req.method !== 'GET') {
       throw new StatusError(
         'MethodNotAllowed',
