@@ -17,6 +17,7 @@ import { requestId } from './http/middleware/request-id.js';
 import { exploreRoutes } from './http/routes/explore.js';
 import { healthRoutes } from './http/routes/health.js';
 import { insightRoutes } from './http/routes/insight.js';
+import { labelRoutes } from './http/routes/labels.js';
 import { logRoutes } from './http/routes/logs.js';
 import { metaRoutes } from './http/routes/meta.js';
 import { errorForLog } from './logger.js';
@@ -27,6 +28,7 @@ import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { systemClock, type Clock, type SourceName } from './model/index.js';
 import { CursorCodec } from './query/cursor.js';
 import { QueryEngine } from './query/engine.js';
+import { LabelReader } from './query/labels.js';
 import { LogReader } from './query/log-reader.js';
 import type { LogSource } from './query/log-source.js';
 
@@ -136,6 +138,9 @@ function authenticatedRouter(deps: AppDeps, services: Services, metrics: Metrics
   );
   authenticated.use(insightRoutes({ service: insight, enabledSources, logger, clock }).routes());
   authenticated.use(exploreRoutes({ engine, enabledSources, clock }).routes());
+  const labelCalls = new CachedCalls(services.cache, metrics.observeCache);
+  const labels = new LabelReader(engine, labelCalls, config.cache.ttlSeconds);
+  authenticated.use(labelRoutes({ labels, enabledSources, clock, redactor: logRedactor }).routes());
   authenticated.use(metaRoutes({ sources: sourceMap, sourceTimeoutMs: config.sourceTimeoutMs }).routes());
   return authenticated;
 }

@@ -48,3 +48,15 @@ export type SummaryParamName = (typeof SUMMARY_PARAM_NAMES)[number];
 export type VolumeParamName = (typeof VOLUME_PARAM_NAMES)[number];
 export type ContextParamName = (typeof CONTEXT_PARAM_NAMES)[number];
 export type MetaScopeParamName = (typeof META_SCOPE_PARAM_NAMES)[number];
+
+/**
+ * `GET /logs/labels`: the listing's filters narrow which entries are read; `maxEntries`
+ * bounds how many, `limit` how many names are listed (a cursor is refused).
+ */
+export const LABEL_NAMES_PARAM_NAMES = [...LOG_QUERY_PARAM_NAMES, 'maxEntries'] as const;
+
+/** `GET /logs/labels/values`: the same plus the label's `name`. */
+export const LABEL_VALUES_PARAM_NAMES = [...LABEL_NAMES_PARAM_NAMES, 'name'] as const;
+
+export type LabelNamesParamName = (typeof LABEL_NAMES_PARAM_NAMES)[number];
+export type LabelValuesParamName = (typeof LABEL_VALUES_PARAM_NAMES)[number];

@@ -15,7 +15,7 @@ export type EntryPredicate = (entry: LogEntry) => boolean;
  * that name, so "filter out this source" from a log row works like any label. A missing
  * label reads as the empty string, as in Prometheus, so `x!=""` means "has x".
  */
-function labelReader(name: string): (entry: LogEntry) => string {
+export function labelReader(name: string): (entry: LogEntry) => string {
   if (name === 'source') return (entry) => labelValue(entry.labels, 'source') ?? entry.source;
   if (name === 'severity') return (entry) => labelValue(entry.labels, 'severity') ?? entry.severity;
   return (entry) => labelValue(entry.labels, name) ?? '';
