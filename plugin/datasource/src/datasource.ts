@@ -1,13 +1,17 @@
 import {
+  AdHocVariableFilter,
   CoreApp,
   DataFrame,
   DataQueryRequest,
   DataQueryResponse,
   DataSourceApi,
+  DataSourceGetTagKeysOptions,
+  DataSourceGetTagValuesOptions,
   DataSourceInstanceSettings,
   DataSourceWithLogsContextSupport,
   DataSourceWithSupplementaryQueriesSupport,
   DataSourceWithToggleableQueryFiltersSupport,
+  LegacyMetricFindQueryOptions,
   LoadingState,
   LogRowContextOptions,
   LogRowContextQueryDirection,
@@ -34,10 +38,12 @@ import {
   SummaryResponse,
   VolumeResponse,
 } from '@gpt-runner-logs/contract';
-import { Observable, catchError, map, merge, of } from 'rxjs';
+import { Observable, catchError, defer, map, merge, of } from 'rxjs';
 
+import { annotationSupport } from './annotations/annotationSupport';
 import { DEFAULT_TIMEOUT_SECONDS, QueryParams, UnifiedLogsApi } from './api';
 import { toDataQueryError } from './errors';
+import { withDerivedFields } from './frames/derived';
 import { logsFrame, logsResponseToFrame } from './frames/logs';
 import { toNotices } from './frames/notices';
 import { patternsFrame } from './frames/patterns';
@@ -45,11 +51,15 @@ import { summaryFrame } from './frames/summary';
 import { nanosToRfc3339 } from './frames/time';
 import { volumeFrames } from './frames/volume';
 import { HealthResult, checkHealth } from './health';
+import { withAdHocFilters } from './labels/adhoc';
+import { fetchLabelNames, fetchLabelValues } from './labels/client';
+import { adHocLabelScope } from './labels/scope';
 import { hasLabelFilter, modifyQuery, toggleLabelFilter } from './modifyQuery';
 import { interpolateQuery } from './querybuilder/interpolate';
 import { clampCount, clampLimit, logsParams, patternsParams, summaryBody, volumeParams } from './querybuilder/params';
 import { DEFAULT_QUERY, QueryType, UnifiedLogsOptions, UnifiedLogsQuery } from './types';
-import { parseVariableQuery, toMetricFindValues } from './variables';
+import { UnifiedLogsVariableSupport } from './variableSupport';
+import { UnifiedLogsVariableQuery, toVariableQuery, variableValues } from './variables';
 
 /** Grafana asks for a number of context lines; the backend refuses more than its maximum. */
 const CONTEXT_BOUNDS = { fallback: DEFAULT_CONTEXT_LINES, max: MAX_CONTEXT_LINES };
@@ -64,12 +74,14 @@ export class DataSource
   readonly api: UnifiedLogsApi;
 
   constructor(
-    instanceSettings: DataSourceInstanceSettings<UnifiedLogsOptions>,
+    private readonly instanceSettings: DataSourceInstanceSettings<UnifiedLogsOptions>,
     private readonly templateSrv: TemplateSrv = getTemplateSrv()
   ) {
     super(instanceSettings);
     const timeout = Number(instanceSettings.jsonData?.timeout) || DEFAULT_TIMEOUT_SECONDS;
     this.api = new UnifiedLogsApi(instanceSettings.url ?? '', timeout);
+    this.variables = new UnifiedLogsVariableSupport(this);
+    this.annotations = annotationSupport;
   }
 
   getDefaultQuery(_app: CoreApp): Partial<UnifiedLogsQuery> {
@@ -84,8 +96,15 @@ export class DataSource
     return interpolateQuery(query, scopedVars, this.templateSrv);
   }
 
-  interpolateVariablesInQueries(queries: UnifiedLogsQuery[], scopedVars: ScopedVars): UnifiedLogsQuery[] {
-    return queries.map((query) => ({ ...this.applyTemplateVariables(query, scopedVars), datasource: this.getRef() }));
+  interpolateVariablesInQueries(
+    queries: UnifiedLogsQuery[],
+    scopedVars: ScopedVars,
+    filters?: AdHocVariableFilter[]
+  ): UnifiedLogsQuery[] {
+    return queries.map((query) => ({
+      ...withAdHocFilters(this.applyTemplateVariables(query, scopedVars), filters),
+      datasource: this.getRef(),
+    }));
   }
 
   /**
@@ -100,8 +119,9 @@ export class DataSource
     }
     return merge(
       ...targets.map((target) => {
-        const query = this.applyTemplateVariables(target, request.scopedVars);
-        return this.runQuery(query, request).pipe(
+        // The dashboard's ad hoc filters (`request.filters`) narrow every query, as in Loki.
+        const query = () => withAdHocFilters(this.applyTemplateVariables(target, request.scopedVars), request.filters);
+        return defer(() => this.runQuery(query(), request)).pipe(
           map((data): DataQueryResponse => ({ data, key: target.refId, state: LoadingState.Done })),
           catchError((error: unknown) =>
             of<DataQueryResponse>({
@@ -144,7 +164,12 @@ export class DataSource
       .get<LogsResponse>('/logs', logsParams(query, range), { requestId })
       .pipe(
         map((response) => [
-          logsResponseToFrame(response, { refId: query.refId, search: query.search, regex: query.regex, limit }),
+          withDerivedFields(
+            logsResponseToFrame(response, { refId: query.refId, search: query.search, regex: query.regex, limit }),
+            response.entries ?? [],
+            this.instanceSettings.jsonData?.derivedFields,
+            { uid: this.uid, name: this.name }
+          ),
         ])
       );
   }
@@ -223,12 +248,28 @@ export class DataSource
 
   // ---- Variables and editor suggestions ---------------------------------------------
 
-  async metricFindQuery(query: string, options?: { scopedVars?: ScopedVars }): Promise<MetricFindValue[]> {
-    const parsed = parseVariableQuery(this.templateSrv.replace(query, options?.scopedVars));
-    if (!parsed) {
+  /**
+   * Variable options: label values or names in the dashboard's time range (`$symbol`), or a
+   * list the backend keeps (`pods namespace=$ns`); text queries saved before the variable
+   * editor still work.
+   */
+  async metricFindQuery(
+    saved: string | UnifiedLogsVariableQuery,
+    options?: LegacyMetricFindQueryOptions
+  ): Promise<MetricFindValue[]> {
+    const query = toVariableQuery(saved);
+    if (!query) {
       return [];
     }
-    return toMetricFindValues(await this.api.metaValues(parsed.field, parsed.params));
+    const scopedVars = options?.scopedVars ?? {};
+    const replace = (text: string | undefined) => this.templateSrv.replace(text ?? '', scopedVars);
+    const { source, labels } = this.applyTemplateVariables(
+      { refId: query.refId, source: query.source, labels: query.labels },
+      scopedVars
+    );
+    const scope = Object.fromEntries(Object.entries(query.scope ?? {}).map(([name, value]) => [name, replace(value)]));
+    const resolved = { ...query, label: replace(query.label), scope };
+    return variableValues(this.api, resolved, { range: options?.range, source, labels });
   }
 
   /** Suggestions for the query editor; template variables in the scope are resolved first. */
@@ -240,6 +281,18 @@ export class DataSource
       ])
       .filter(([, value]) => value !== '');
     return this.api.metaValues(field, pairs);
+  }
+
+  /** Ad hoc filter keys: label names in the time range, narrowed by the other filters. */
+  async getTagKeys(options?: DataSourceGetTagKeysOptions<UnifiedLogsQuery>): Promise<MetricFindValue[]> {
+    const names = await fetchLabelNames(this.api, adHocLabelScope(options));
+    return names.map((text) => ({ text, value: text }));
+  }
+
+  /** Ad hoc filter values: the key's values in the time range, narrowed by the other filters. */
+  async getTagValues(options: DataSourceGetTagValuesOptions<UnifiedLogsQuery>): Promise<MetricFindValue[]> {
+    const values = await fetchLabelValues(this.api, options.key, adHocLabelScope(options));
+    return values.map(({ value }) => ({ text: value, value }));
   }
 
   /** `$name` of every dashboard variable, offered in the editor's pickers. */

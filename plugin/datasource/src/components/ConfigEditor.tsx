@@ -3,6 +3,7 @@ import { DataSourcePluginOptionsEditorProps } from '@grafana/data';
 import { Field, FieldSet, Input, SecretInput, Stack, Text } from '@grafana/ui';
 
 import { DEFAULT_TIMEOUT_SECONDS } from '../api';
+import { DerivedFieldsSettings } from './DerivedFieldsSettings';
 import { UnifiedLogsOptions, UnifiedLogsSecureJsonData } from '../types';
 
 type Props = DataSourcePluginOptionsEditorProps<UnifiedLogsOptions, UnifiedLogsSecureJsonData>;
@@ -80,6 +81,7 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           />
         </Field>
       </FieldSet>
+      <DerivedFieldsSettings options={options} onOptionsChange={onOptionsChange} />
     </Stack>
   );
 }
