@@ -3,22 +3,13 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { HOUR, SCREENSHOTS, hasChromium, startBrowserRig, type BrowserRig } from './support.js';
+import { SCREENSHOTS, hasChromium, openEditors, startBrowserRig, type BrowserRig } from './support.js';
 
 let rig: BrowserRig;
 
-/** The editor over the demo data's last hour. */
-async function open(theme: 'light' | 'dark'): Promise<Page> {
-  const page = await rig.newPage({ viewport: { width: 1200, height: 1000 } });
-  const range = new URLSearchParams({
-    theme,
-    from: String(rig.backend.nowMs - HOUR),
-    to: String(rig.backend.nowMs),
-  });
-  await page.goto(`${rig.baseUrl}?${range}`);
-  await page.getByText('Query type').waitFor();
-  return page;
-}
+/** The editor over the demo data's last hour, tall enough for the open browser. */
+const open = (theme: 'light' | 'dark'): Promise<Page> =>
+  openEditors(rig, theme, { width: 1200, height: 1000 });
 
 const query = async (page: Page) => JSON.parse((await page.locator('#query').textContent()) ?? '{}');
 

@@ -125,23 +125,24 @@ export class LabelReader {
     private readonly ttlSeconds: number,
   ) {}
 
-  async names(request: LabelRequest): Promise<Cached<LabelNames>> {
-    const aligned = { ...request, query: minuteWindow(request.query) };
-    const { value, cache } = await this.calls.run(
-      cacheKey('names', aligned),
-      this.ttlSeconds,
-      () => readLabelNames(this.engine, aligned),
-      (answer) => !answer.partial,
-    );
-    return { ...value, cache };
+  names(request: LabelRequest): Promise<Cached<LabelNames>> {
+    return this.cached('names', request, (aligned) => readLabelNames(this.engine, aligned));
   }
 
-  async values(request: LabelRequest & { name: string }): Promise<Cached<LabelValues>> {
+  values(request: LabelRequest & { name: string }): Promise<Cached<LabelValues>> {
+    return this.cached('values', request, (aligned) => readLabelValues(this.engine, aligned));
+  }
+
+  private async cached<R extends LabelRequest, T extends LabelRead>(
+    kind: string,
+    request: R,
+    read: (aligned: R) => Promise<T>,
+  ): Promise<Cached<T>> {
     const aligned = { ...request, query: minuteWindow(request.query) };
     const { value, cache } = await this.calls.run(
-      cacheKey('values', aligned),
+      cacheKey(kind, aligned),
       this.ttlSeconds,
-      () => readLabelValues(this.engine, aligned),
+      () => read(aligned),
       (answer) => !answer.partial,
     );
     return { ...value, cache };

@@ -16,7 +16,7 @@ import { UnifiedLogsAnnotation, annotationEvents } from './annotations/events';
 import { DataSource } from './datasource';
 import { VALUE_VARIABLE } from './frames/derived';
 import { connectDataSource, instanceSettings, queryRequest, timeRange } from './__tests__/support/instance';
-import { RealBackend, startRealBackend } from './__tests__/support/realBackend';
+import { realBackendForSuite } from './__tests__/support/realBackend';
 import { DerivedFieldConfig, QueryType, UnifiedLogsOptions, UnifiedLogsQuery } from './types';
 import { UnifiedLogsVariableQuery } from './variables';
 
@@ -26,24 +26,16 @@ import { UnifiedLogsVariableQuery } from './variables';
  * Grafana calls, derived links followed with Grafana's own `mapInternalLinkToExplore`, and
  * annotations from a logs query.
  */
-let backend: RealBackend;
-
-beforeAll(async () => {
-  backend = await startRealBackend();
-}, 90_000);
-
-afterAll(async () => {
-  await backend?.stop();
-});
+const backend = realBackendForSuite();
 
 const MINUTE = 60_000;
-const lastHours = (hours: number) => timeRange(backend.nowMs - hours * 60 * MINUTE, backend.nowMs);
-const burst = () => timeRange(backend.burst.fromMs, backend.burst.toMs);
+const lastHours = (hours: number) => timeRange(backend().nowMs - hours * 60 * MINUTE, backend().nowMs);
+const burst = () => timeRange(backend().burst.fromMs, backend().burst.toMs);
 
 function connect(
   options: { token?: string; variables?: Record<string, string | string[]>; jsonData?: UnifiedLogsOptions } = {}
 ) {
-  return connectDataSource(backend.url, { token: backend.tokens.analyst, ...options });
+  return connectDataSource(backend().url, { token: backend().tokens.analyst, ...options });
 }
 
 const texts = (values: MetricFindValue[]) => values.map((v) => v.text);
@@ -79,7 +71,7 @@ describe('ad hoc filters: keys and values', () => {
   });
 
   it("offers only the token's sources' labels", async () => {
-    const ds = connect({ token: backend.tokens.gcsOnly });
+    const ds = connect({ token: backend().tokens.gcsOnly });
     const keys = texts(await ds.getTagKeys({ filters: [], timeRange: lastHours(2) }));
     expect(keys).toContain('object');
     expect(keys).not.toContain('pod');
@@ -316,12 +308,12 @@ describe('annotations from a logs query', () => {
     const { events, lines } = await eventsOf(connect(), annotation());
     expect(lines).toBeGreaterThan(10);
     const overlapping = events.filter(
-      (e) => (e.timeEnd ?? e.time ?? 0) >= backend.burst.fromMs && (e.time ?? 0) < backend.burst.toMs
+      (e) => (e.timeEnd ?? e.time ?? 0) >= backend().burst.fromMs && (e.time ?? 0) < backend().burst.toMs
     );
     expect(overlapping).toHaveLength(1);
     const region = overlapping[0]!;
     expect(region.isRegion).toBe(true);
-    expect(region.timeEnd! - region.time!).toBeGreaterThan((backend.burst.toMs - backend.burst.fromMs) * 0.8);
+    expect(region.timeEnd! - region.time!).toBeGreaterThan((backend().burst.toMs - backend().burst.fromMs) * 0.8);
     expect(region.tags).toContain('ERROR');
     expect(region.title).toMatch(/^\d+ lines$/);
     expect(events.length).toBeLessThan(lines);

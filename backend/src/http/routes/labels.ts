@@ -44,22 +44,27 @@ function allowed<Q extends LabelQuery>(ctx: AppContext, deps: LabelRouteDeps, pa
   return parsed;
 }
 
-/** Says which bound cut the answer, so a short list is never mistaken for the whole truth. */
-function cutWarnings(read: LabelRead, listCut: boolean, request: LabelQuery, what: string) {
-  const warnings: Warning[] = [...read.warnings];
-  if (read.entriesCut) {
+/**
+ * What both answers share: whether a bound cut them, with warnings saying which (so a short
+ * list is never mistaken for the whole truth), and what was read.
+ */
+function outcome(
+  answer: Cached<LabelRead> & { listCut: boolean },
+  request: LabelQuery,
+  what: string,
+  started: number,
+) {
+  const warnings: Warning[] = [...answer.warnings];
+  if (answer.entriesCut) {
     warnings.push({
       message: `${what} come from the newest ${request.maxEntries} matching entries of each source; older entries were not read (raise maxEntries or narrow the query)`,
     });
   }
-  if (listCut)
+  if (answer.listCut)
     warnings.push({ message: `more than ${request.limit} ${what}; the first ${request.limit} are listed` });
-  return warnings;
-}
-
-function statsOf(answer: Cached<LabelRead>, started: number): LabelStats {
   const { entries, scanned, cache } = answer;
-  return { entries, scanned, tookMs: Math.round(performance.now() - started), cache };
+  const stats: LabelStats = { entries, scanned, tookMs: Math.round(performance.now() - started), cache };
+  return { truncated: answer.entriesCut || answer.listCut, partial: answer.partial, warnings, stats };
 }
 
 async function names(ctx: AppContext, deps: LabelRouteDeps): Promise<void> {
@@ -68,10 +73,7 @@ async function names(ctx: AppContext, deps: LabelRouteDeps): Promise<void> {
   const answer = await deps.labels.names(request);
   ctx.body = {
     names: answer.names,
-    truncated: answer.entriesCut || answer.listCut,
-    partial: answer.partial,
-    warnings: cutWarnings(answer, answer.listCut, request, 'label names'),
-    stats: statsOf(answer, started),
+    ...outcome(answer, request, 'label names', started),
   } satisfies LabelNamesResponse;
 }
 
@@ -92,9 +94,6 @@ async function values(ctx: AppContext, deps: LabelRouteDeps): Promise<void> {
   ctx.body = {
     name: request.name,
     values: deps.redactor ? redactValues(answer.values, deps.redactor) : answer.values,
-    truncated: answer.entriesCut || answer.listCut,
-    partial: answer.partial,
-    warnings: cutWarnings(answer, answer.listCut, request, 'label values'),
-    stats: statsOf(answer, started),
+    ...outcome(answer, request, 'label values', started),
   } satisfies LabelValuesResponse;
 }
