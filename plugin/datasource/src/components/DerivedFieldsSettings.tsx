@@ -54,7 +54,7 @@ function DerivedFieldRow({ index, field, ownUid, onChange, onRemove }: RowProps)
           />
         </Field>
         <Field
-          label={matcher === 'regex' ? 'Regex' : matcher === 'payload' ? 'Payload field' : 'Label'}
+          label={matcher === 'regex' ? 'Regex' : matcher === 'payload' ? 'Payload key' : 'Label name'}
           invalid={matcher === 'regex' && !isValidRegex(field.matcherRegex)}
           error="Not a valid regular expression"
         >

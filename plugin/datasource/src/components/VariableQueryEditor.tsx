@@ -74,7 +74,7 @@ export function VariableQueryEditor({ datasource, query: saved, onChange, range 
       )}
       {query.type === 'meta' && (
         <>
-          <InlineField label="List" labelWidth={14} htmlFor="variable-field">
+          <InlineField label="Which list" labelWidth={14} htmlFor="variable-field">
             <Combobox<MetaField>
               id="variable-field"
               options={FIELD_OPTIONS}
