@@ -1,5 +1,7 @@
 import type { LabelNamesResponse, LabelValuesResponse, LogsResponse } from '@gpt-runner-logs/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemorySource } from '../../local/demo-data/memory-source.js';
+import { formatEpochMs, type LogEntry } from '../../backend/src/model/index.js';
 import { TOKENS, startTestBackend, type TestBackend } from '../support/backend.js';
 
 /** Label names and values over the demo data, in the caller's scope and time range. */
@@ -150,5 +152,40 @@ describe('GET /logs/labels/values', () => {
   it('needs a token', async () => {
     expect((await backend.get('/logs/labels/values?name=symbol')).status).toBe(401);
     expect((await backend.get('/logs/labels')).status).toBe(401);
+  });
+});
+
+describe('with REDACT_RESPONSES', () => {
+  const nowMs = Date.now();
+  const KEYS = ['AKIAIOSFODNN7EXAMPLE', 'AKIAI44QH8DHBEXAMPLE'];
+  const entries: LogEntry[] = [...KEYS, ...KEYS, 'desk-7'].map((account, i) => ({
+    id: `pods-${i}`,
+    timestamp: formatEpochMs(nowMs - (i + 1) * MINUTE),
+    source: 'pods',
+    severity: 'INFO',
+    message: 'session opened',
+    labels: { pod: 'trader-1', account },
+  }));
+  let redacting: TestBackend;
+  beforeAll(async () => {
+    redacting = await startTestBackend({
+      nowMs,
+      sources: [new MemorySource('pods', entries)],
+      env: { REDACT_RESPONSES: 'true' },
+    });
+  });
+  afterAll(() => redacting.close());
+
+  it('redacts values as listings redact labels, counting values that become equal together', async () => {
+    const { status, body } = await redacting.json<LabelValuesResponse>(
+      `/logs/labels/values?name=account&from=now-1h`,
+      TOKENS.viewer,
+    );
+    expect(status).toBe(200);
+    for (const key of KEYS) expect(JSON.stringify(body)).not.toContain(key);
+    expect(body.values).toEqual([
+      { value: '[REDACTED:aws_access_key]', entries: 4 },
+      { value: 'desk-7', entries: 1 },
+    ]);
   });
 });

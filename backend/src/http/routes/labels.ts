@@ -77,14 +77,16 @@ async function names(ctx: AppContext, deps: LabelRouteDeps): Promise<void> {
   } satisfies LabelNamesResponse;
 }
 
-/** Redacted values that become equal (two keys, one `[REDACTED:…]`) are counted together. */
+/** Redacted values that become equal (two keys, one `[REDACTED:…]`) are counted together, in value order again. */
 function redactValues(values: LabelValueCount[], redactor: Redactor): LabelValueCount[] {
   const counts = new Map<string, number>();
   for (const { value, entries } of values) {
     const shown = redactor.redactText(value);
     counts.set(shown, (counts.get(shown) ?? 0) + entries);
   }
-  return [...counts].map(([value, entries]) => ({ value, entries }));
+  return [...counts]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([value, entries]) => ({ value, entries }));
 }
 
 async function values(ctx: AppContext, deps: LabelRouteDeps): Promise<void> {
