@@ -4,7 +4,7 @@ import { InlineField, InlineFieldRow, Stack } from '@grafana/ui';
 
 import { QueryEditor } from '../components/QueryEditor';
 import { CommitInput } from '../components/fields/CommitInput';
-import { DataSource } from '../datasource';
+import type { DataSource } from '../datasource';
 import { UnifiedLogsQuery } from '../types';
 import { DEFAULT_GROUP_WITHIN_SECONDS, UnifiedLogsAnnotation } from './events';
 

@@ -3,7 +3,7 @@ import { ComboboxOption } from '@grafana/ui';
 
 import { LabelFilter } from '@gpt-runner-logs/contract';
 
-import { DataSource } from '../datasource';
+import type { DataSource } from '../datasource';
 import { escapeRegex } from '../frames/logs';
 import { UnifiedLogsQuery } from '../types';
 import { LabelScope, fetchLabelNames, fetchLabelValues } from './client';

@@ -5,7 +5,7 @@ import { Alert, Button, Input, Stack, Text, useStyles2 } from '@grafana/ui';
 
 import { LabelFilter, LabelValueCount } from '@gpt-runner-logs/contract';
 
-import { DataSource } from '../../datasource';
+import type { DataSource } from '../../datasource';
 import { LabelScope, fetchLabelNames, fetchLabelValues } from '../../labels/client';
 import { selectionFilter } from '../../labels/suggest';
 import { formatLabelFilter } from '../../querybuilder/params';
