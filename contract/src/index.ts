@@ -1,4 +1,6 @@
 // The contract between the backend, the Grafana plugins and provisioning: import from here.
+export * from './correlation.js';
+export * from './correlation-api.js';
 export * from './limits.js';
 export * from './params.js';
 export * from './presentation.js';

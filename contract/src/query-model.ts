@@ -5,7 +5,7 @@
 import type { MetaScopeParamName } from './params.js';
 import type { Direction, LabelOperator, MetaField, SourceName } from './vocabulary.js';
 
-export const QUERY_TYPES = ['logs', 'volume', 'patterns', 'summary'] as const;
+export const QUERY_TYPES = ['logs', 'volume', 'patterns', 'summary', 'related', 'reconcile'] as const;
 
 export type QueryTypeName = (typeof QUERY_TYPES)[number];
 
@@ -48,6 +48,11 @@ export interface LogsQueryModel {
   focus?: string;
   /** A number, or a template variable. */
   maxEntries?: number | string;
+  /** Logs: show a record stored in both GCS and Firestore once. */
+  dedupe?: boolean;
+  // Related: the correlation key and its value (a template variable or a data link's value)
+  correlationKey?: string;
+  correlationValue?: string;
 }
 
 // A record over every key (no more, no fewer), so adding a field to the model without
@@ -71,6 +76,9 @@ const LOGS_QUERY_MODEL_KEYS: Record<keyof LogsQueryModel, true> = {
   previous: true,
   focus: true,
   maxEntries: true,
+  dedupe: true,
+  correlationKey: true,
+  correlationValue: true,
 };
 
 /** The model's field names at run time, for checks of saved or generated queries. */

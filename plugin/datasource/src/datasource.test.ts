@@ -115,8 +115,9 @@ describe('query: logs', () => {
     expect(frame.length).toBeGreaterThan(5);
     expect(new Set(values(frame, 'severity'))).toEqual(new Set(['error']));
     labelsOf(frame).forEach((l) => expect(l).toMatchObject({ source: 'pods', container: 'trader', app: 'trader' }));
+    // The trader's two kinds of failure line: a submission that failed, an order the broker rejected.
     values<string>(frame, 'body').forEach((body) =>
-      expect(body).toMatch(/^order submission failed for [A-Z]+: broker returned 503/)
+      expect(body).toMatch(/^(order submission failed for [A-Z]+|order rejected ord-[0-9a-f]+): broker returned 503/)
     );
     // Tracebacks are folded into the line they belong to.
     expect(values<string>(frame, 'body').some((body) => body.includes('Traceback (most recent call last)'))).toBe(true);
@@ -223,7 +224,7 @@ describe('query: patterns', () => {
     counts.slice(1).forEach((count, i) => expect(count).toBeLessThanOrEqual(counts[i]!));
     expect(sum(counts)).toBe(lines.length);
     values<string>(frame, 'template').forEach((template) =>
-      expect(template).toMatch(/^order submission failed for .*broker returned/)
+      expect(template).toMatch(/^order (submission failed for|rejected) .*broker returned/)
     );
     values<string>(frame, 'severities').forEach((mix, i) => expect(mix).toBe(`ERROR ${counts[i]}`));
     values<string>(frame, 'sources').forEach((mix, i) => expect(mix).toBe(`pods ${counts[i]}`));

@@ -34,7 +34,10 @@ import {
   MAX_CONTEXT_LINES,
   MetaField,
   MetaScopeParamName,
+  CorrelationField,
   PatternsResponse,
+  ReconcileResponse,
+  RelatedResponse,
   SummaryResponse,
   VolumeResponse,
 } from '@gpt-runner-logs/contract';
@@ -44,6 +47,13 @@ import { annotationSupport } from './annotations/annotationSupport';
 import { DEFAULT_TIMEOUT_SECONDS, QueryParams, UnifiedLogsApi } from './api';
 import { toDataQueryError } from './errors';
 import { withDerivedFields } from './frames/derived';
+import {
+  LinkTarget,
+  addCorrelationLinks,
+  correlationFieldsOf,
+  reconcileFrame,
+  relatedFrames,
+} from './frames/correlation';
 import { logsFrame, logsResponseToFrame } from './frames/logs';
 import { toNotices } from './frames/notices';
 import { patternsFrame } from './frames/patterns';
@@ -56,7 +66,16 @@ import { fetchLabelNames, fetchLabelValues } from './labels/client';
 import { adHocLabelScope } from './labels/scope';
 import { hasLabelFilter, modifyQuery, toggleLabelFilter } from './modifyQuery';
 import { interpolateQuery } from './querybuilder/interpolate';
-import { clampCount, clampLimit, logsParams, patternsParams, summaryBody, volumeParams } from './querybuilder/params';
+import {
+  clampCount,
+  clampLimit,
+  logsParams,
+  patternsParams,
+  reconcileParams,
+  relatedParams,
+  summaryBody,
+  volumeParams,
+} from './querybuilder/params';
 import { DEFAULT_QUERY, QueryType, UnifiedLogsOptions, UnifiedLogsQuery } from './types';
 import { UnifiedLogsVariableSupport } from './variableSupport';
 import { UnifiedLogsVariableQuery, toVariableQuery, variableValues } from './variables';
@@ -72,6 +91,9 @@ export class DataSource
     DataSourceWithSupplementaryQueriesSupport<UnifiedLogsQuery>
 {
   readonly api: UnifiedLogsApi;
+  /** Fields whose values link to the Related view (the backend's CORRELATION_FIELDS). */
+  readonly correlationFields: CorrelationField[];
+  private readonly linkTarget: LinkTarget;
 
   constructor(
     private readonly instanceSettings: DataSourceInstanceSettings<UnifiedLogsOptions>,
@@ -80,6 +102,8 @@ export class DataSource
     super(instanceSettings);
     const timeout = Number(instanceSettings.jsonData?.timeout) || DEFAULT_TIMEOUT_SECONDS;
     this.api = new UnifiedLogsApi(instanceSettings.url ?? '', timeout);
+    this.correlationFields = correlationFieldsOf(instanceSettings.jsonData?.correlationFields);
+    this.linkTarget = { uid: instanceSettings.uid, name: instanceSettings.name };
     this.variables = new UnifiedLogsVariableSupport(this);
     this.annotations = annotationSupport;
   }
@@ -152,6 +176,18 @@ export class DataSource
         return this.api
           .post<SummaryResponse>('/logs/summary', summaryBody(query, range), { requestId })
           .pipe(map((response) => [summaryFrame(response, query.refId)]));
+      case QueryType.Related:
+        // Nothing to relate until a value is given (the backend would refuse the request).
+        if (!query.correlationValue?.trim()) {
+          return of([]);
+        }
+        return this.api
+          .get<RelatedResponse>('/logs/related', relatedParams(query), { requestId })
+          .pipe(map((response) => relatedFrames(response, query.refId, this.correlationFields, this.linkTarget)));
+      case QueryType.Reconcile:
+        return this.api
+          .get<ReconcileResponse>('/logs/reconcile', reconcileParams(range), { requestId })
+          .pipe(map((response) => [reconcileFrame(response, query.refId, this.linkTarget)]));
       case QueryType.Logs:
       default:
         return this.runLogs(query, range, requestId);
@@ -163,14 +199,17 @@ export class DataSource
     return this.api
       .get<LogsResponse>('/logs', logsParams(query, range), { requestId })
       .pipe(
-        map((response) => [
-          withDerivedFields(
-            logsResponseToFrame(response, { refId: query.refId, search: query.search, regex: query.regex, limit }),
-            response.entries ?? [],
-            this.instanceSettings.jsonData?.derivedFields,
-            { uid: this.uid, name: this.name }
-          ),
-        ])
+        map((response) => {
+          const entries = response.entries ?? [];
+          const frame = logsResponseToFrame(response, {
+            refId: query.refId,
+            search: query.search,
+            regex: query.regex,
+            limit,
+          });
+          const linked = addCorrelationLinks(frame, entries, this.correlationFields, this.linkTarget);
+          return [withDerivedFields(linked, entries, this.instanceSettings.jsonData?.derivedFields, this.linkTarget)];
+        })
       );
   }
 

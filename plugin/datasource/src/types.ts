@@ -12,6 +12,8 @@ export const QueryType: { readonly [K in QueryTypeName as Capitalize<K>]: K } = 
   Volume: 'volume',
   Patterns: 'patterns',
   Summary: 'summary',
+  Related: 'related',
+  Reconcile: 'reconcile',
 };
 
 /** One query as saved in a dashboard: Grafana's fields plus the contract's query model. */
@@ -31,6 +33,8 @@ export interface UnifiedLogsOptions extends DataSourceJsonData {
   backendUrl?: string;
   /** Seconds; Grafana's data-source proxy reads `timeout` from jsonData for its HTTP client. */
   timeout?: number;
+  /** The backend's `CORRELATION_FIELDS` when it is not the default (`order_id,trade_id:trd-,…`): fields linked to the Related view. */
+  correlationFields?: string;
   /** Links from log lines' values to queries or URLs, as Loki's derived fields. */
   derivedFields?: DerivedFieldConfig[];
 }

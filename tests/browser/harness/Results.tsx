@@ -1,5 +1,12 @@
 import React from 'react';
-import { DataFrame, DataFrameType, DataQueryError, GrafanaTheme2, dateTimeFormat } from '@grafana/data';
+import {
+  DataFrame,
+  DataFrameType,
+  DataQueryError,
+  Field,
+  GrafanaTheme2,
+  dateTimeFormat,
+} from '@grafana/data';
 import { Alert, useTheme2 } from '@grafana/ui';
 
 import type { QueryResults } from './useQueryResults';
@@ -37,7 +44,30 @@ function origin(labels: Labels): string {
   return labels.collection ?? labels.object ?? labels.bucket ?? '';
 }
 
-function LogsTable({ frame }: { frame: DataFrame }) {
+/** Called with a field that carries a data link and the value clicked, as log details offer it. */
+export type OnLink = (field: Field, value: string) => void;
+
+/** The row's values of fields that link somewhere (a correlation key to the Related view). */
+function LinkButtons({ frame, row, onLink }: { frame: DataFrame; row: number; onLink?: OnLink }) {
+  const linked = frame.fields.filter((field) => (field.config.links?.length ?? 0) > 0 && field.values[row]);
+  return (
+    <>
+      {linked.map((field) => (
+        <button
+          key={field.name}
+          type="button"
+          style={{ marginRight: 4, fontSize: 11 }}
+          aria-label={`${field.config.links?.[0]?.title ?? 'link'}: ${String(field.values[row])}`}
+          onClick={() => onLink?.(field, String(field.values[row]))}
+        >
+          {`${field.name} ↗`}
+        </button>
+      ))}
+    </>
+  );
+}
+
+function LogsTable({ frame, onLink }: { frame: DataFrame; onLink?: OnLink }) {
   const theme = useTheme2();
   const times = column(frame, 'timestamp') as number[];
   const bodies = column(frame, 'body') as string[];
@@ -52,7 +82,7 @@ function LogsTable({ frame }: { frame: DataFrame }) {
     <table aria-label="Log lines" style={{ width: '100%', borderCollapse: 'collapse', fontSize: 12 }}>
       <thead>
         <tr style={{ textAlign: 'left', color: theme.colors.text.secondary }}>
-          {['Time (UTC)', 'Level', 'Source', 'Origin', 'Message'].map((name) => (
+          {['Time (UTC)', 'Level', 'Source', 'Origin', 'Message', 'Links'].map((name) => (
             <th key={name} style={cell}>
               {name}
             </th>
@@ -75,6 +105,9 @@ function LogsTable({ frame }: { frame: DataFrame }) {
                 {more.length > 0 && (
                   <span style={{ color: theme.colors.text.secondary }}>{` (+${more.length} lines)`}</span>
                 )}
+              </td>
+              <td style={{ ...cell, whiteSpace: 'nowrap' }}>
+                <LinkButtons frame={frame} row={i} onLink={onLink} />
               </td>
             </tr>
           );
@@ -152,6 +185,51 @@ function VolumeBars({ frames }: { frames: DataFrame[] }) {
   );
 }
 
+/** Any other frame (the Related view's timeline, reconciliation) as a plain table. */
+function TableFrame({ frame }: { frame: DataFrame }) {
+  const theme = useTheme2();
+  const cell: React.CSSProperties = {
+    padding: theme.spacing(0.25, 1),
+    borderBottom: `1px solid ${theme.colors.border.weak}`,
+  };
+  return (
+    <table aria-label={frame.name} style={{ borderCollapse: 'collapse', fontSize: 12 }}>
+      <caption style={{ textAlign: 'left', color: theme.colors.text.secondary }}>{frame.name}</caption>
+      <thead>
+        <tr style={{ textAlign: 'left', color: theme.colors.text.secondary }}>
+          {frame.fields.map((field) => (
+            <th key={field.name} style={cell}>
+              {field.name}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {Array.from({ length: frame.length }, (_, row) => (
+          <tr key={row}>
+            {frame.fields.map((field) => (
+              <td key={field.name} style={cell}>
+                {String(field.values[row] ?? '')}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** What the data source says about a frame (partial answers, the Related timeline), as Grafana's notices. */
+function Notices({ frame }: { frame: DataFrame }) {
+  return (
+    <>
+      {(frame.meta?.notices ?? []).map((notice, i) => (
+        <Alert key={i} severity={notice.severity === 'warning' ? 'warning' : 'info'} title={notice.text} />
+      ))}
+    </>
+  );
+}
+
 function QueryErrors({ errors }: { errors: DataQueryError[] }) {
   return (
     <>
@@ -169,13 +247,22 @@ function QueryErrors({ errors }: { errors: DataQueryError[] }) {
 }
 
 /** The frames a query returned: its log lines and its volume, or its errors. */
-export function Results({ results }: { results: QueryResults }) {
+export function Results({
+  results,
+  onLink,
+  label = 'Query results',
+}: {
+  results: QueryResults;
+  onLink?: OnLink;
+  label?: string;
+}) {
   const theme = useTheme2();
   const logs = results.frames.filter((frame) => frame.meta?.type === DataFrameType.LogLines);
   const volume = results.frames.filter((frame) => frame.meta?.type === DataFrameType.TimeSeriesMulti);
+  const tables = results.frames.filter((frame) => !logs.includes(frame) && !volume.includes(frame));
   return (
     <section
-      aria-label="Query results"
+      aria-label={label}
       data-state={results.state}
       data-run={results.run}
       style={{ display: 'flex', flexDirection: 'column', gap: theme.spacing(1) }}
@@ -184,10 +271,17 @@ export function Results({ results }: { results: QueryResults }) {
       {results.state === 'loading' && <p>Loading…</p>}
       <QueryErrors errors={results.errors} />
       {volume.length > 0 && <VolumeBars frames={volume} />}
+      {tables.map((frame) => (
+        <div key={frame.refId}>
+          <Notices frame={frame} />
+          <TableFrame frame={frame} />
+        </div>
+      ))}
       {logs.map((frame) => (
         <div key={frame.refId}>
+          <Notices frame={frame} />
           <p style={{ margin: 0, color: theme.colors.text.secondary }}>{`${frame.length} lines`}</p>
-          <LogsTable frame={frame} />
+          <LogsTable frame={frame} onLink={onLink} />
         </div>
       ))}
     </section>

@@ -4,3 +4,4 @@ export * from './log-query.js';
 export * from './insight.js';
 export * from './explore.js';
 export * from './labels.js';
+export * from './correlate.js';

@@ -3,6 +3,7 @@ import { DataSourceSettings } from '@grafana/data';
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 
+import { correlationFieldsOf } from '../frames/correlation';
 import { UnifiedLogsOptions, UnifiedLogsSecureJsonData } from '../types';
 import { ConfigEditor } from './ConfigEditor';
 
@@ -50,6 +51,17 @@ describe('ConfigEditor', () => {
 
     await userEvent.type(screen.getByLabelText(/Timeout/), '45');
     expect(changes[changes.length - 1]?.jsonData.timeout).toBe(45);
+  });
+
+  it('stores the correlation fields the Related links follow, and they reach the data source', async () => {
+    const { changes } = renderEditor(settings({ jsonData: {} }));
+    await userEvent.type(screen.getByLabelText(/Correlation fields/), 'order_id,job_id:job-');
+    const jsonData = changes[changes.length - 1]!.jsonData;
+    expect(jsonData.correlationFields).toBe('order_id,job_id:job-');
+    expect(correlationFieldsOf(jsonData.correlationFields)).toEqual([
+      { name: 'order_id', textPrefix: 'ord-' },
+      { name: 'job_id', textPrefix: 'job-' },
+    ]);
   });
 
   it('flags a backend URL that is not http(s)', () => {

@@ -2,6 +2,8 @@ import React, { ChangeEvent } from 'react';
 import { DataSourcePluginOptionsEditorProps } from '@grafana/data';
 import { Field, FieldSet, Input, SecretInput, Stack, Text } from '@grafana/ui';
 
+import { DEFAULT_CORRELATION_FIELDS } from '@gpt-runner-logs/contract';
+
 import { DEFAULT_TIMEOUT_SECONDS } from '../api';
 import { DerivedFieldsSettings } from './DerivedFieldsSettings';
 import { UnifiedLogsOptions, UnifiedLogsSecureJsonData } from '../types';
@@ -78,6 +80,20 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
             placeholder={String(DEFAULT_TIMEOUT_SECONDS)}
             width={12}
             onChange={onTimeoutChange}
+          />
+        </Field>
+        <Field
+          label="Correlation fields"
+          description="The backend's CORRELATION_FIELDS when not the default: fields whose values link to the Related view"
+        >
+          <Input
+            id="config-correlation-fields"
+            value={jsonData.correlationFields ?? ''}
+            placeholder={DEFAULT_CORRELATION_FIELDS.join(',')}
+            width={50}
+            onChange={(event: ChangeEvent<HTMLInputElement>) =>
+              setJsonData({ correlationFields: event.target.value.trim() || undefined })
+            }
           />
         </Field>
       </FieldSet>

@@ -5,6 +5,7 @@ import { QueryTypeName } from '@gpt-runner-logs/contract';
 
 import { DataSource } from '../datasource';
 import { QueryType, UnifiedLogsOptions, UnifiedLogsQuery } from '../types';
+import { DedupeField } from './fields/DedupeField';
 import { FirestoreFields } from './fields/FirestoreFields';
 import { GcsFields } from './fields/GcsFields';
 import { LabelFiltersField } from './fields/LabelFiltersField';
@@ -12,6 +13,7 @@ import { LimitField } from './fields/LimitField';
 import { MaxEntriesField } from './fields/MaxEntriesField';
 import { PodsFields } from './fields/PodsFields';
 import { QueryTypeField } from './fields/QueryTypeField';
+import { RelatedFields } from './fields/RelatedFields';
 import { SearchField } from './fields/SearchField';
 import { SeverityField } from './fields/SeverityField';
 import { SourceField } from './fields/SourceField';
@@ -54,6 +56,16 @@ export function QueryEditor({ datasource, query, onChange, onRunQuery, range }: 
     },
   };
 
+  if (queryType === QueryType.Related || queryType === QueryType.Reconcile) {
+    // Both read every source they need themselves: no source, severity or text filters apply.
+    return (
+      <Stack direction="column" gap={0.5}>
+        <QueryTypeField {...fieldProps} />
+        {queryType === QueryType.Related && <RelatedFields {...fieldProps} />}
+      </Stack>
+    );
+  }
+
   return (
     <Stack direction="column" gap={0.5}>
       <QueryTypeField {...fieldProps} />
@@ -62,6 +74,7 @@ export function QueryEditor({ datasource, query, onChange, onRunQuery, range }: 
       <InlineFieldRow>
         <SeverityField {...fieldProps} />
         {queryType === QueryType.Logs && <LimitField {...fieldProps} />}
+        {queryType === QueryType.Logs && <DedupeField {...fieldProps} />}
       </InlineFieldRow>
       <SearchField {...fieldProps} />
       <LabelFiltersField {...fieldProps} />

@@ -70,5 +70,7 @@ export function interpolateQuery(
     container: replace(query.container, RAW),
     focus: replace(query.focus, RAW),
     maxEntries: interpolateNumber(query.maxEntries, replace),
+    correlationKey: replace(query.correlationKey, RAW),
+    correlationValue: replace(query.correlationValue, RAW),
   };
 }

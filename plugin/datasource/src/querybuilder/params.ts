@@ -3,11 +3,14 @@ import {
   DEFAULT_LIMIT,
   DEFAULT_MAX_ENTRIES,
   LabelFilter,
+  ListingParamName,
   LogQueryParamName,
   MAX_LIMIT,
   MAX_MAX_ENTRIES,
   MAX_VOLUME_BUCKETS,
   PatternParamName,
+  ReconcileParamName,
+  RelatedParamName,
   SEVERITIES,
   Severity,
   SourceName,
@@ -130,13 +133,34 @@ export function filtersToParams(filters: Filters): QueryParams<LogQueryParamName
   return params;
 }
 
-export function logsParams(query: UnifiedLogsQuery, range: TimeRange): QueryParams<LogQueryParamName> {
-  const params = filtersToParams(buildFilters(query, range));
+export function logsParams(query: UnifiedLogsQuery, range: TimeRange): QueryParams<ListingParamName> {
+  const params: QueryParams<ListingParamName> = filtersToParams(buildFilters(query, range));
   params.push(['limit', String(clampLimit(query.limit))]);
   if (query.direction === 'forward') {
     params.push(['direction', 'forward']);
   }
+  if (query.dedupe) {
+    params.push(['dedupe', 'true']);
+  }
   return params;
+}
+
+/**
+ * The Related view: a key and its value. The dashboard's range is not sent: the backend
+ * places the window around the value's first sighting, which is what a data link wants.
+ */
+export function relatedParams(query: UnifiedLogsQuery): QueryParams<RelatedParamName> {
+  return [
+    ['key', nonEmpty(query.correlationKey) ?? 'order_id'],
+    ['value', nonEmpty(query.correlationValue) ?? ''],
+  ];
+}
+
+export function reconcileParams(range: TimeRange): QueryParams<ReconcileParamName> {
+  return [
+    ['from', String(range.from.valueOf())],
+    ['to', String(range.to.valueOf())],
+  ];
 }
 
 /**

@@ -11,6 +11,14 @@ const QUERY_TYPE_TEXT: Record<QueryTypeName, { label: string; description: strin
   volume: { label: 'Volume', description: 'Line counts per severity over time' },
   patterns: { label: 'Patterns', description: 'Recurring message templates' },
   summary: { label: 'Summary', description: 'GPT summary of the matching lines' },
+  related: {
+    label: 'Related',
+    description: 'Every line of every source that carries one order id (or another correlation key)',
+  },
+  reconcile: {
+    label: 'Reconcile',
+    description: 'Trades archived in GCS against Firestore: missing and differing records',
+  },
 };
 
 const OPTIONS = QUERY_TYPES.map((value) => ({ value, ...QUERY_TYPE_TEXT[value] }));
