@@ -243,8 +243,9 @@ describe('derived fields: links followed with Grafana’s own link mapping', () 
     const row = orders.values.findIndex((v: unknown) => typeof v === 'string' && v.startsWith('ord-'));
     expect(row).toBeGreaterThanOrEqual(0);
     const orderId = orders.values[row] as string;
-    const link = orders.config.links?.[0];
-    expect(link?.title).toBe('All lines of this order');
+    // Beside the correlation link the data source adds to order ids, the derived field's own.
+    const link = orders.config.links?.find((l) => l.title === 'All lines of this order');
+    expect(link?.internal?.datasourceUid).toBe(instanceSettings().uid);
 
     const model = mapInternalLinkToExplore({
       link: link!,
