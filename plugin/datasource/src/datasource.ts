@@ -196,21 +196,19 @@ export class DataSource
 
   private runLogs(query: UnifiedLogsQuery, range: TimeRange, requestId: string): Observable<DataFrame[]> {
     const limit = clampLimit(query.limit);
-    return this.api
-      .get<LogsResponse>('/logs', logsParams(query, range), { requestId })
-      .pipe(
-        map((response) => {
-          const entries = response.entries ?? [];
-          const frame = logsResponseToFrame(response, {
-            refId: query.refId,
-            search: query.search,
-            regex: query.regex,
-            limit,
-          });
-          const linked = addCorrelationLinks(frame, entries, this.correlationFields, this.linkTarget);
-          return [withDerivedFields(linked, entries, this.instanceSettings.jsonData?.derivedFields, this.linkTarget)];
-        })
-      );
+    return this.api.get<LogsResponse>('/logs', logsParams(query, range), { requestId }).pipe(
+      map((response) => {
+        const entries = response.entries ?? [];
+        const frame = logsResponseToFrame(response, {
+          refId: query.refId,
+          search: query.search,
+          regex: query.regex,
+          limit,
+        });
+        const linked = addCorrelationLinks(frame, entries, this.correlationFields, this.linkTarget);
+        return [withDerivedFields(linked, entries, this.instanceSettings.jsonData?.derivedFields, this.linkTarget)];
+      })
+    );
   }
 
   // ---- Logs experience ---------------------------------------------------------------
