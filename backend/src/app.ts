@@ -20,6 +20,7 @@ import { correlateRoutes } from './http/routes/correlate.js';
 import { exploreRoutes } from './http/routes/explore.js';
 import { healthRoutes } from './http/routes/health.js';
 import { insightRoutes } from './http/routes/insight.js';
+import { labelRoutes } from './http/routes/labels.js';
 import { logRoutes } from './http/routes/logs.js';
 import { metaRoutes } from './http/routes/meta.js';
 import { TailStreams, tailRoutes } from './http/routes/tail.js';
@@ -32,6 +33,7 @@ import { systemClock, type Clock, type SourceName } from './model/index.js';
 import { CursorCodec } from './query/cursor.js';
 import { ReconcileSchedule } from './query/correlation/schedule.js';
 import { QueryEngine } from './query/engine.js';
+import { LabelReader } from './query/labels.js';
 import { LogReader } from './query/log-reader.js';
 import type { LogSource } from './query/log-source.js';
 import type { TailFeed } from './tail/feed.js';
@@ -192,6 +194,9 @@ function authenticatedRouter(deps: AppDeps, services: Services, metrics: Metrics
       onRejected: () => metrics.tailRejected.inc(),
     }).routes(),
   );
+  const labelCalls = new CachedCalls(services.cache, metrics.observeCache);
+  const labels = new LabelReader(engine, labelCalls, config.cache.ttlSeconds);
+  authenticated.use(labelRoutes({ labels, enabledSources, clock, redactor: logRedactor }).routes());
   authenticated.use(metaRoutes({ sources: sourceMap, sourceTimeoutMs: config.sourceTimeoutMs }).routes());
   return authenticated;
 }

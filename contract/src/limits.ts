@@ -42,3 +42,16 @@ export const MAX_JSON_BODY_DEPTH = 16;
  */
 export const MIN_TIME_MS = 0;
 export const MAX_TIME_MS = 253_402_300_799_999;
+
+/**
+ * Label names and values (`/logs/labels`, `/logs/labels/values`) come from the newest
+ * entries of the query: this many are read unless `maxEntries` says otherwise.
+ */
+export const DEFAULT_LABEL_MAX_ENTRIES = 5_000;
+
+/** Names or values a label answer lists at most (`limit`); more are cut and the answer says so. */
+export const DEFAULT_LABEL_LIMIT = 1_000;
+export const MAX_LABEL_LIMIT = 10_000;
+
+/** Characters of a label name asked for with `name`. */
+export const MAX_LABEL_NAME_LENGTH = 256;

@@ -76,3 +76,15 @@ export const TAIL_PARAM_NAMES = [
 ] as const satisfies readonly LogQueryParamName[];
 
 export type TailParamName = (typeof TAIL_PARAM_NAMES)[number];
+
+/**
+ * `GET /logs/labels`: the listing's filters narrow which entries are read; `maxEntries`
+ * bounds how many, `limit` how many names are listed (a cursor is refused).
+ */
+export const LABEL_NAMES_PARAM_NAMES = [...LOG_QUERY_PARAM_NAMES, 'maxEntries'] as const;
+
+/** `GET /logs/labels/values`: the same plus the label's `name`. */
+export const LABEL_VALUES_PARAM_NAMES = [...LABEL_NAMES_PARAM_NAMES, 'name'] as const;
+
+export type LabelNamesParamName = (typeof LABEL_NAMES_PARAM_NAMES)[number];
+export type LabelValuesParamName = (typeof LABEL_VALUES_PARAM_NAMES)[number];

@@ -2,7 +2,8 @@
  * The data-source query as dashboards save it: the plugin's editor writes it, provisioning
  * generates it, and the plugin turns it into the backend's parameters.
  */
-import type { Direction, LabelOperator, SourceName } from './vocabulary.js';
+import type { MetaScopeParamName } from './params.js';
+import type { Direction, LabelOperator, MetaField, SourceName } from './vocabulary.js';
 
 export const QUERY_TYPES = ['logs', 'volume', 'patterns', 'summary', 'related', 'reconcile'] as const;
 
@@ -90,3 +91,22 @@ const LOGS_QUERY_MODEL_KEYS: Record<keyof LogsQueryModel, true> = {
 export const LOGS_QUERY_MODEL_FIELDS = Object.keys(
   LOGS_QUERY_MODEL_KEYS,
 ) as readonly (keyof LogsQueryModel)[];
+
+/**
+ * A template variable's query. `labelValues`: the values of `label` among the entries in
+ * the dashboard's time range (e.g. `$symbol`); `labelNames`: label names; `meta`: a list the
+ * backend keeps (`/meta/{field}`: namespaces, pods, prefixes, …). Label lists are narrowed by
+ * `source` and `labels`, which may hold other variables (`strategy=$strategy`).
+ */
+export const VARIABLE_QUERY_TYPES = ['labelValues', 'labelNames', 'meta'] as const;
+
+export type VariableQueryType = (typeof VARIABLE_QUERY_TYPES)[number];
+
+export interface VariableQueryModel {
+  type: VariableQueryType;
+  label?: string;
+  source?: SourceChoice;
+  labels?: LabelFilter[];
+  field?: MetaField;
+  scope?: Partial<Record<MetaScopeParamName, string>>;
+}

@@ -81,6 +81,48 @@ export interface ContextResponse {
   warnings: Warning[];
 }
 
+/** What a label answer read to find its names or values. */
+export interface LabelStats {
+  /** Entries read (newest first), at most `maxEntries`. */
+  entries: number;
+  scanned: number;
+  tookMs: number;
+  cache: CacheStatus;
+}
+
+/**
+ * `GET /logs/labels`: the label names of the query's newest entries, sorted, `source` and
+ * `severity` included (every entry has them, and label matchers read them).
+ */
+export interface LabelNamesResponse {
+  names: string[];
+  /**
+   * Not every matching entry was read (`maxEntries`) or not every name is listed (`limit`):
+   * the names are those of the entries read; `warnings` say which bound cut.
+   */
+  truncated: boolean;
+  partial: boolean;
+  warnings: Warning[];
+  stats: LabelStats;
+}
+
+/** One value of a label and how many of the entries read carry it. */
+export interface LabelValueCount {
+  value: string;
+  entries: number;
+}
+
+/** `GET /logs/labels/values`: the values of one label among the query's newest entries, sorted by value. */
+export interface LabelValuesResponse {
+  name: string;
+  values: LabelValueCount[];
+  /** As for names: `maxEntries` or `limit` cut the answer; `warnings` say which. */
+  truncated: boolean;
+  partial: boolean;
+  warnings: Warning[];
+  stats: LabelStats;
+}
+
 /** A mined pattern and the statistics of the lines it grouped. */
 export interface PatternTemplate {
   /** Stable for the same input: derived from the first line's masked form. */

@@ -3,22 +3,12 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { HOUR, SCREENSHOTS, hasChromium, startBrowserRig, type BrowserRig } from './support.js';
+import { SCREENSHOTS, hasChromium, openEditors, startBrowserRig, type BrowserRig } from './support.js';
 
 let rig: BrowserRig;
 
 /** The page over the demo data's last hour, which holds the error burst. */
-async function open(theme: 'light' | 'dark'): Promise<Page> {
-  const page = await rig.newPage({ viewport: { width: 1200, height: 900 } });
-  const range = new URLSearchParams({
-    theme,
-    from: String(rig.backend.nowMs - HOUR),
-    to: String(rig.backend.nowMs),
-  });
-  await page.goto(`${rig.baseUrl}?${range}`);
-  await page.getByText('Query type').waitFor();
-  return page;
-}
+const open = (theme: 'light' | 'dark'): Promise<Page> => openEditors(rig, theme);
 
 // The harness renders the editor's state after React commits it: read it with expect.poll.
 const runs = async (page: Page) => Number(await page.locator('#runs').textContent());

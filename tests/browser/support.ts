@@ -140,3 +140,20 @@ export async function startBrowserRig(): Promise<BrowserRig> {
     },
   };
 }
+
+/** The editors' page over the demo data's last hour (which holds the error burst), in a theme. */
+export async function openEditors(
+  rig: BrowserRig,
+  theme: 'light' | 'dark',
+  viewport = { width: 1200, height: 900 },
+): Promise<Page> {
+  const page = await rig.newPage({ viewport });
+  const range = new URLSearchParams({
+    theme,
+    from: String(rig.backend.nowMs - HOUR),
+    to: String(rig.backend.nowMs),
+  });
+  await page.goto(`${rig.baseUrl}?${range}`);
+  await page.getByText('Query type').waitFor();
+  return page;
+}

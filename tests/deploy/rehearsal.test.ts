@@ -247,6 +247,8 @@ describe.skipIf(missing)(
       const needs: Record<string, Record<string, string>> = {
         '/logs/context': { source: 'gcs', id: trade?.id ?? '', timestamp: trade?.timestamp ?? '' },
         '/logs/related': { key: 'order_id', value: orderId ?? '' },
+        '/logs/reconcile': window,
+        '/logs/labels/values': { ...window, name: 'symbol' },
       };
       for (const { method, path } of endpoints) {
         const listing = method === 'GET' && path.startsWith('/logs');

@@ -1,5 +1,7 @@
 import {
   CONTEXT_PARAM_NAMES,
+  LABEL_NAMES_PARAM_NAMES,
+  LABEL_VALUES_PARAM_NAMES,
   LISTING_PARAM_NAMES,
   META_FIELDS,
   META_SCOPE_PARAM_NAMES,
@@ -222,6 +224,8 @@ const ENDPOINTS: Endpoint[] = [
     base: { source: 'gcs', id: 'no-such-bucket/no/such/object.jsonl#1', timestamp: 'now-1h' },
   },
   ...META_FIELDS.map((f) => ({ path: `/meta/${f}`, params: META_SCOPE_PARAM_NAMES })),
+  { path: '/logs/labels', params: LABEL_NAMES_PARAM_NAMES, related: RANGE },
+  { path: '/logs/labels/values', params: LABEL_VALUES_PARAM_NAMES, base: { name: 'symbol' }, related: RANGE },
   {
     path: '/logs/related',
     params: RELATED_PARAM_NAMES,
@@ -488,6 +492,8 @@ describe.concurrent('scope: a viewer limited to GCS reaches nothing else, whatev
     ['/logs/volume?source=firestore', 403],
     ['/logs/patterns?source=pods', 403],
     ['/logs/context?source=pods&id=x&timestamp=now', 403],
+    ['/logs/labels?source=firestore', 403],
+    ['/logs/labels/values?name=pod&source=pods', 403],
     ['/logs?source=toString', 400],
     ['/logs?source=__proto__', 400],
     ['/logs?label=source=pods', 200],

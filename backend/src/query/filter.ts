@@ -16,7 +16,7 @@ export type EntryPredicate = (entry: LogEntry) => boolean;
  * `message!~"(?i).*heartbeat.*"` is a "line does not contain" filter. A missing label reads
  * as the empty string, as in Prometheus, so `x!=""` means "has x".
  */
-function labelReader(name: string): (entry: LogEntry) => string {
+export function labelReader(name: string): (entry: LogEntry) => string {
   if (name === 'source') return (entry) => labelValue(entry.labels, 'source') ?? entry.source;
   if (name === 'severity') return (entry) => labelValue(entry.labels, 'severity') ?? entry.severity;
   if (name === 'message') return (entry) => labelValue(entry.labels, 'message') ?? entry.message;

@@ -1,14 +1,18 @@
 import {
+  AdHocVariableFilter,
   CoreApp,
   DataFrame,
   DataQueryRequest,
   DataQueryResponse,
   DataSourceApi,
+  DataSourceGetTagKeysOptions,
+  DataSourceGetTagValuesOptions,
   DataSourceInstanceSettings,
   DataSourceWithLogsContextSupport,
   DataSourceWithQueryModificationSupport,
   DataSourceWithSupplementaryQueriesSupport,
   DataSourceWithToggleableQueryFiltersSupport,
+  LegacyMetricFindQueryOptions,
   LoadingState,
   LogRowContextOptions,
   LogRowContextQueryDirection,
@@ -38,10 +42,12 @@ import {
   SummaryResponse,
   VolumeResponse,
 } from '@gpt-runner-logs/contract';
-import { Observable, catchError, filter, map, merge, of } from 'rxjs';
+import { Observable, catchError, defer, filter, map, merge, of } from 'rxjs';
 
+import { annotationSupport } from './annotations/annotationSupport';
 import { DEFAULT_TIMEOUT_SECONDS, QueryParams, UnifiedLogsApi } from './api';
 import { toDataQueryError } from './errors';
+import { withDerivedFields } from './frames/derived';
 import {
   LinkTarget,
   addCorrelationLinks,
@@ -58,6 +64,9 @@ import { appendEntries, tailFrame } from './frames/tail';
 import { nanosToRfc3339 } from './frames/time';
 import { volumeFrames } from './frames/volume';
 import { HealthResult, checkHealth } from './health';
+import { withAdHocFilters } from './labels/adhoc';
+import { fetchLabelNames, fetchLabelValues } from './labels/client';
+import { adHocLabelScope } from './labels/scope';
 import {
   SUPPORTED_MODIFICATIONS,
   hasLabelFilter,
@@ -81,7 +90,8 @@ import {
 } from './querybuilder/params';
 import { tailEvents } from './tail/tailStream';
 import { DEFAULT_MAX_LINES, DEFAULT_QUERY, QueryType, UnifiedLogsOptions, UnifiedLogsQuery } from './types';
-import { parseVariableQuery, toMetricFindValues } from './variables';
+import { UnifiedLogsVariableSupport } from './variableSupport';
+import { UnifiedLogsVariableQuery, toVariableQuery, variableValues } from './variables';
 
 /** Grafana asks for a number of context lines; the backend refuses more than its maximum. */
 const CONTEXT_BOUNDS = { fallback: DEFAULT_CONTEXT_LINES, max: MAX_CONTEXT_LINES };
@@ -102,7 +112,7 @@ export class DataSource
   readonly maxLines: number;
 
   constructor(
-    instanceSettings: DataSourceInstanceSettings<UnifiedLogsOptions>,
+    private readonly instanceSettings: DataSourceInstanceSettings<UnifiedLogsOptions>,
     private readonly templateSrv: TemplateSrv = getTemplateSrv()
   ) {
     super(instanceSettings);
@@ -111,6 +121,8 @@ export class DataSource
     this.correlationFields = correlationFieldsOf(instanceSettings.jsonData?.correlationFields);
     this.linkTarget = { uid: instanceSettings.uid, name: instanceSettings.name };
     this.maxLines = clampLimit(instanceSettings.jsonData?.maxLines, DEFAULT_MAX_LINES);
+    this.variables = new UnifiedLogsVariableSupport(this);
+    this.annotations = annotationSupport;
   }
 
   getDefaultQuery(_app: CoreApp): Partial<UnifiedLogsQuery> {
@@ -125,8 +137,15 @@ export class DataSource
     return interpolateQuery(query, scopedVars, this.templateSrv);
   }
 
-  interpolateVariablesInQueries(queries: UnifiedLogsQuery[], scopedVars: ScopedVars): UnifiedLogsQuery[] {
-    return queries.map((query) => ({ ...this.applyTemplateVariables(query, scopedVars), datasource: this.getRef() }));
+  interpolateVariablesInQueries(
+    queries: UnifiedLogsQuery[],
+    scopedVars: ScopedVars,
+    filters?: AdHocVariableFilter[]
+  ): UnifiedLogsQuery[] {
+    return queries.map((query) => ({
+      ...withAdHocFilters(this.applyTemplateVariables(query, scopedVars), filters),
+      datasource: this.getRef(),
+    }));
   }
 
   /**
@@ -141,13 +160,16 @@ export class DataSource
     }
     return merge(
       ...targets.map((target) => {
-        const query = this.applyTemplateVariables(target, request.scopedVars);
-        const answers = isLive(query, request)
-          ? this.runTail(query, request.range)
-          : this.runQuery(query, request).pipe(
-              map((data): DataQueryResponse => ({ data, key: target.refId, state: LoadingState.Done }))
-            );
-        return answers.pipe(
+        // The dashboard's ad hoc filters (`request.filters`) narrow every query, as in Loki; an
+        // operator the backend cannot apply throws, and `defer` makes that this query's error.
+        return defer(() => {
+          const query = withAdHocFilters(this.applyTemplateVariables(target, request.scopedVars), request.filters);
+          return isLive(query, request)
+            ? this.runTail(query, request.range)
+            : this.runQuery(query, request).pipe(
+                map((data): DataQueryResponse => ({ data, key: target.refId, state: LoadingState.Done }))
+              );
+        }).pipe(
           catchError((error: unknown) =>
             of<DataQueryResponse>({
               data: [],
@@ -208,21 +230,17 @@ export class DataSource
 
   private runLogs(query: UnifiedLogsQuery, range: TimeRange, requestId: string): Observable<DataFrame[]> {
     const limit = clampLimit(query.limit, this.maxLines);
-    return this.api
-      .get<LogsResponse>('/logs', logsParams(query, range, limit), { requestId })
-      .pipe(
-        map((response) => [
-          addCorrelationLinks(
-            withSearchWords(
-              logsResponseToFrame(response, { refId: query.refId, search: query.search, regex: query.regex, limit }),
-              lineFilterWords(query)
-            ),
-            response.entries ?? [],
-            this.correlationFields,
-            this.linkTarget
-          ),
-        ])
-      );
+    return this.api.get<LogsResponse>('/logs', logsParams(query, range, limit), { requestId }).pipe(
+      map((response) => {
+        const entries = response.entries ?? [];
+        const frame = withSearchWords(
+          logsResponseToFrame(response, { refId: query.refId, search: query.search, regex: query.regex, limit }),
+          lineFilterWords(query)
+        );
+        const linked = addCorrelationLinks(frame, entries, this.correlationFields, this.linkTarget);
+        return [withDerivedFields(linked, entries, this.instanceSettings.jsonData?.derivedFields, this.linkTarget)];
+      })
+    );
   }
 
   /**
@@ -351,12 +369,28 @@ export class DataSource
 
   // ---- Variables and editor suggestions ---------------------------------------------
 
-  async metricFindQuery(query: string, options?: { scopedVars?: ScopedVars }): Promise<MetricFindValue[]> {
-    const parsed = parseVariableQuery(this.templateSrv.replace(query, options?.scopedVars));
-    if (!parsed) {
+  /**
+   * Variable options: label values or names in the dashboard's time range (`$symbol`), or a
+   * list the backend keeps (`pods namespace=$ns`); text queries saved before the variable
+   * editor still work.
+   */
+  async metricFindQuery(
+    saved: string | UnifiedLogsVariableQuery,
+    options?: LegacyMetricFindQueryOptions
+  ): Promise<MetricFindValue[]> {
+    const query = toVariableQuery(saved);
+    if (!query) {
       return [];
     }
-    return toMetricFindValues(await this.api.metaValues(parsed.field, parsed.params));
+    const scopedVars = options?.scopedVars ?? {};
+    const replace = (text: string | undefined) => this.templateSrv.replace(text ?? '', scopedVars);
+    const { source, labels } = this.applyTemplateVariables(
+      { refId: query.refId, source: query.source, labels: query.labels },
+      scopedVars
+    );
+    const scope = Object.fromEntries(Object.entries(query.scope ?? {}).map(([name, value]) => [name, replace(value)]));
+    const resolved = { ...query, label: replace(query.label), scope };
+    return variableValues(this.api, resolved, { range: options?.range, source, labels });
   }
 
   /** Suggestions for the query editor; template variables in the scope are resolved first. */
@@ -368,6 +402,18 @@ export class DataSource
       ])
       .filter(([, value]) => value !== '');
     return this.api.metaValues(field, pairs);
+  }
+
+  /** Ad hoc filter keys: label names in the time range, narrowed by the other filters. */
+  async getTagKeys(options?: DataSourceGetTagKeysOptions<UnifiedLogsQuery>): Promise<MetricFindValue[]> {
+    const names = await fetchLabelNames(this.api, adHocLabelScope(options));
+    return names.map((text) => ({ text, value: text }));
+  }
+
+  /** Ad hoc filter values: the key's values in the time range, narrowed by the other filters. */
+  async getTagValues(options: DataSourceGetTagValuesOptions<UnifiedLogsQuery>): Promise<MetricFindValue[]> {
+    const values = await fetchLabelValues(this.api, options.key, adHocLabelScope(options));
+    return values.map(({ value }) => ({ text: value, value }));
   }
 
   /** `$name` of every dashboard variable, offered in the editor's pickers. */

@@ -36,6 +36,29 @@ export interface UnifiedLogsOptions extends DataSourceJsonData {
   correlationFields?: string;
   /** Lines a logs query asks for when its own limit is left empty (Loki's "Maximum lines"). */
   maxLines?: number;
+  /** Links from log lines' values to queries or URLs, as Loki's derived fields. */
+  derivedFields?: DerivedFieldConfig[];
+}
+
+/**
+ * Where a derived field's value comes from: a payload field or a label named by
+ * `matcherRegex`, or (`regex`, Loki's default) the first group of `matcherRegex` over the line.
+ */
+export type DerivedFieldMatcher = 'payload' | 'label' | 'regex';
+
+/** One derived field (Loki's names, so settings read the same): a value of each line made a link. */
+export interface DerivedFieldConfig {
+  /** The field log details show, e.g. `order_id` or `Trace`. */
+  name: string;
+  matcherType?: DerivedFieldMatcher;
+  matcherRegex: string;
+  /** The link's text; Grafana shows the field name when empty. */
+  urlDisplayLabel?: string;
+  /** With `datasourceUid`: the other data source's query, e.g. `${__value.raw}`; without: an external URL. */
+  url?: string;
+  /** An internal link: this data source (a logs query for lines with the same value) or another (e.g. Tempo). */
+  datasourceUid?: string;
+  targetBlank?: boolean;
 }
 
 /** What a logs query asks for when neither it nor the data source says (Loki's default too). */

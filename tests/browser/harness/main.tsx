@@ -147,6 +147,7 @@ function Harness() {
         <QueryEditor
           datasource={datasource}
           query={query}
+          range={range}
           onChange={setQuery}
           onRunQuery={() => setRuns((n) => n + 1)}
         />

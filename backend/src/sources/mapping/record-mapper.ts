@@ -38,6 +38,8 @@ export const DEFAULT_FIELD_MAPPING: FieldMapping = {
     'exchange',
     'logger',
     'component',
+    // Ties a trade's GCS line, Firestore document and pod lines together, so one label filter finds them all.
+    'order_id',
   ],
   defaultSeverity: 'INFO',
 };

@@ -4,6 +4,7 @@ import { Field, FieldSet, Input, SecretInput, Stack, Text } from '@grafana/ui';
 import { DEFAULT_CORRELATION_FIELDS, MAX_LIMIT } from '@gpt-runner-logs/contract';
 
 import { DEFAULT_TIMEOUT_SECONDS } from '../api';
+import { DerivedFieldsSettings } from './DerivedFieldsSettings';
 import { DEFAULT_MAX_LINES, UnifiedLogsOptions, UnifiedLogsSecureJsonData } from '../types';
 
 type Props = DataSourcePluginOptionsEditorProps<UnifiedLogsOptions, UnifiedLogsSecureJsonData>;
@@ -138,6 +139,7 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           />
         </Field>
       </FieldSet>
+      <DerivedFieldsSettings options={options} onOptionsChange={onOptionsChange} />
     </Stack>
   );
 }

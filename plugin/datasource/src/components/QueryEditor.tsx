@@ -83,11 +83,12 @@ function useSortOrderDirection(app: CoreApp | undefined, fields: QueryFieldProps
  * A builder, not a query language: every field is a control, and the query runs when an
  * edit is finished (a choice made, or Enter / leaving a text field).
  */
-export function QueryEditor({ datasource, query, onChange, onRunQuery, app }: Props) {
+export function QueryEditor({ datasource, query, onChange, onRunQuery, app, range }: Props) {
   const queryType = query.queryType ?? QueryType.Logs;
   const fieldProps: QueryFieldProps = {
     datasource,
     query,
+    range,
     onEdit: (patch) => onChange({ ...query, ...patch }),
     onCommit: (patch) => {
       onChange({ ...query, ...patch });

@@ -17,7 +17,7 @@ function labelsOf(entry: LogEntry): Record<string, string> {
   return { source: entry.source, ...entry.labels };
 }
 
-const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+export const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Grafana highlights `searchWords` as regular expressions, case-sensitive unless they carry

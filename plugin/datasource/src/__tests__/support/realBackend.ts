@@ -109,3 +109,23 @@ export async function startRealBackend(args: string[] = []): Promise<RealBackend
     throw error;
   }
 }
+
+/**
+ * Starts the real backend before a suite's tests and stops it after them; call it at the top
+ * of a suite file and read the running backend through the returned function.
+ */
+export function realBackendForSuite(): () => RealBackend {
+  let backend: RealBackend | undefined;
+  beforeAll(async () => {
+    backend = await startRealBackend();
+  }, 90_000);
+  afterAll(async () => {
+    await backend?.stop();
+  });
+  return () => {
+    if (!backend) {
+      throw new Error('the real backend has not started');
+    }
+    return backend;
+  };
+}

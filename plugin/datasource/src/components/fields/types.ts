@@ -1,3 +1,5 @@
+import { TimeRange } from '@grafana/data';
+
 import { DataSource } from '../../datasource';
 import { UnifiedLogsQuery } from '../../types';
 
@@ -9,4 +11,6 @@ export interface QueryFieldProps {
   onCommit: (patch: Partial<UnifiedLogsQuery>) => void;
   /** Store a change without running (an edit that is not complete yet). */
   onEdit: (patch: Partial<UnifiedLogsQuery>) => void;
+  /** The panel's or Explore's time range, which label suggestions are narrowed to. */
+  range?: TimeRange;
 }
