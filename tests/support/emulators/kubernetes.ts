@@ -55,8 +55,10 @@ import {
   type FieldRequirement,
   type LabelRequirement,
 } from './kubernetes-selectors.js';
+import { FaultTable, type ApiFault } from './kubernetes-faults.js';
 import { LOOPBACK } from './process.js';
 
+export type { ApiFault } from './kubernetes-faults.js';
 export type { LogLineInput } from './kubernetes-logs.js';
 export type { PodPhase } from './kubernetes-objects.js';
 
@@ -119,6 +121,10 @@ export interface KubernetesDouble {
   deletePod(namespace: string, name: string): void;
   /** Responses still streaming (follow logs, watches). */
   openStreams(): { logs: number; watches: number };
+  /** Plays `fault` on the requests it matches until the returned function is called. */
+  injectFault(fault: ApiFault): () => void;
+  /** Ends every fault. */
+  clearFaults(): void;
   stop(): Promise<void>;
 }
 
@@ -135,9 +141,11 @@ export async function startKubernetesDouble(options: StartKubernetesOptions = {}
   const cluster = new Cluster(options.now ?? (() => new Date()));
   for (const name of options.namespaces ?? STANDARD_NAMESPACES) cluster.addNamespace(name);
   const requests: RecordedRequest[] = [];
+  const faults = new FaultTable();
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://double');
     requests.push(recordOf(req, url));
+    if (faults.apply(decodeURIComponent(url.pathname), res)) return;
     handle(cluster, req, url, res);
   });
   const port = await listen(server);
@@ -155,6 +163,8 @@ export async function startKubernetesDouble(options: StartKubernetesOptions = {}
       cluster.restartContainer(namespace, pod, container, lines ?? []),
     deletePod: (namespace, name) => cluster.deletePod(namespace, name),
     openStreams: () => ({ logs: cluster.followers.size, watches: cluster.watchers.size }),
+    injectFault: (fault) => faults.add(fault),
+    clearFaults: () => faults.clear(),
     stop: () => stopServer(server, cluster),
   };
 }
