@@ -4,6 +4,7 @@ import {
   compareKeys,
   formatEpochMs,
   labelValue,
+  mapInSlices,
   severityRank,
   timestampMs,
   type LogEntry,
@@ -82,11 +83,24 @@ export const inTimeOrder = (entries: readonly LogEntry[]): LogEntry[] => [...ent
 /** Mines entries already in time order, remembering each entry's template. */
 export function mineEntries(ordered: readonly LogEntry[]): MinedEntries {
   const miner = new PatternMiner();
-  const raw = ordered.map(({ message, timestamp, severity, source }) =>
-    miner.add(message, { timestamp, severity, source }),
-  );
-  return { templates: miner.templates(), assigned: raw.map((id) => miner.resolve(id)) };
+  return minedBy(miner, ordered.map(adderTo(miner)));
 }
+
+/** `mineEntries` for the request path: the same templates, with the event loop served between slices. */
+export async function mineEntriesInSlices(ordered: readonly LogEntry[]): Promise<MinedEntries> {
+  const miner = new PatternMiner();
+  return minedBy(miner, await mapInSlices(ordered, adderTo(miner)));
+}
+
+const adderTo =
+  (miner: PatternMiner) =>
+  ({ message, timestamp, severity, source }: LogEntry): string =>
+    miner.add(message, { timestamp, severity, source });
+
+const minedBy = (miner: PatternMiner, raw: string[]): MinedEntries => ({
+  templates: miner.templates(),
+  assigned: raw.map((id) => miner.resolve(id)),
+});
 
 /**
  * The digest of entries over a window. `mined`, when given, must be
