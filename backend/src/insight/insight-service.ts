@@ -1,7 +1,7 @@
 import type { PatternsResponse, ReadStats, SummaryResponse } from '@gpt-runner-logs/contract';
 import { createHash } from 'node:crypto';
 import type { CachedCalls } from '../cache/cached-call.js';
-import { mapInSlices, type LogEntry, type LogQuery } from '../model/index.js';
+import { mapInSlices, yieldToLoop, type LogEntry, type LogQuery } from '../model/index.js';
 import { queryFingerprint } from '../query/cursor.js';
 import type { QueryEngine } from '../query/engine.js';
 import { collectEntries, entriesFingerprint, type Collected } from '../query/collect.js';
@@ -97,7 +97,10 @@ export class InsightService {
     // A truncated read covers only its newest part of the window; the digest says so in its window.
     const from = stats.truncated && entries[0] ? entries[0].timestamp : query.from;
     const input = { ...stats, warnings: stats.warnings.map((w) => w.message) };
+    // Each stage goes over every entry: other requests get a turn between them.
+    await yieldToLoop();
     const digest = buildDigest(entries, { from, to: query.to, input }, mined);
+    await yieldToLoop();
     const cacheKey = this.cacheKey(query, maxEntries, focus, collected.entries);
     return { query, focus, digest, templates: mined.templates, cacheKey, startedAt };
   }

@@ -1,5 +1,8 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
+/** Gives the event loop a turn between two stages of work that each take a while. */
+export const yieldToLoop = (): Promise<void> => nextTurn();
+
 /** Items handled between two turns of the event loop by the sliced helpers. */
 export const SLICE_SIZE = 1_000;
 
