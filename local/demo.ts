@@ -6,7 +6,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { generateDataset } from './demo-data/dataset.js';
+import { generateDataset, type DemoDataset } from './demo-data/dataset.js';
 import { startBuiltBackend, stopBackend, waitForHealth } from './backend-process.js';
 import { demoAuthTokens } from './demo-tokens.js';
 import { startLocalStack, type LocalStack } from './stack.js';
@@ -16,6 +16,7 @@ function printWelcome(
   token: string,
   burst: { from: string; to: string },
   stack: LocalStack,
+  mismatches: DemoDataset['mismatches'],
 ): void {
   const auth = `-H "Authorization: Bearer ${token}"`;
   console.log(`\nGPT Runner+ unified logs — demo backend on ${base}`);
@@ -27,6 +28,10 @@ function printWelcome(
   console.log(`  curl -s ${auth} "${base}/logs?limit=5"`);
   console.log(`  curl -s ${auth} "${base}/logs?minSeverity=ERROR&from=now-1h&limit=20"`);
   console.log(`  curl -s ${auth} "${base}/logs/pods?search=traceback&from=now-2h&limit=3"`);
+  console.log(
+    `  curl -s ${auth} "${base}/logs/related?key=order_id&value=${mismatches.firestoreOnly}"   # not archived in GCS`,
+  );
+  console.log(`  curl -s ${auth} "${base}/logs/reconcile"`);
   console.log(`\nError burst: ${burst.from} → ${burst.to}. Ctrl-C stops the demo and its emulators.`);
 }
 
@@ -69,7 +74,7 @@ async function main(): Promise<void> {
     });
     const base = `http://127.0.0.1:${port}`;
     await waitForHealth(base, backend, 30_000);
-    printWelcome(base, token, dataset.burst, stack);
+    printWelcome(base, token, dataset.burst, stack, dataset.mismatches);
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
     await stop(1);

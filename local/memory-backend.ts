@@ -3,9 +3,10 @@
  * (the data-source plugin's jest suites). It listens on 127.0.0.1, on a free port unless
  * `--port` says otherwise, and prints one JSON line when ready:
  *
- *   {"url":"http://127.0.0.1:41234","tokens":{"admin":"…",…},"now":"…","burst":{"from":"…","to":"…"}}
+ *   {"url":"http://127.0.0.1:41234","tokens":{"admin":"…",…},"now":"…","burst":{"from":"…","to":"…"},"mismatches":{…}}
  *
- * `now` is the end of the generated data and `burst` the error burst inside it, so clients
+ * `now` is the end of the generated data, `burst` the error burst inside it and `mismatches`
+ * the trades the archive disagrees about on purpose, so clients
  * can aim their time ranges; the server's clock starts at `now`, so relative ranges aim there too. It stops on SIGTERM, SIGINT, or when stdin closes (the parent
  * went away). Usage: `tsx local/memory-backend.ts [--port 8080] [--now 2026-11-29T08:00:00Z]`.
  */
@@ -59,7 +60,13 @@ async function main(): Promise<void> {
   process.stdin.once('close', stop);
   process.stdin.resume();
 
-  const ready = { url: server.url, tokens: TOKENS, now: formatEpochMs(nowMs), burst: dataset.burst };
+  const ready = {
+    url: server.url,
+    tokens: TOKENS,
+    now: formatEpochMs(nowMs),
+    burst: dataset.burst,
+    mismatches: dataset.mismatches,
+  };
   process.stdout.write(`${JSON.stringify(ready)}\n`);
 }
 

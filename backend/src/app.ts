@@ -14,6 +14,7 @@ import type { AppState } from './http/context.js';
 import { problemResponses } from './http/middleware/errors.js';
 import { observeRequests } from './http/middleware/observe.js';
 import { requestId } from './http/middleware/request-id.js';
+import { correlateRoutes } from './http/routes/correlate.js';
 import { exploreRoutes } from './http/routes/explore.js';
 import { healthRoutes } from './http/routes/health.js';
 import { insightRoutes } from './http/routes/insight.js';
@@ -26,6 +27,7 @@ import type { Summarizer } from './insight/summary/provider.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { systemClock, type Clock, type SourceName } from './model/index.js';
 import { CursorCodec } from './query/cursor.js';
+import { ReconcileSchedule } from './query/correlation/schedule.js';
 import { QueryEngine } from './query/engine.js';
 import { LogReader } from './query/log-reader.js';
 import type { LogSource } from './query/log-source.js';
@@ -136,6 +138,16 @@ function authenticatedRouter(deps: AppDeps, services: Services, metrics: Metrics
   );
   authenticated.use(insightRoutes({ service: insight, enabledSources, logger, clock }).routes());
   authenticated.use(exploreRoutes({ engine, enabledSources, clock }).routes());
+  authenticated.use(
+    correlateRoutes({
+      engine,
+      sources: sourceMap,
+      sourceTimeoutMs: config.sourceTimeoutMs,
+      correlation: config.correlation,
+      reconcile: config.reconcile,
+      clock,
+    }).routes(),
+  );
   authenticated.use(metaRoutes({ sources: sourceMap, sourceTimeoutMs: config.sourceTimeoutMs }).routes());
   return authenticated;
 }
@@ -181,17 +193,33 @@ export function createApp(deps: AppDeps): App {
     logger,
   });
 
+  // Runs with the collector (one replica): the mismatch metric behind the archive alert.
+  const reconcileSchedule = new ReconcileSchedule({
+    engine: services.engine,
+    settings: config.reconcile,
+    clock: deps.clock ?? systemClock,
+    intervalMs: config.reconcile.intervalMs,
+    windowMs: config.reconcile.windowMs,
+    settleMs: config.reconcile.settleMs,
+    observe: metrics.observeReconcile,
+    onError: (error) => logger.warn({ err: errorForLog(error) }, 'reconciliation failed'),
+  });
+
   return {
     koa,
     metrics,
     collector,
-    startCollector: () => collector.start(),
+    startCollector: () => {
+      collector.start();
+      reconcileSchedule.start();
+    },
     beginShutdown: () => {
       shuttingDown = true;
     },
     close: async () => {
       // Followers use the sources' clients: they stop first, so none fails on a closed client.
       collector.stop();
+      reconcileSchedule.stop();
       await Promise.allSettled([...sources.map((s) => s.close?.()), services.cache.close()]);
     },
   };

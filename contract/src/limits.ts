@@ -21,6 +21,12 @@ export const TARGET_VOLUME_BUCKETS = 120;
 export const DEFAULT_CONTEXT_LINES = 20;
 export const MAX_CONTEXT_LINES = 500;
 
+/** Characters of the Grafana base URL a summary links to. */
+export const MAX_GRAFANA_URL_LENGTH = 2_000;
+
+/** Characters of a data source uid (Grafana allows 40). */
+export const MAX_DATASOURCE_UID_LENGTH = 40;
+
 /** Characters of a summary's free-text focus. */
 export const MAX_FOCUS_LENGTH = 1_000;
 

@@ -31,8 +31,12 @@ export type LogQueryParamName = (typeof LOG_QUERY_PARAM_NAMES)[number];
 /** `GET /logs/patterns`: a listing read across pages up to `maxEntries`. */
 export const PATTERN_PARAM_NAMES = [...LOG_QUERY_PARAM_NAMES, 'maxEntries'] as const;
 
-/** `POST /logs/summary` (JSON body): the pattern parameters plus a free-text `focus`. */
-export const SUMMARY_PARAM_NAMES = [...PATTERN_PARAM_NAMES, 'focus'] as const;
+/**
+ * `POST /logs/summary` (JSON body): the pattern parameters plus a free-text `focus`, and for a
+ * caller that is Grafana its base URL and the data source's uid, so the summary's "check
+ * next" items are Explore links.
+ */
+export const SUMMARY_PARAM_NAMES = [...PATTERN_PARAM_NAMES, 'focus', 'grafanaUrl', 'datasourceUid'] as const;
 
 /** `GET /logs/volume`: a listing counted into buckets of `step`. */
 export const VOLUME_PARAM_NAMES = [...LOG_QUERY_PARAM_NAMES, 'step', 'maxEntries'] as const;

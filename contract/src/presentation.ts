@@ -16,3 +16,9 @@ export const SEVERITY_COLORS: Readonly<Record<Severity, string>> = {
   ALERT: 'semi-dark-purple',
   EMERGENCY: 'dark-purple',
 };
+
+/**
+ * The summary panel's plugin id: summary frames name it as their visualisation, so Explore
+ * draws a summary with the panel rather than as a one-row table, and dashboards use it.
+ */
+export const SUMMARY_PANEL_PLUGIN_ID = 'gptrunner-logsummary-panel';

@@ -4,7 +4,7 @@
  */
 import type { Direction, LabelOperator, SourceName } from './vocabulary.js';
 
-export const QUERY_TYPES = ['logs', 'volume', 'patterns', 'summary'] as const;
+export const QUERY_TYPES = ['logs', 'volume', 'patterns', 'summary', 'related', 'reconcile'] as const;
 
 export type QueryTypeName = (typeof QUERY_TYPES)[number];
 
@@ -47,6 +47,11 @@ export interface LogsQueryModel {
   focus?: string;
   /** A number, or a template variable. */
   maxEntries?: number | string;
+  /** Logs: show a record stored in both GCS and Firestore once. */
+  dedupe?: boolean;
+  // Related: the correlation key and its value (a template variable or a data link's value)
+  correlationKey?: string;
+  correlationValue?: string;
 }
 
 // A record over every key (no more, no fewer), so adding a field to the model without
@@ -70,6 +75,9 @@ const LOGS_QUERY_MODEL_KEYS: Record<keyof LogsQueryModel, true> = {
   previous: true,
   focus: true,
   maxEntries: true,
+  dedupe: true,
+  correlationKey: true,
+  correlationValue: true,
 };
 
 /** The model's field names at run time, for checks of saved or generated queries. */

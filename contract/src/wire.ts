@@ -94,6 +94,31 @@ export interface PatternTemplate {
   sources: Partial<Record<SourceName, number>>;
   /** The first distinct lines of the pattern (redacted), at most three. */
   examples: string[];
+  /** Each `<*>` of the template, left to right, with the values it took. */
+  variables?: PatternVariable[];
+  /** `GET /logs/patterns`: lines per time bucket of `PatternsResponse.buckets`, zeros included. */
+  volume?: number[];
+}
+
+/** One value of a template's variable and how many lines held it. */
+export interface VariableValue {
+  value: string;
+  count: number;
+}
+
+/** The values one `<*>` of a template took in the lines it grouped. */
+export interface PatternVariable {
+  /** Position among the template's `<*>`, 0 for the first. */
+  index: number;
+  /** What the line calls it (`limit` of `limit=<*>`) or the label holding the same value (`symbol`). */
+  name?: string;
+  /** Distinct values; a lower bound when `distinctCapped`. */
+  distinct: number;
+  distinctCapped?: boolean;
+  /** Lines whose value was read (lines spelled unlike the final template are left out). */
+  lines: number;
+  /** The most frequent values (clipped, redacted like the lines), most frequent first. */
+  top: VariableValue[];
 }
 
 /** What patterns and summaries read before mining. */
@@ -108,6 +133,8 @@ export interface ReadStats {
 /** `GET /logs/patterns`: partial and warnings live in `stats`, with what was read. */
 export interface PatternsResponse {
   templates: PatternTemplate[];
+  /** The time buckets of every template's `volume`: the first starts at `start` (epoch ms), each `stepMs` wide. */
+  buckets?: { start: number; stepMs: number; count: number };
   stats: ReadStats & { distinct: number; tookMs: number };
 }
 
@@ -177,6 +204,8 @@ export interface Spike {
   median: number;
   /** peakErrors / max(median, 1). */
   factor: number;
+  /** Mean errors per bucket over the rest of the window (the buckets outside every spike). */
+  baseline?: number;
 }
 
 export interface LabelCount {
@@ -196,6 +225,8 @@ export interface TemplateDigest {
   example?: string;
   /** For templates with errors: the label values their errors concentrate on. */
   errorsBy?: Partial<Record<DigestLabelGroup, LabelCount[]>>;
+  /** Each `<*>` with its value spread (top values cut to three). */
+  variables?: PatternVariable[];
 }
 
 /** The evidence a summary is written from, and what the summary panel highlights. */

@@ -53,6 +53,16 @@ export interface DemoDataset {
   pods: DemoPod[];
   /** The error burst, so tests and the demo's hints can point at it. */
   burst: { from: Timestamp; to: Timestamp };
+  /** The deliberate disagreements between the GCS archive and Firestore (see `archiveMismatches`). */
+  mismatches: ArchiveMismatches;
+}
+
+/** Trades the archive got wrong on purpose, so reconciliation and the related view have something to show. */
+export interface ArchiveMismatches {
+  /** In Firestore, never archived to GCS. */
+  firestoreOnly: string;
+  /** Archived before its fill: GCS says `partially_filled`, Firestore `filled`. */
+  statusDiffers: string;
 }
 
 export interface DatasetOptions {
@@ -199,15 +209,31 @@ function tradeObjects(
   return { objects, trades };
 }
 
+/** The newest trade of `symbol` in the hour before `t`: what a reflection looks back on. */
+function lastOrderOf(trades: JsonRecord[], symbol: unknown, t: number): string | undefined {
+  const at = formatEpochMs(t);
+  const since = formatEpochMs(t - HOUR);
+  for (let i = trades.length - 1; i >= 0; i--) {
+    const candidate = trades[i] as JsonRecord;
+    const time = String(candidate.timestamp);
+    if (time >= at || candidate.symbol !== symbol) continue;
+    return time >= since ? String(candidate.order_id) : undefined;
+  }
+  return undefined;
+}
+
 function reflectionObjects(
   random: Random,
   clock: Clock,
+  trades: JsonRecord[],
 ): { objects: DemoObject[]; reflections: JsonRecord[] } {
   const objects: DemoObject[] = [];
   const reflections: JsonRecord[] = [];
   for (let t = clock.start; t < clock.end; t += 20 * MINUTE) {
     const at = Math.min(t + random.int(0, 60_000), clock.end - 1);
-    const record = reflection(random, clock, at);
+    const drawn = reflection(random, clock, at);
+    const orderId = lastOrderOf(trades, drawn.symbol, at);
+    const record = orderId ? { ...drawn, order_id: orderId } : drawn;
     reflections.push(record);
     objects.push({
       name: `reflections/${hourPath(at)}/reflection-${formatEpochMs(at).slice(14, 16)}.json`,
@@ -246,6 +272,36 @@ function runnerJournal(random: Random, clock: Clock): DemoObject {
     format: 'text',
     records: [],
     lines,
+  };
+}
+
+/**
+ * Picks two trades of the last hours and makes the archive disagree with Firestore about
+ * them: one is left out of its GCS object, the other was archived before its fill. Picked
+ * by time, not by a random draw, so the rest of the data set stays as the seed made it.
+ */
+function archiveMismatches(
+  objects: DemoObject[],
+  trades: JsonRecord[],
+  clock: Clock,
+): { objects: DemoObject[]; mismatches: ArchiveMismatches } {
+  const firstAfter = (t: number, keep: (trade: JsonRecord) => boolean): JsonRecord => {
+    const at = formatEpochMs(t);
+    const found = trades.find((trade) => String(trade.timestamp) >= at && keep(trade));
+    if (!found) throw new Error(`the data set has no trade after ${at} to disagree about`);
+    return found;
+  };
+  const missing = firstAfter(clock.end - 3 * HOUR, () => true);
+  const unfilled = firstAfter(clock.end - 5 * HOUR, (trade) => trade.status === 'filled');
+  const archived = objects.map((object) => ({
+    ...object,
+    records: object.records
+      .filter((record) => record !== missing)
+      .map((record) => (record === unfilled ? { ...record, status: 'partially_filled' } : record)),
+  }));
+  return {
+    objects: archived,
+    mismatches: { firestoreOnly: String(missing.order_id), statusDiffers: String(unfilled.order_id) },
   };
 }
 
@@ -294,7 +350,7 @@ function traderLines(random: Random, clock: Clock, pod: string, intervalMs: numb
       JSON.stringify({
         severity: random.chance(0.05) ? 'WARNING' : 'INFO',
         message: random.pick([
-          `order filled ${symbol}`,
+          `quote received ${symbol}`,
           `signal evaluated ${symbol}`,
           `position updated ${symbol}`,
         ]),
@@ -309,6 +365,38 @@ function traderLines(random: Random, clock: Clock, pod: string, intervalMs: numb
     'DEBUG http: POST /v2/orders Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJydW5uZXIifQ.c2lnbmF0dXJl',
   );
   return lines.sort((a, b) => a.time.localeCompare(b.time));
+}
+
+/** Which trader replica placed an order: the same one for every line about it. */
+const replicaOf = (orderId: string, replicas: number): number =>
+  [...orderId].reduce((sum, c) => sum + c.charCodeAt(0), 0) % replicas;
+
+const orderLine = (severity: string, message: string, trade: JsonRecord): string =>
+  JSON.stringify({ severity, message, symbol: trade.symbol, strategy: trade.strategy });
+
+/**
+ * What a trader replica logs about each order it places: the submission a moment before the
+ * record's time, then the fill or the broker's rejection. The id is only in the text, as the
+ * trader writes it, so finding it there is part of what the related view does.
+ */
+function orderLines(trades: JsonRecord[], replica: number, replicas: number): DemoLogLine[] {
+  const lines: DemoLogLine[] = [];
+  for (const trade of trades) {
+    const orderId = String(trade.order_id);
+    if (replicaOf(orderId, replicas) !== replica) continue;
+    const t = Date.parse(String(trade.timestamp));
+    const what = `${String(trade.side).toUpperCase()} ${String(trade.qty)} ${String(trade.symbol)} @ ${String(trade.price)}`;
+    lines.push({
+      time: formatEpochMs(t - 120),
+      text: orderLine('INFO', `order submitted ${orderId} ${what}`, trade),
+    });
+    const outcome =
+      trade.status === 'rejected'
+        ? orderLine('ERROR', `order rejected ${orderId}: ${String(trade.error)}`, trade)
+        : orderLine('INFO', `order filled ${orderId} ${what}`, trade);
+    lines.push({ time: formatEpochMs(t), text: outcome });
+  }
+  return lines;
 }
 
 function reflectorLines(random: Random, clock: Clock): DemoLogLine[] {
@@ -363,9 +451,13 @@ function traderPodNames(random: Random, replicas: number): string[] {
   return names.slice(0, replicas);
 }
 
-function pods(random: Random, clock: Clock, options: PodOptions): DemoPod[] {
+function pods(random: Random, clock: Clock, options: PodOptions, trades: JsonRecord[]): DemoPod[] {
   const namespace = 'gpt-runner';
   const traderPods = traderPodNames(random, options.traderReplicas);
+  const withOrders = (lines: DemoLogLine[], replica: number): DemoLogLine[] =>
+    [...lines, ...orderLines(trades, replica, traderPods.length)].sort((a, b) =>
+      a.time.localeCompare(b.time),
+    );
   const crashStart = clock.end - 10 * MINUTE;
   return [
     ...traderPods.map((name, i) => ({
@@ -376,7 +468,7 @@ function pods(random: Random, clock: Clock, options: PodOptions): DemoPod[] {
       containers: [
         {
           name: 'trader',
-          lines: traderLines(random, clock, name, options.traderLineIntervalMs),
+          lines: withOrders(traderLines(random, clock, name, options.traderLineIntervalMs), i),
           restartCount: 0,
         },
       ],
@@ -428,20 +520,27 @@ export function generateDataset(options: DatasetOptions): DemoDataset {
     options.tradesPerHour ?? 40,
     options.tradeObjectsPerHour ?? 1,
   );
-  const { objects: reflectionObjs, reflections } = reflectionObjects(random, clock);
+  const { objects: reflectionObjs, reflections } = reflectionObjects(random, clock, trades);
+  const { objects: archivedTrades, mismatches } = archiveMismatches(tradeObjs, trades, clock);
   return {
     bucket: 'gpt-runner-logs',
     objects: [
-      ...tradeObjs,
+      ...archivedTrades,
       ...reflectionObjs,
       ...strategyObjects(random, clock),
       runnerJournal(random, clock),
     ],
     documents: documents(trades, reflections),
-    pods: pods(random, clock, {
-      traderReplicas: options.traderReplicas ?? 2,
-      traderLineIntervalMs: options.traderLineIntervalMs ?? 30_000,
-    }),
+    pods: pods(
+      random,
+      clock,
+      {
+        traderReplicas: options.traderReplicas ?? 2,
+        traderLineIntervalMs: options.traderLineIntervalMs ?? 30_000,
+      },
+      trades,
+    ),
     burst: { from: formatEpochMs(clock.burstFrom), to: formatEpochMs(clock.burstTo) },
+    mismatches,
   };
 }

@@ -49,15 +49,21 @@ describe.skipIf(!hasChromium)('data-source editors and results in Chromium, agai
 
   afterAll(() => rig?.close());
 
-  it.each(['light', 'dark'] as const)('renders both editors in the %s theme', async (theme) => {
-    const page = await open(theme);
-    await expect(page.getByLabel('API token').inputValue()).resolves.toBe('configured');
-    await expect(page.getByRole('button', { name: 'Reset' }).isVisible()).resolves.toBe(true);
-    await expect(page.getByRole('radio', { name: 'All' }).isChecked()).resolves.toBe(true);
-    await expect(page.getByText('Run the query to see its results.').isVisible()).resolves.toBe(true);
-    await shoot(page, `editors-${theme}`);
-    await page.close();
-  });
+  it.each(['light', 'dark'] as const)(
+    'renders both editors in the %s theme',
+    async (theme) => {
+      const page = await open(theme);
+      await expect(page.getByLabel('Read token').inputValue()).resolves.toBe('configured');
+      await expect(page.getByLabel('Summary token').inputValue()).resolves.toBe('configured');
+      await expect(page.getByRole('button', { name: 'Reset' }).count()).resolves.toBe(2);
+      await expect(page.getByLabel('Maximum lines').getAttribute('placeholder')).resolves.toBe('1000');
+      await expect(page.getByRole('radio', { name: 'All' }).isChecked()).resolves.toBe(true);
+      await expect(page.getByText('Run the query to see its results.').isVisible()).resolves.toBe(true);
+      await shoot(page, `editors-${theme}`);
+      await page.close();
+    },
+    120_000,
+  );
 
   it.each(['light', 'dark'] as const)(
     'picks a source and a severity, runs, and shows the burst errors in the %s theme',
@@ -95,6 +101,48 @@ describe.skipIf(!hasChromium)('data-source editors and results in Chromium, agai
       await shoot(page, `results-${theme}`);
       await page.close();
     },
+  );
+
+  it.each(['light', 'dark'] as const)(
+    "opens a trade's details with its record's fields in the %s theme, and filters the source out through the plugin",
+    async (theme) => {
+      const page = await open(theme);
+      await page.getByRole('radio', { name: 'GCS' }).click();
+      const results = await settled(page);
+      const table = results.getByRole('table', { name: 'Log lines' });
+      const sources = await table.locator('tbody tr td:nth-child(3)').allTextContents();
+      expect(new Set(sources)).toEqual(new Set(['gcs']));
+
+      // A trade from the GCS archive: its details show the record's own fields.
+      const trade = table.locator('tbody tr', { hasText: /(BUY|SELL) \d+ [A-Z]+ @/ }).first();
+      await trade.getByRole('button', { name: /^Details of line/ }).click();
+      const details = results.getByRole('region', { name: 'Log details' });
+      const fields = details.getByRole('table', { name: 'Fields' });
+      for (const name of ['order_id', 'qty', 'price']) {
+        await expect(fields.getByRole('cell', { name, exact: true }).isVisible()).resolves.toBe(true);
+      }
+      const labels = details.getByRole('table', { name: 'Labels' });
+      await expect(labels.getByRole('cell', { name: 'symbol', exact: true }).isVisible()).resolves.toBe(true);
+      await shoot(page, `log-details-${theme}`);
+
+      // "Filter out source=gcs" while GCS is the source: the other sources, not nothing.
+      await details.getByRole('button', { name: 'Filter out source=gcs' }).click();
+      await expect
+        .poll(() => query(page))
+        .toMatchObject({
+          source: 'all',
+          labels: [{ name: 'source', op: '!=', value: 'gcs' }],
+        });
+      const others = await settled(page);
+      const after = await others
+        .getByRole('table', { name: 'Log lines' })
+        .locator('tbody tr td:nth-child(3)')
+        .allTextContents();
+      expect(after.length).toBeGreaterThan(0);
+      expect(new Set(after).has('gcs')).toBe(false);
+      await page.close();
+    },
+    120_000,
   );
 
   it("shows the backend's reason when a query fails", async () => {

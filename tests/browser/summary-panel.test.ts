@@ -50,6 +50,17 @@ describe.skipIf(!hasChromium)('summary panel in Chromium, with a summary from th
           .isVisible(),
       ).resolves.toBe(true);
 
+      // One cause, named once with its spread; its check is a link into Explore.
+      const markdown = panel.getByTestId('summary-markdown');
+      const causes = (await markdown.locator('h2:has-text("Likely causes") + ul').textContent()) ?? '';
+      expect(causes.match(/order submission failed for/g)).toHaveLength(1);
+      expect(causes).toMatch(/order submission failed for <\*>: broker returned 503 across \d+ symbols \(/);
+      const link = markdown.getByRole('link', { name: /^Read the \d+ lines of p[0-9a-f]{8}$/ });
+      await expect(link.getAttribute('href')).resolves.toMatch(
+        new RegExp(`^${rig.baseUrl}explore\\?schemaVersion=1&panes=`),
+      );
+      await expect(markdown.textContent()).resolves.not.toMatch(/median of 0/);
+
       await expect(panel.getByRole('list', { name: 'Error spikes' }).textContent()).resolves.toMatch(
         /\d{4}-\d\d-\d\d \d\d:\d\d–\d\d:\d\d: \d+ errors/,
       );

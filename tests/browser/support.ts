@@ -21,13 +21,21 @@ if (!hasChromium) {
   console.warn(`SKIPPED browser tests: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
 }
 
-/** The data source's instance URL (plugin/datasource/src/__tests__/support/instanceSettings.ts) plus its route path (`api`). */
-export const PROXY_API = '/api/datasources/proxy/uid/unified-logs/api';
+/** The data source's instance URL (plugin/datasource/src/__tests__/support/instanceSettings.ts). */
+const PROXY_URL = '/api/datasources/proxy/uid/unified-logs';
+/** Its two plugin.json routes: reads (`api`, GET) and summaries (`summary`, POST to /logs/summary). */
+export const PROXY_API = `${PROXY_URL}/api`;
+export const PROXY_SUMMARY = `${PROXY_URL}/summary`;
 export const HOUR = 3_600_000;
 
+/** Like Grafana's proxy, a route only takes the method plugin.json names; anything else reaches nothing. */
+const onlyMethod = (method: string) => (req: { method?: string }) =>
+  req.method === method ? undefined : false;
+
 /**
- * The harness pages, served by Vite, which forwards the plugin's proxy URL to the real
- * backend and adds an analyst's token on the way, as Grafana's data-source proxy route does.
+ * The harness pages, served by Vite, which forwards the plugin's two routes to the real
+ * backend as Grafana's data-source proxy does (src/plugin.json): reads with a viewer's token,
+ * summaries with an analyst's.
  */
 export async function startHarness(backendUrl: string): Promise<ViteDevServer> {
   const vite = await createServer({
@@ -43,7 +51,14 @@ export async function startHarness(backendUrl: string): Promise<ViteDevServer> {
         [PROXY_API]: {
           target: backendUrl,
           rewrite: (url) => url.slice(PROXY_API.length),
+          headers: { Authorization: `Bearer ${TOKENS.viewer}` },
+          bypass: onlyMethod('GET'),
+        },
+        [PROXY_SUMMARY]: {
+          target: backendUrl,
+          rewrite: () => '/logs/summary',
           headers: { Authorization: `Bearer ${TOKENS.analyst}` },
+          bypass: onlyMethod('POST'),
         },
       },
     },

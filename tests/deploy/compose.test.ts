@@ -290,12 +290,13 @@ describe('environment', () => {
     expect(readText('.dockerignore')).toMatch(/^!local\/seed\.ts$/m);
   });
 
-  it('hashes in AUTH_TOKENS match the local tokens, with summaries for Grafana and read-only Streamlit', () => {
+  it('hashes in AUTH_TOKENS match the local tokens: a viewer for Grafana reads, an analyst for its summaries, a viewer for Streamlit', () => {
     const tokens = JSON.parse(backendEnv.AUTH_TOKENS ?? '[]') as { sha256: string; role: string }[];
     const roleOf = (token: string): string | undefined =>
       tokens.find((t) => t.sha256 === sha256(token))?.role;
-    const grafanaToken = service('grafana').environment?.UNIFIED_LOGS_API_TOKEN ?? '';
-    expect(roleOf(grafanaToken)).toBe('analyst');
+    const grafanaEnv = service('grafana').environment ?? {};
+    expect(roleOf(grafanaEnv.UNIFIED_LOGS_VIEWER_TOKEN ?? '')).toBe('viewer');
+    expect(roleOf(grafanaEnv.UNIFIED_LOGS_ANALYST_TOKEN ?? '')).toBe('analyst');
     expect(roleOf('local-streamlit-token')).toBe('viewer');
     expect(readText('examples/streamlit/settings.py')).toContain("'local-streamlit-token'");
   });
@@ -330,7 +331,24 @@ describe('provisioning the local stack uses', () => {
     const { host, port } = hostAndPort(String(unified?.jsonData?.backendUrl));
     expect(services).toHaveProperty([host]);
     expect(port).toBe(Number(service(host).environment?.PORT));
-    expect(unified?.secureJsonData?.apiToken).toMatch(/^\$\{?[A-Z][A-Z0-9_]*\}?$/);
+    expect(Object.keys(unified?.secureJsonData ?? {}).sort()).toEqual(['analystToken', 'viewerToken']);
+    for (const value of Object.values(unified?.secureJsonData ?? {}))
+      expect(value).toMatch(/^\$\{?[A-Z][A-Z0-9_]*\}?$/);
+  });
+
+  it("lets anonymous viewers use only the plugin's read route: the summary route needs an Editor", () => {
+    const routes = (
+      JSON.parse(readText('plugin/datasource/src/plugin.json')) as {
+        routes: { path: string; method?: string; reqRole?: string; headers?: { content: string }[] }[];
+      }
+    ).routes;
+    expect(grafanaEnv.GF_AUTH_ANONYMOUS_ENABLED).toBe('true');
+    expect(grafanaEnv.GF_AUTH_ANONYMOUS_ORG_ROLE).toBe('Viewer');
+    const open = routes.filter((route) => !route.reqRole || route.reqRole === 'Viewer');
+    expect(open.map((route) => route.method)).toEqual(['GET']);
+    expect(open.flatMap((route) => route.headers ?? []).map((h) => h.content)).toEqual([
+      'Bearer {{ .SecureJsonData.viewerToken }}',
+    ]);
   });
 
   it('provisions Prometheus at the prometheus service', () => {

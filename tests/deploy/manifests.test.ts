@@ -17,7 +17,6 @@ import {
   ServiceAccount,
   type IConfigMap,
   type IContainer,
-  type ISecret,
   type IService,
   type IServiceAccount,
 } from 'kubernetes-models/v1';
@@ -25,16 +24,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../backend/src/config/index.js';
 import type { RunningServer } from '../../backend/src/server.js';
 import { DEMO_DATA_LAYOUT_ENV } from '../../local/seed.js';
+import {
+  DEPLOYMENTS_DIR,
+  RenderedManifests,
+  expandVariables,
+  podContainers,
+  type Manifest,
+} from './kustomize.js';
 import { modelNameOf, unknownFields } from './strict-fields.js';
 import {
   PLACEHOLDER_SECRETS,
   PROCESS_VARIABLES,
   backendVariables,
-  isRecord,
   parseBackendEnv,
   readText,
   readYaml,
-  readYamlDocuments,
   repoPath,
   startBackendFor,
 } from './support.js';
@@ -44,21 +48,8 @@ import {
  * validated against the Kubernetes schemas, and checked against the backend they deploy.
  */
 
-const DIR = 'deployments';
+const DIR = DEPLOYMENTS_DIR;
 const BACKEND_NAMESPACE = 'gpt-runner-logs';
-const SECRET_TEMPLATE = `${DIR}/secret.template.yaml`;
-
-interface Manifest {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-  };
-  [field: string]: unknown;
-}
 
 interface Validatable {
   validate(): void;
@@ -81,68 +72,10 @@ const MODELS: Record<string, new (data: never) => Validatable> = {
 
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding']);
 
-interface Kustomization {
-  resources: string[];
-  images: { name: string; newName?: string; newTag?: string; digest?: string }[];
-  namespace?: string;
-}
-
-function readKustomization(): Kustomization {
-  const raw = readYaml(`${DIR}/kustomization.yaml`);
-  if (!isRecord(raw)) throw new Error('kustomization.yaml is not a mapping');
-  return {
-    resources: (raw.resources as string[] | undefined) ?? [],
-    images: (raw.images as Kustomization['images'] | undefined) ?? [],
-    namespace: raw.namespace as string | undefined,
-  };
-}
-
-function asManifest(value: unknown, file: string): Manifest {
-  if (!isRecord(value) || typeof value.apiVersion !== 'string' || typeof value.kind !== 'string')
-    throw new Error(`${file}: a document without apiVersion and kind`);
-  if (!isRecord(value.metadata) || typeof value.metadata.name !== 'string')
-    throw new Error(`${file}: a ${value.kind} without metadata.name`);
-  return value as Manifest;
-}
-
-const podContainers = (deployment: IDeployment): IContainer[] =>
-  deployment.spec?.template.spec?.containers ?? [];
-
-/** Kustomize's `images` transformer: a container image named like an entry gets its name and tag. */
-function applyImages(manifest: Manifest, images: Kustomization['images']): Manifest {
-  if (manifest.kind !== 'Deployment') return manifest;
-  for (const container of podContainers(manifest as unknown as IDeployment)) {
-    const [name] = container.image?.split(':') ?? [];
-    const entry = images.find((image) => image.name === name);
-    if (!entry) continue;
-    const target = entry.newName ?? entry.name;
-    container.image = entry.digest ? `${target}@${entry.digest}` : `${target}:${entry.newTag ?? 'latest'}`;
-  }
-  return manifest;
-}
-
-/** What `kubectl apply -k deployments/` sends: every listed file's documents, images substituted. */
-function buildKustomization(kustomization: Kustomization): Manifest[] {
-  return kustomization.resources.flatMap((file) =>
-    readYamlDocuments(`${DIR}/${file}`).map((doc) =>
-      applyImages(asManifest(doc, file), kustomization.images),
-    ),
-  );
-}
-
-const kustomization = readKustomization();
-const manifests = buildKustomization(kustomization);
-const secretTemplate = asManifest(readYaml(SECRET_TEMPLATE), SECRET_TEMPLATE) as unknown as ISecret &
-  Manifest;
-
-function only<T>(kind: string, name?: string): T {
-  const found = manifests.filter((m) => m.kind === kind && (name === undefined || m.metadata.name === name));
-  if (found.length !== 1)
-    throw new Error(`expected one ${kind}${name ? ` ${name}` : ''}, found ${found.length}`);
-  return found[0] as unknown as T;
-}
-
-const all = <T>(kind: string): T[] => manifests.filter((m) => m.kind === kind) as unknown as T[];
+const rendered = new RenderedManifests();
+const { manifests, kustomization, secretTemplate } = rendered;
+const only = <T>(kind: string, name?: string): T => rendered.only<T>(kind, name);
+const all = <T>(kind: string): T[] => rendered.all<T>(kind);
 
 const backend = only<IDeployment>('Deployment', 'log-aggregator');
 const backendContainer = podContainers(backend)[0] as IContainer;
@@ -173,62 +106,8 @@ function quantity(value: string | number | undefined): number {
   return Number(match[1]) * (match[2] ? (factor[match[2]] ?? Number.NaN) : 1);
 }
 
-/** The environment the backend container starts with: its env, the ConfigMap, the Secret. */
-function containerEnvironment(
-  container: IContainer,
-  secrets: Record<string, string> = PLACEHOLDER_SECRETS,
-): {
-  names: Map<string, string>;
-  values: Record<string, string>;
-} {
-  const names = new Map<string, string>();
-  const values: Record<string, string> = {};
-  for (const source of container.envFrom ?? []) {
-    if (source.configMapRef) {
-      const map = only<IConfigMap>('ConfigMap', source.configMapRef.name);
-      for (const [key, value] of Object.entries(map.data ?? {})) {
-        names.set(key, `ConfigMap ${map.metadata?.name}`);
-        values[key] = value;
-      }
-    }
-    if (source.secretRef) {
-      expect(source.secretRef.name, 'the Secret the Deployment reads is the template').toBe(
-        secretTemplate.metadata?.name,
-      );
-      for (const key of Object.keys(secretTemplate.stringData ?? {}))
-        names.set(key, `Secret ${source.secretRef.name}`);
-    }
-  }
-  for (const variable of container.env ?? []) {
-    const secretKey = variable.valueFrom?.secretKeyRef;
-    if (secretKey) {
-      expect(secretKey.name, 'the Secret the Deployment reads is the template').toBe(
-        secretTemplate.metadata?.name,
-      );
-      expect(Object.keys(secretTemplate.stringData ?? {}), `${variable.name} from the Secret`).toContain(
-        secretKey.key,
-      );
-      names.set(variable.name, `Secret ${secretKey.name}`);
-      const secret = secrets[secretKey.key];
-      if (secret !== undefined) values[variable.name] = secret;
-      continue;
-    }
-    names.set(variable.name, 'the container env');
-    if (variable.value !== undefined) values[variable.name] = expandVariables(variable.value, values);
-  }
-  return { names, values };
-}
-
-/**
- * Kubernetes' `$(NAME)` references in an env value: replaced by a variable defined before it
- * (envFrom or an earlier env entry), left as written otherwise; `$$` escapes a `$`.
- */
-function expandVariables(text: string, defined: Record<string, string>): string {
-  return text.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, name?: string) => {
-    if (name === undefined) return '$';
-    return defined[name] ?? whole;
-  });
-}
+const containerEnvironment = (container: IContainer, secrets?: Record<string, string>) =>
+  rendered.containerEnvironment(container, secrets);
 
 describe('kustomization', () => {
   it('lists files that exist, and every manifest in deployments/ is listed', () => {
@@ -444,6 +323,19 @@ describe('the backend Deployment', () => {
     });
     expect(config.shutdownDrainMs).toBeGreaterThan(0);
     expect(config.shutdownDrainMs).toBeLessThanOrEqual(config.shutdownTimeoutMs);
+  });
+
+  it('drains for as long as the readiness probe needs to see the pod unready, and leaves time for requests after', () => {
+    const config = parseBackendEnv({
+      ...containerEnvironment(backendContainer).values,
+      ...PLACEHOLDER_SECRETS,
+    });
+    const probe = backendContainer.readinessProbe;
+    const unreadyAfterMs = (probe?.periodSeconds ?? 10) * (probe?.failureThreshold ?? 3) * 1000;
+    // Shorter, and the server stops accepting while the kubelet still counts the pod ready: the
+    // probes that follow are refused connections, not the 503 the drain exists to answer.
+    expect(config.shutdownDrainMs).toBeGreaterThanOrEqual(unreadyAfterMs);
+    expect(config.shutdownTimeoutMs - config.shutdownDrainMs).toBeGreaterThanOrEqual(5_000);
   });
 
   it('runs as the Workload Identity service account of its namespace', () => {

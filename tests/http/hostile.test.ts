@@ -1,9 +1,11 @@
 import {
   CONTEXT_PARAM_NAMES,
-  LOG_QUERY_PARAM_NAMES,
+  LISTING_PARAM_NAMES,
   META_FIELDS,
   META_SCOPE_PARAM_NAMES,
   PATTERN_PARAM_NAMES,
+  RECONCILE_PARAM_NAMES,
+  RELATED_PARAM_NAMES,
   SOURCE_NAMES,
   SUMMARY_PARAM_NAMES,
   VOLUME_PARAM_NAMES,
@@ -172,6 +174,18 @@ const EXTRA_VALUES: Record<string, string[]> = {
   cursor: ['a.b', '.', 'e30.e30', 'x'.repeat(3000)],
   maxEntries: ['50001', '1.5', '1e5'],
   limit: ['5001', '1.0', '0x10'],
+  grafanaUrl: [
+    'javascript:alert(1)',
+    'https://user:secret@grafana.example',
+    'https://grafana.example/?orgId=1',
+    'https://grafana.example/#x',
+    'ftp://grafana.example',
+    `https://${'g'.repeat(2_100)}.example`,
+  ],
+  datasourceUid: ['a/b', 'x'.repeat(41), 'uid?x=1'],
+  key: ['ORDER_ID', 'payload.order_id', 'order_id ', 'order_id,trade_id'],
+  value: ['ord-', 'ord-000000000000', 'ord 000', 'a/../../b', 'ord-"', 'x'.repeat(129), 'ord-\u0000'],
+  dedupe: ['yes', 'TRUE', 'true,false'],
 };
 
 const valuesFor = (param: string): string[] => [...ANY_VALUES, ...(EXTRA_VALUES[param] ?? [])];
@@ -194,8 +208,8 @@ interface Endpoint {
 const RANGE = { from: ['from', 'to'], to: ['from', 'to'] };
 
 const ENDPOINTS: Endpoint[] = [
-  { path: '/logs', params: LOG_QUERY_PARAM_NAMES, related: RANGE },
-  ...SOURCE_NAMES.map((s) => ({ path: `/logs/${s}`, params: LOG_QUERY_PARAM_NAMES, related: RANGE })),
+  { path: '/logs', params: LISTING_PARAM_NAMES, related: RANGE },
+  ...SOURCE_NAMES.map((s) => ({ path: `/logs/${s}`, params: LISTING_PARAM_NAMES, related: RANGE })),
   {
     path: '/logs/volume',
     params: VOLUME_PARAM_NAMES,
@@ -208,6 +222,13 @@ const ENDPOINTS: Endpoint[] = [
     base: { source: 'gcs', id: 'no-such-bucket/no/such/object.jsonl#1', timestamp: 'now-1h' },
   },
   ...META_FIELDS.map((f) => ({ path: `/meta/${f}`, params: META_SCOPE_PARAM_NAMES })),
+  {
+    path: '/logs/related',
+    params: RELATED_PARAM_NAMES,
+    base: { key: 'order_id', value: 'ord-000000000000' },
+    related: RANGE,
+  },
+  { path: '/logs/reconcile', params: RECONCILE_PARAM_NAMES, related: RANGE },
 ];
 
 function queryOf(base: Record<string, string> | undefined, param: string, value: string): string {
@@ -375,6 +396,8 @@ describe.concurrent('bodies: parsed only where a body is taken, after the token 
 
 const PATHS = [
   '/logs',
+  '/logs/related',
+  '/logs/reconcile',
   '/logs/summary',
   '/logs/volume',
   '/healthz',
@@ -468,12 +491,15 @@ describe.concurrent('scope: a viewer limited to GCS reaches nothing else, whatev
     ['/logs?source=toString', 400],
     ['/logs?source=__proto__', 400],
     ['/logs?label=source=pods', 200],
+    ['/logs/related?key=order_id&value=ord-000000000000', 200],
+    ['/logs/reconcile', 403],
   ] as const)('%s → %i', async (path, status) => {
     const outcome = await send('GET', path, auth(TOKENS.gcsOnly));
     expectSafe(outcome, path);
     expect(outcome.status, path).toBe(status);
     if (status === 200) {
       const body = JSON.parse(outcome.text) as { entries: { source: string }[] };
+      expect(Array.isArray(body.entries)).toBe(true);
       expect(body.entries.every((e) => e.source === 'gcs')).toBe(true);
     }
   });

@@ -139,6 +139,10 @@ describe('bad summary requests', () => {
     [{ colour: 'blue' }, 'colour', /not a parameter/],
     [{ source: ['s3'] }, 'source', /unknown source/],
     [{ from: 'yesterday' }, 'from', /RFC 3339/],
+    [{ grafanaUrl: 'javascript:alert(1)', datasourceUid: 'u' }, 'grafanaUrl', /http\(s\) URL/],
+    [{ grafanaUrl: 'https://grafana.example' }, 'grafanaUrl', /send both or neither/],
+    [{ datasourceUid: 'unified-logs' }, 'datasourceUid', /send both or neither/],
+    [{ grafanaUrl: 'https://grafana.example', datasourceUid: '../x' }, 'datasourceUid', /data source uid/],
   ])('%j → 400 naming %s', async (body, param, detail) => {
     const response = await postSummary(backend, body);
     expect(response.status).toBe(400);

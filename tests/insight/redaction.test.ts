@@ -38,9 +38,13 @@ const pem = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
 const pemLines = pem.split('\n').filter((line) => line && !line.startsWith('-----'));
 
 const WORDS = ['ledger', 'quote', 'risk', 'margin', 'fill', 'route', 'hedge', 'clear', 'settle', 'price'];
-/** Many distinct failing integrations, each leaking its own key: more templates than one prompt holds. */
+/**
+ * Many distinct failing integrations, each leaking its own key: more templates than one
+ * prompt holds. Each name spells its pair of words twice, so no word varies alone as a
+ * variable would, and every integration stays a statement of its own.
+ */
 const integrations = WORDS.flatMap((a, i) =>
-  WORDS.slice(0, 4).map((b, j) => ({ name: `${a} ${b}`, key: fake(ALNUM, 32, 100 + i * 10 + j) })),
+  WORDS.slice(0, 4).map((b, j) => ({ name: `${a} ${b} ${a}-${b}`, key: fake(ALNUM, 32, 100 + i * 10 + j) })),
 );
 
 /** What must never leave the backend, in any spelling the wire could carry. */

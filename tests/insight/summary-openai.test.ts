@@ -100,6 +100,15 @@ describe('POST /logs/summary with an OpenAI-compatible provider', () => {
     }
     expect(prompt).toContain(`"peakErrors":${digest.spikes[0]?.peakErrors}`);
     expect(prompt).toContain('The reader asks to focus on: grounding');
+    // The burst's cause is one template with its spread: symbols as a variable, 503 on every line.
+    const failure = digest.templates.errors.find((t) => t.template.startsWith('order submission failed'));
+    const [symbol, status] = failure?.variables ?? [];
+    const top = symbol?.top[0];
+    expect(prompt).toContain(
+      `"vars":[{"name":"symbol","distinct":${symbol?.distinct},"top":[["${top?.value}",${top?.count}]`,
+    );
+    expect(prompt).toContain(`{"distinct":1,"top":[["503",${status?.lines}]]}]`);
+    expect(String(system?.content)).toMatch(/never once per value/);
   });
 
   it('keeps every prompt within SUMMARY_MAX_PROMPT_TOKENS, counted with the real tokenizer', async () => {

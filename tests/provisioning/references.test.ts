@@ -149,7 +149,8 @@ describe('data sources', () => {
     expect(unified?.uid).toBe('unified-logs');
     expect(dataSources.find((d) => d.type === 'prometheus')?.uid).toBe('prometheus');
     const text = readFileSync(path.join(PROVISIONING, 'grafana/datasources/datasources.yaml'), 'utf8');
-    expect(text).toMatch(/apiToken: \$\{UNIFIED_LOGS_API_TOKEN\}/);
+    expect(text).toMatch(/viewerToken: \$\{UNIFIED_LOGS_VIEWER_TOKEN\}/);
+    expect(text).toMatch(/analystToken: \$\{UNIFIED_LOGS_ANALYST_TOKEN\}/);
   });
 });
 
@@ -255,7 +256,8 @@ describe('the logs dashboard', () => {
       .flatMap((p) => p.targets ?? [])
       .map((t) => (isUnifiedLogsTarget(t) ? `${t.source}:${t.queryType}` : 'prometheus'));
     for (const source of SOURCE_NAMES) {
-      for (const type of QUERY_TYPES.filter((t) => t !== 'summary')) {
+      // Related and Reconcile span every source; the health dashboard has the Reconcile table.
+      for (const type of QUERY_TYPES.filter((t) => !['summary', 'related', 'reconcile'].includes(t))) {
         expect(queryTypes).toContain(`${source}:${type}`);
       }
     }

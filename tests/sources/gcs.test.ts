@@ -274,3 +274,38 @@ describe('GCS source over the emulator', () => {
     },
   );
 });
+
+describe('records without a time of their own', () => {
+  // Last in the file: the object is written now and removed after, out of the other cases' way,
+  // under a folder no earlier listing has cached.
+  const untimed = 'edge/untimed/records.jsonl';
+
+  it("are shown at their object's upload time, and every listing that reads them says so", async () => {
+    const records = [
+      { message: 'no time here', level: 'INFO' },
+      { message: 'nor here', level: 'WARN' },
+    ];
+    await bucket.file(untimed).save(records.map((r) => JSON.stringify(r)).join('\n'), { resumable: false });
+    try {
+      const params = {
+        from: iso(Date.now() - 10 * 60_000),
+        to: iso(Date.now() + 10 * 60_000),
+        prefix: 'edge/untimed/',
+        limit: 10,
+      };
+      for (const read of ['downloaded', 'cached']) {
+        const page = await fetchPage(suite.real, '/logs/gcs', params);
+        expect(page.entries.map((e) => e.message).sort(), read).toEqual(['no time here', 'nor here']);
+        expect(page.partial, read).toBe(false);
+        expect(
+          page.warnings.map((w) => `${w.source}: ${w.message}`),
+          read,
+        ).toEqual([
+          `gcs: records without a recognizable time, shown at their object's upload time: ${untimed} (2 of 2); looked for timestamp, time, ts, @timestamp, created_at, createdAt, executed_at (FIELD_MAPPINGS timestampFields of edge/ can name theirs)`,
+        ]);
+      }
+    } finally {
+      await bucket.file(untimed).delete();
+    }
+  });
+});

@@ -36,8 +36,10 @@ export interface TestRedis {
   close(): Promise<void>;
 }
 
-export async function startRedis(): Promise<TestRedis> {
+/** `password`: the server asks for it (`requirepass`), as the deployed Redis does. */
+export async function startRedis(options: { password?: string } = {}): Promise<TestRedis> {
   const port = await freePort();
+  const launch = (p: number): Promise<GuardedProcess> => launchServer(p, options.password);
   let server: GuardedProcess | undefined = await launch(port);
   let frozen = false;
   const stop = async (): Promise<void> => {
@@ -77,8 +79,9 @@ function withoutFakeTime(): NodeJS.ProcessEnv {
   return env;
 }
 
-async function launch(port: number): Promise<GuardedProcess> {
+async function launchServer(port: number, password: string | undefined): Promise<GuardedProcess> {
   const args = ['--bind', LOOPBACK, '--port', String(port), '--save', '', '--appendonly', 'no'];
+  if (password) args.push('--requirepass', password);
   const server = await startGuarded(REDIS_SERVER, [...args, '--daemonize', 'no'], { env: withoutFakeTime() });
   await waitUntil(() => answersPing(port), {
     what: `redis-server on port ${port}`,
@@ -99,6 +102,7 @@ function answersPing(port: number): Promise<boolean> {
     socket.setTimeout(1_000, () => done(false));
     socket.once('error', () => done(false));
     socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (chunk) => done(chunk.toString('utf8').startsWith('+PONG')));
+    // A server that asks for a password answers NOAUTH: it is up all the same.
+    socket.once('data', (chunk) => done(/^(\+PONG|-NOAUTH)/.test(chunk.toString('utf8'))));
   });
 }

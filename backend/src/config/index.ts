@@ -2,6 +2,13 @@ import { z } from 'zod';
 import { authConfig, authEnv, type AuthConfig } from './auth.js';
 import { cacheConfig, cacheEnv, checkCacheEnv, type CacheConfig } from './cache.js';
 import { collectorConfig, collectorEnv, type CollectorConfig } from './collector.js';
+import {
+  correlationConfig,
+  correlationEnv,
+  reconcileConfig,
+  type CorrelationConfig,
+  type ReconcileConfig,
+} from './correlation.js';
 import { ConfigError, describeIssue } from './env.js';
 import { checkServerEnv, serverConfig, serverEnv, type ServerConfig } from './server.js';
 import { sourcesConfig, sourcesEnv, type SourcesConfig } from './sources.js';
@@ -21,9 +28,24 @@ import {
  */
 export { ConfigError } from './env.js';
 export type { TokenConfig } from './auth.js';
-export type { CacheConfig, CollectorConfig, RedactionConfig, SummaryConfig };
+export type {
+  CacheConfig,
+  CollectorConfig,
+  CorrelationConfig,
+  ReconcileConfig,
+  RedactionConfig,
+  SummaryConfig,
+};
 
-const envShape = { ...serverEnv, ...authEnv, ...sourcesEnv, ...cacheEnv, ...summaryEnv, ...collectorEnv };
+const envShape = {
+  ...serverEnv,
+  ...authEnv,
+  ...sourcesEnv,
+  ...cacheEnv,
+  ...summaryEnv,
+  ...collectorEnv,
+  ...correlationEnv,
+};
 const envSchema = z.object(envShape).superRefine(checkServerEnv).superRefine(checkCacheEnv);
 
 export interface Config extends ServerConfig, AuthConfig, SourcesConfig {
@@ -31,6 +53,8 @@ export interface Config extends ServerConfig, AuthConfig, SourcesConfig {
   summary: SummaryConfig;
   redaction: RedactionConfig;
   collector: CollectorConfig;
+  correlation: CorrelationConfig;
+  reconcile: ReconcileConfig;
 }
 
 /**
@@ -60,5 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     summary: summaryConfig(e),
     redaction: redactionConfig(e),
     collector: collectorConfig(e),
+    correlation: correlationConfig(e),
+    reconcile: reconcileConfig(e),
   };
 }

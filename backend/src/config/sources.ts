@@ -25,6 +25,16 @@ const mappingOverride = z
   .partial()
   .strict();
 
+/**
+ * Where GPT Runner+ itself keeps the time of a document when it is not `FIRESTORE_TIME_FIELD`:
+ * its reflections carry `created_at`. A query ordered by a field silently leaves out every
+ * document without it, so the default follows the documented layout; `FIRESTORE_TIME_FIELDS`
+ * overrides it collection by collection.
+ */
+export const GPT_RUNNER_TIME_FIELDS: Readonly<Record<string, string>> = Object.freeze({
+  gpt_runner_reflections: 'created_at',
+});
+
 export const sourcesEnv = {
   ENABLED_SOURCES: sourceList.default([...SOURCE_NAMES]),
   SOURCE_TIMEOUT_MS: integer(100, 120_000, 5_000),
@@ -142,7 +152,10 @@ export const sourcesConfig = (e: SourcesEnv): SourcesConfig => ({
     databaseId: e.FIRESTORE_DATABASE_ID,
     emulatorHost: e.FIRESTORE_EMULATOR_HOST,
     timeField: e.FIRESTORE_TIME_FIELD,
-    timeFields: (e.FIRESTORE_TIME_FIELDS ?? {}) as Record<string, string>,
+    timeFields: {
+      ...GPT_RUNNER_TIME_FIELDS,
+      ...(e.FIRESTORE_TIME_FIELDS as Record<string, string> | undefined),
+    },
     timeType: e.FIRESTORE_TIME_TYPE,
     severityFields: (e.FIRESTORE_SEVERITY_FIELDS ?? {}) as Record<string, string>,
     batchSize: e.FIRESTORE_BATCH_SIZE,

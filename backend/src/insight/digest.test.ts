@@ -108,6 +108,32 @@ describe('buildDigest', () => {
         peakErrors: 13,
         median: 1,
         factor: 13,
+        baseline: 1,
+      },
+    ]);
+  });
+
+  it('states the baseline of a spike as the rest of the window, zero when it was quiet', () => {
+    const quiet = hourWithBurst().filter((e) => !e.message.startsWith('cache miss'));
+    const [spike] = buildDigest(quiet, WINDOW).spikes;
+    expect(spike).toMatchObject({ errors: 24, median: 0, baseline: 0 });
+  });
+
+  it('gives each template its variables with their value spread', () => {
+    const broker = buildDigest(hourWithBurst(), WINDOW).templates.errors.find((t) =>
+      t.template.startsWith('broker returned'),
+    );
+    expect(broker?.variables).toEqual([
+      { index: 0, distinct: 1, lines: 24, top: [{ value: '503', count: 24 }] },
+      {
+        index: 1,
+        distinct: 24,
+        lines: 24,
+        top: [
+          { value: '0', count: 1 },
+          { value: '1', count: 1 },
+          { value: '10', count: 1 },
+        ],
       },
     ]);
   });

@@ -21,7 +21,13 @@ import {
   type Spike,
   type TemplateDigest,
 } from '@gpt-runner-logs/contract';
-import { PatternMiner, type PatternTemplate } from './patterns/index.js';
+import {
+  PatternMiner,
+  firstLine,
+  withVariables,
+  type PatternTemplate,
+  type VariableLine,
+} from './patterns/index.js';
 
 /**
  * The digest: what a query's result looks like in numbers, small enough for a prompt and
@@ -63,6 +69,9 @@ const DEFAULTS = { topTemplates: 10, topLabels: 5, maxBuckets: 48, spikeFactor: 
 /** Long enough to recognise a line; short enough that ten of them stay cheap in a prompt. */
 export const MAX_DIGEST_TEXT = 240;
 
+/** Top values per variable in the digest: enough to show a spread, few enough for a prompt. */
+const DIGEST_VALUES = 3;
+
 const ERROR_RANK = severityRank('ERROR');
 const WARNING_RANK = severityRank('WARNING');
 export const isError = (severity: Severity): boolean => severityRank(severity) >= ERROR_RANK;
@@ -80,27 +89,36 @@ export interface MinedEntries {
 /** Entries oldest first: mining order decides template ids, so it must not depend on the query's direction. */
 export const inTimeOrder = (entries: readonly LogEntry[]): LogEntry[] => [...entries].sort(compareKeys);
 
-/** Mines entries already in time order, remembering each entry's template. */
+/**
+ * Mines entries already in time order, remembering each entry's template and its variables'
+ * values. A multi-line entry (a message with the traceback a pod logged after it) is mined
+ * by its first line: that is the statement; what follows is its attachment.
+ */
 export function mineEntries(ordered: readonly LogEntry[]): MinedEntries {
   const miner = new PatternMiner();
-  return minedBy(miner, ordered.map(adderTo(miner)));
+  const lines = firstLinesOf(ordered);
+  return minedBy(miner, lines, ordered.map(adderTo(miner, lines)));
 }
 
 /** `mineEntries` for the request path: the same templates, with the event loop served between slices. */
 export async function mineEntriesInSlices(ordered: readonly LogEntry[]): Promise<MinedEntries> {
   const miner = new PatternMiner();
-  return minedBy(miner, await mapInSlices(ordered, adderTo(miner)));
+  const lines = firstLinesOf(ordered);
+  return minedBy(miner, lines, await mapInSlices(ordered, adderTo(miner, lines)));
 }
 
-const adderTo =
-  (miner: PatternMiner) =>
-  ({ message, timestamp, severity, source }: LogEntry): string =>
-    miner.add(message, { timestamp, severity, source });
+const firstLinesOf = (ordered: readonly LogEntry[]): VariableLine[] =>
+  ordered.map(({ message, labels }) => ({ message: firstLine(message), labels }));
 
-const minedBy = (miner: PatternMiner, raw: string[]): MinedEntries => ({
-  templates: miner.templates(),
-  assigned: raw.map((id) => miner.resolve(id)),
-});
+const adderTo =
+  (miner: PatternMiner, lines: readonly VariableLine[]) =>
+  ({ timestamp, severity, source }: LogEntry, i: number): string =>
+    miner.add((lines[i] as VariableLine).message, { timestamp, severity, source });
+
+function minedBy(miner: PatternMiner, lines: readonly VariableLine[], raw: string[]): MinedEntries {
+  const assigned = raw.map((id) => miner.resolve(id));
+  return { templates: withVariables(miner.templates(), lines, assigned), assigned };
+}
 
 /**
  * The digest of entries over a window. `mined`, when given, must be
@@ -233,8 +251,14 @@ function findSpikes(
     else close();
   }
   close();
-  return spikes;
+  const baseline = round2(mean(series.filter((b) => !isSpike(b)).map((b) => b.errors)));
+  return spikes.map((spike) => ({ ...spike, baseline }));
 }
+
+const mean = (values: readonly number[]): number =>
+  values.length === 0 ? 0 : values.reduce((sum, v) => sum + v, 0) / values.length;
+
+const round2 = (value: number): number => Math.round(value * 100) / 100;
 
 function templateLists(
   ordered: readonly LogEntry[],
@@ -281,6 +305,8 @@ function toDigest(template: PatternTemplate): TemplateDigest {
   if (template.lastSeen) digest.lastSeen = template.lastSeen;
   const example = template.examples[0];
   if (example !== undefined && example !== template.template) digest.example = clip(example);
+  if (template.variables)
+    digest.variables = template.variables.map((v) => ({ ...v, top: v.top.slice(0, DIGEST_VALUES) }));
   return digest;
 }
 

@@ -6,9 +6,11 @@ import { queryFingerprint } from '../query/cursor.js';
 import type { QueryEngine } from '../query/engine.js';
 import { collectEntries, entriesFingerprint, type Collected } from '../query/collect.js';
 import { buildDigest, inTimeOrder, mineEntriesInSlices, type Digest } from './digest.js';
+import { withVolumes } from './pattern-volume.js';
 import type { PatternTemplate } from './patterns/index.js';
 import { planSummaryPrompt, promptBudget, type PromptPlan } from './prompt.js';
 import type { Redactor } from './redaction/index.js';
+import type { GrafanaTarget } from './summary/explore-links.js';
 import { SummaryFailure, type ProviderName, type Summarizer, type Usage } from './summary/provider.js';
 
 /**
@@ -52,6 +54,7 @@ export interface InsightServiceDeps {
 /** Patterns as the service finds them; the route adds how long it took. */
 export interface PatternsResult {
   templates: PatternTemplate[];
+  buckets: NonNullable<PatternsResponse['buckets']>;
   stats: Omit<PatternsResponse['stats'], 'tookMs'>;
 }
 
@@ -59,6 +62,7 @@ export interface PatternsResult {
 export interface PreparedSummary {
   query: LogQuery;
   focus?: string;
+  grafana?: GrafanaTarget;
   digest: Digest;
   templates: PatternTemplate[];
   cacheKey: string;
@@ -84,11 +88,18 @@ export class InsightService {
 
   async patterns(query: LogQuery, maxEntries: number): Promise<PatternsResult> {
     const { entries, stats } = await this.read(query, maxEntries);
-    const { templates } = await mineEntriesInSlices(entries);
-    return { templates, stats: { ...stats, distinct: templates.length } };
+    const mined = await mineEntriesInSlices(entries);
+    await yieldToLoop();
+    const { templates, buckets } = withVolumes(mined, entries, query.from, query.to);
+    return { templates, buckets, stats: { ...stats, distinct: templates.length } };
   }
 
-  async prepare(query: LogQuery, maxEntries: number, askedFocus?: string): Promise<PreparedSummary> {
+  async prepare(
+    query: LogQuery,
+    maxEntries: number,
+    askedFocus?: string,
+    grafana?: GrafanaTarget,
+  ): Promise<PreparedSummary> {
     const startedAt = performance.now();
     // The focus is the caller's text, echoed by providers: redacted like everything it sits beside.
     const focus = askedFocus === undefined ? undefined : this.deps.redactor.redactText(askedFocus);
@@ -101,8 +112,8 @@ export class InsightService {
     await yieldToLoop();
     const digest = buildDigest(entries, { from, to: query.to, input }, mined);
     await yieldToLoop();
-    const cacheKey = this.cacheKey(query, maxEntries, focus, collected.entries);
-    return { query, focus, digest, templates: mined.templates, cacheKey, startedAt };
+    const cacheKey = this.cacheKey(query, maxEntries, focus, grafana, collected.entries);
+    return { query, focus, grafana, digest, templates: mined.templates, cacheKey, startedAt };
   }
 
   /**
@@ -118,6 +129,7 @@ export class InsightService {
       const outcome = await summarizer.summarize({
         digest: prepared.digest,
         focus: prepared.focus,
+        grafana: prepared.grafana,
         prompt,
         onDelta,
       });
@@ -168,6 +180,7 @@ export class InsightService {
     query: LogQuery,
     maxEntries: number,
     focus: string | undefined,
+    grafana: GrafanaTarget | undefined,
     entries: LogEntry[],
   ): string {
     const { summarizer, settings } = this.deps;
@@ -176,6 +189,8 @@ export class InsightService {
       query: queryFingerprint(query),
       maxEntries,
       focus: focus ?? null,
+      // Links in the summary point at the caller's Grafana.
+      grafana: grafana ?? null,
       provider: summarizer.provider,
       model: summarizer.model,
       budget: promptBudget({ ...settings, model: summarizer.model }),

@@ -58,7 +58,8 @@ const WORDS = [
 
 /**
  * A large, varied input: 50,000 entries over two hours, with well over a thousand distinct
- * templates (the first two words pick the miner's bucket), a fifth of them errors and
+ * templates (each pair of words is its own statement: the pair is spelled out again, so no
+ * word varies alone as a variable would), a fifth of them errors and
  * warnings, and long lines.
  */
 function largeInput(count: number): LogEntry[] {
@@ -76,7 +77,7 @@ function largeInput(count: number): LogEntry[] {
       timestamp: formatEpochMs(T0 + Math.floor((i / count) * 2 * HOUR)),
       source: i % 3 === 0 ? 'pods' : i % 3 === 1 ? 'gcs' : 'firestore',
       severity,
-      message: `${a} ${b} stage ${tail}`,
+      message: `${a} ${b} ${a}-${b} stage ${tail}`,
       labels: { pod: `worker-${i % 12}`, symbol: ['AAPL', 'NVDA', 'TSLA'][i % 3] as string },
     };
   });
@@ -147,7 +148,7 @@ describe('prompt budgets', () => {
   });
 
   it('fits everything in one prompt when the input is small', () => {
-    const small = prepared(largeInput(300));
+    const small = prepared(largeInput(200));
     const plan = planSummaryPrompt(small.digest, small.templates, settings());
     expect(plan.map).toEqual([]);
     expect(plan.omittedTemplates).toBe(0);

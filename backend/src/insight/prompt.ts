@@ -86,6 +86,7 @@ export const SUMMARY_INSTRUCTIONS = [
   'Rules:',
   '- Use only numbers, times and names that appear in the input. Never estimate, add up or invent counts or rates.',
   '- Cite templates by id in backticks with their counts, e.g. `p1a2b3c4d` (42 errors).',
+  '- A template is one event: its "vars" give each <*> with its number of distinct values and its top values with counts. Name a cause once with its spread (e.g. "36 errors across 8 symbols, all with code 503"), never once per value.',
   '- [REDACTED:type] marks a secret that was removed; do not guess it.',
   '- If the input cannot answer something, say so. Mention when the input is truncated or partial.',
   'Answer in Markdown with exactly three sections: "## What happened", "## Likely causes" (of the errors), "## What to check next". At most 250 words.',
@@ -104,14 +105,40 @@ interface Detail {
   text: number;
   examples: boolean;
   errorsBy: boolean;
+  /** Top values per variable; 0 leaves the variables out. */
+  values: number;
 }
 
 const LEVELS: readonly Detail[] = [
-  { templates: 10, labels: 5, series: 'all', text: 240, examples: true, errorsBy: true },
-  { templates: 6, labels: 3, series: 'active', text: 160, examples: true, errorsBy: true },
-  { templates: 3, labels: 2, series: 'none', text: 120, examples: false, errorsBy: false },
-  { templates: 1, labels: 1, series: 'none', text: 80, examples: false, errorsBy: false },
+  { templates: 10, labels: 5, series: 'all', text: 240, examples: true, errorsBy: true, values: 3 },
+  { templates: 6, labels: 3, series: 'active', text: 160, examples: true, errorsBy: true, values: 2 },
+  { templates: 3, labels: 2, series: 'none', text: 120, examples: false, errorsBy: false, values: 1 },
+  { templates: 1, labels: 1, series: 'none', text: 80, examples: false, errorsBy: false, values: 0 },
 ];
+
+/** Values in a prompt are short: an id or a number tells enough, prose is cut. */
+const PROMPT_VALUE_TEXT = 32;
+
+/**
+ * `{name, distinct, top: [[value, count], …]}` per `<*>`, in template order. Values that
+ * never repeat (ids, prices, prose) are only counted: their top values, each seen once,
+ * would cost tokens and tell nothing.
+ */
+function renderVariables(t: TemplateDigest, detail: Detail): Record<string, unknown> {
+  if (detail.values === 0 || !t.variables?.length) return {};
+  const vars = t.variables.map((v) => ({
+    ...(v.name ? { name: v.name } : {}),
+    distinct: v.distinctCapped ? `>${v.distinct}` : v.distinct,
+    ...(v.distinct < v.lines
+      ? {
+          top: v.top
+            .slice(0, detail.values)
+            .map((value) => [clip(value.value, PROMPT_VALUE_TEXT), value.count]),
+        }
+      : {}),
+  }));
+  return { vars };
+}
 
 /** Seconds are enough for a reader; nine fraction digits only cost tokens. */
 const shortTime = (timestamp: Timestamp): string => `${timestamp.slice(0, 19)}Z`;
@@ -127,6 +154,7 @@ function renderTemplate(t: TemplateDigest, detail: Detail): Record<string, unkno
     template: clip(t.template, detail.text),
     ...(detail.examples && t.example ? { example: clip(t.example, detail.text) } : {}),
     ...(detail.errorsBy && t.errorsBy ? { errorsBy: t.errorsBy } : {}),
+    ...renderVariables(t, detail),
   };
 }
 

@@ -2,10 +2,11 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { cacheMetrics, type CacheMetrics } from './cache.js';
 import { collectorMetrics, type CollectorMetrics } from './collector.js';
 import { httpMetrics, type HttpMetrics } from './http.js';
+import { reconcileMetrics, type ReconcileMetrics } from './reconcile.js';
 import { sourceMetrics, type SourceMetrics } from './sources.js';
 import { summaryMetrics, type SummaryMetrics } from './summary.js';
 
-export type { CacheMetrics, CollectorMetrics, HttpMetrics, SourceMetrics, SummaryMetrics };
+export type { CacheMetrics, CollectorMetrics, HttpMetrics, ReconcileMetrics, SourceMetrics, SummaryMetrics };
 
 /**
  * The backend's own Prometheus metrics, one module per concern, on one registry. One
@@ -20,7 +21,8 @@ export type Metrics = { readonly registry: Registry } & HttpMetrics &
   SourceMetrics &
   CollectorMetrics &
   CacheMetrics &
-  SummaryMetrics;
+  SummaryMetrics &
+  ReconcileMetrics;
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
@@ -32,5 +34,6 @@ export function createMetrics(): Metrics {
     ...collectorMetrics(registry),
     ...cacheMetrics(registry),
     ...summaryMetrics(registry),
+    ...reconcileMetrics(registry),
   };
 }

@@ -70,6 +70,9 @@ describe('compileFilter', () => {
     [{ name: 'source', op: '!=', value: 'pods' }, false], // the entry's own fields act as labels
     [{ name: 'source', op: '=', value: 'pods' }, true],
     [{ name: 'severity', op: '=~', value: 'INFO|ERROR' }, true],
+    [{ name: 'message', op: '!~', value: '(?is).*FILLED.*' }, false], // the line, as a line filter
+    [{ name: 'message', op: '!~', value: '(?is).*rejected.*' }, true],
+    [{ name: 'message', op: '=~', value: '(?is).*qty=10' }, true],
   ])('label matcher %j → %s', (matcher, expected) => {
     expect(compileFilter(query({ labels: [matcher] }))(entry())).toBe(expected);
   });

@@ -11,13 +11,15 @@ import { compileSafeRegex, compileSubstring } from './safe-regex.js';
 export type EntryPredicate = (entry: LogEntry) => boolean;
 
 /**
- * A label's value; `source` and `severity` read the entry's own fields when no label has
- * that name, so "filter out this source" from a log row works like any label. A missing
- * label reads as the empty string, as in Prometheus, so `x!=""` means "has x".
+ * A label's value; `source`, `severity` and `message` read the entry's own fields when no
+ * label has that name, so "filter out this source" from a log row works like any label, and
+ * `message!~"(?i).*heartbeat.*"` is a "line does not contain" filter. A missing label reads
+ * as the empty string, as in Prometheus, so `x!=""` means "has x".
  */
 function labelReader(name: string): (entry: LogEntry) => string {
   if (name === 'source') return (entry) => labelValue(entry.labels, 'source') ?? entry.source;
   if (name === 'severity') return (entry) => labelValue(entry.labels, 'severity') ?? entry.severity;
+  if (name === 'message') return (entry) => labelValue(entry.labels, 'message') ?? entry.message;
   return (entry) => labelValue(entry.labels, name) ?? '';
 }
 

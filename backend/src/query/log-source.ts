@@ -1,4 +1,4 @@
-import type { MetaField } from '@gpt-runner-logs/contract';
+import type { CorrelationField, MetaField } from '@gpt-runner-logs/contract';
 import type {
   EntryKey,
   LabelMatcher,
@@ -82,9 +82,23 @@ export interface LogSource {
    * source did not issue. Only the source knows its id format.
    */
   contextScope(id: string): StreamScope | undefined;
+  /**
+   * Entries carrying one correlation value, whatever their time, found by lookups the source
+   * can push down (Firestore: the document id and field equality); absent where the only way
+   * is to read a window (the related view then reads one).
+   */
+  findCorrelated?(lookup: CorrelationLookup): Promise<SourceResult>;
   /** Follows what is written from now on; absent when the source cannot be followed. */
   follow?(sink: FollowSink, options: FollowOptions): Follower;
   close?(): Promise<void>;
+}
+
+/** One correlation value to look up, at most `limit` entries. */
+export interface CorrelationLookup {
+  field: CorrelationField;
+  value: string;
+  limit: number;
+  signal: AbortSignal;
 }
 
 /** What a follower was doing when something failed (the collector's error metric label). */

@@ -9,8 +9,12 @@ import { MetaField, MetaValuesResponse } from '@gpt-runner-logs/contract';
  */
 export type QueryParams<Name extends string = string> = Array<[Name, string]>;
 
-/** Path of the plugin.json route that adds the bearer token on the Grafana server. */
-export const ROUTE_PATH = 'api';
+/**
+ * Paths of the plugin.json routes, each adding its own bearer token on the Grafana server:
+ * reads (GET, any Grafana role) carry the viewer token; summaries (POST, Editor or above,
+ * because they spend money on the model) carry the analyst token.
+ */
+export const ROUTES = { read: 'api', summary: 'summary' } as const;
 
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 
@@ -45,17 +49,24 @@ export class UnifiedLogsApi {
     private readonly timeoutSeconds: number = DEFAULT_TIMEOUT_SECONDS
   ) {}
 
+  /** A read through the read route: `instanceUrl/api/logs?…` reaches `backendUrl/logs?…`. */
   url(path: string, params: QueryParams = []): string {
-    return `${this.instanceUrl}/${ROUTE_PATH}${path}${toQueryString(params)}`;
+    return `${this.instanceUrl}/${ROUTES.read}${path}${toQueryString(params)}`;
+  }
+
+  /** The summary route's URL is the summary endpoint itself, so the route can reach nothing else. */
+  summaryUrl(): string {
+    return `${this.instanceUrl}/${ROUTES.summary}`;
   }
 
   get<T>(path: string, params: QueryParams = [], options: RequestOptions = {}): Observable<T> {
     return this.fetch<T>({ url: this.url(path, params), method: 'GET', requestId: options.requestId });
   }
 
-  post<T>(path: string, body: unknown, options: RequestOptions = {}): Observable<T> {
+  /** `POST /logs/summary`, through the summary route (the only write the backend has). */
+  postSummary<T>(body: unknown, options: RequestOptions = {}): Observable<T> {
     return this.fetch<T>({
-      url: this.url(path),
+      url: this.summaryUrl(),
       method: 'POST',
       data: body,
       headers: { 'Content-Type': 'application/json' },

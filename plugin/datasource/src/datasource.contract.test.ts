@@ -3,7 +3,10 @@ import {
   LogRowContextQueryDirection,
   LogRowModel,
   SupplementaryQueryType,
+  hasLogsContextSupport,
+  hasQueryModificationSupport,
   hasSupplementaryQuerySupport,
+  hasToggleableQueryFiltersSupport,
 } from '@grafana/data';
 import {
   DEFAULT_CONTEXT_LINES,
@@ -18,7 +21,14 @@ import {
 import { firstValueFrom } from 'rxjs';
 
 import { DataSource } from './datasource';
-import { FakeBackend, VALID_TOKEN, fixture, problem, startFakeBackend } from './__tests__/support/fakeBackend';
+import {
+  FakeBackend,
+  VALID_TOKEN,
+  VIEWER_TOKEN,
+  fixture,
+  problem,
+  startFakeBackend,
+} from './__tests__/support/fakeBackend';
 import {
   RANGE_FROM,
   RANGE_TO,
@@ -155,6 +165,51 @@ describe('query: volume', () => {
     const ds = connectDataSource(backend.url, { token: VALID_TOKEN });
     await runOne(ds, { refId: 'V', queryType: QueryType.Volume }, { intervalMs: 30_000 });
     expect(lastRequest().query.get('step')).toBe('30000');
+  });
+});
+
+describe("Explore's logs features, through Grafana's own guards", () => {
+  it('passes the query modification, toggleable filter and logs context guards', () => {
+    const ds = asGrafanaHoldsIt(connectDataSource(backend.url, { token: VALID_TOKEN }));
+    expect(hasQueryModificationSupport(ds)).toBe(true);
+    expect(hasToggleableQueryFiltersSupport(ds)).toBe(true);
+    expect(hasLogsContextSupport(ds)).toBe(true);
+    expect(typeof (ds as unknown as DataSource).getLogRowContextQuery).toBe('function');
+    expect(typeof ds.getQueryDisplayText).toBe('function');
+  });
+});
+
+describe('which token each call carries, through the plugin.json routes', () => {
+  const tokens = { viewerToken: VIEWER_TOKEN, analystToken: VALID_TOKEN };
+
+  it('reads with the viewer token', async () => {
+    const ds = connectDataSource(backend.url, { tokens, role: 'Viewer' });
+    await runOne(ds, { refId: 'A' });
+    await runOne(ds, { refId: 'V', queryType: QueryType.Volume });
+    await runOne(ds, { refId: 'P', queryType: QueryType.Patterns });
+    await ds.metricFindQuery('namespaces');
+    expect(backend.requests.map((r) => [r.method, r.path, r.headers.authorization])).toEqual([
+      ['GET', '/logs', `Bearer ${VIEWER_TOKEN}`],
+      ['GET', '/logs/volume', `Bearer ${VIEWER_TOKEN}`],
+      ['GET', '/logs/patterns', `Bearer ${VIEWER_TOKEN}`],
+      ['GET', '/meta/namespaces', `Bearer ${VIEWER_TOKEN}`],
+    ]);
+  });
+
+  it('summarizes with the analyst token, for an Editor', async () => {
+    const ds = connectDataSource(backend.url, { tokens, role: 'Editor' });
+    const response = await runOne(ds, { refId: 'S', queryType: QueryType.Summary });
+    expect(response.errors).toBeUndefined();
+    expect(backend.requests.map((r) => [r.method, r.path, r.headers.authorization])).toEqual([
+      ['POST', '/logs/summary', `Bearer ${VALID_TOKEN}`],
+    ]);
+  });
+
+  it("never reaches the backend with a Viewer's summary", async () => {
+    const ds = connectDataSource(backend.url, { tokens, role: 'Viewer' });
+    const response = await runOne(ds, { refId: 'S', queryType: QueryType.Summary });
+    expect(response.errors?.[0]?.status).toBe(403);
+    expect(backend.requests).toHaveLength(0);
   });
 });
 
@@ -299,6 +354,9 @@ describe('query: summary', () => {
       prefix: ['trades/', 'strategies/'],
       maxEntries: 300,
       focus: 'rejections',
+      // Where this Grafana is (the page's origin and sub-path), for Explore links in the summary.
+      grafanaUrl: window.location.origin,
+      datasourceUid: 'unified-logs',
     });
   });
 });

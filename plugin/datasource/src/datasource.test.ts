@@ -5,15 +5,28 @@ import {
   DataQueryResponse,
   FieldType,
   LogRowContextQueryDirection,
-  LogRowModel,
   SupplementaryQueryType,
+  getFieldDisplayValuesProxy,
+  mapInternalLinkToExplore,
 } from '@grafana/data';
+import { TableCellDisplayMode } from '@grafana/schema';
 import { MAX_LIMIT, SEVERITIES, SOURCE_NAMES } from '@gpt-runner-logs/contract';
-import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
+import { lastValueFrom, toArray } from 'rxjs';
 
 import { DataSource } from './datasource';
 import { connectDataSource, queryRequest, timeRange } from './__tests__/support/instance';
-import { RealBackend, startRealBackend } from './__tests__/support/realBackend';
+import {
+  MINUTE,
+  NANOS_PER_MS,
+  epochNanos,
+  field,
+  labelsOf,
+  lastHourOf,
+  querying,
+  rowAt,
+  realBackendForSuite,
+  values,
+} from './__tests__/support/realSuite';
 import { QueryType, UnifiedLogsQuery } from './types';
 
 /**
@@ -21,19 +34,11 @@ import { QueryType, UnifiedLogsQuery } from './types';
  * trades, reflections and pod logs ending at `backend.nowMs`, with an error burst (the
  * broker answering 503) in its last hour.
  */
-let backend: RealBackend;
+const backend = realBackendForSuite();
 
-beforeAll(async () => {
-  backend = await startRealBackend();
-}, 90_000);
-
-afterAll(async () => {
-  await backend?.stop();
-});
-
-const MINUTE = 60_000;
-const lastHour = () => timeRange(backend.nowMs - 60 * MINUTE, backend.nowMs);
+const lastHour = () => lastHourOf(backend);
 const burst = () => timeRange(backend.burst.fromMs, backend.burst.toMs);
+const { runOne, frameOf } = querying(lastHour);
 
 function analyst(variables?: Record<string, string | string[]>): DataSource {
   return connectDataSource(backend.url, { token: backend.tokens.analyst, variables });
@@ -43,34 +48,9 @@ async function run(ds: DataSource, targets: UnifiedLogsQuery[], overrides = {}):
   return lastValueFrom(ds.query(queryRequest(targets, { range: lastHour(), ...overrides })).pipe(toArray()));
 }
 
-async function runOne(ds: DataSource, target: UnifiedLogsQuery, overrides = {}): Promise<DataQueryResponse> {
-  return firstValueFrom(ds.query(queryRequest([target], { range: lastHour(), ...overrides })));
-}
-
-/** The single frame of a successful answer; a failed one shows its error in the assertion. */
-async function frameOf(ds: DataSource, target: UnifiedLogsQuery, overrides = {}): Promise<DataFrame> {
-  const response = await runOne(ds, target, overrides);
-  expect(response.errors).toBeUndefined();
-  expect(response.data).toHaveLength(1);
-  return response.data[0] as DataFrame;
-}
-
-const field = (frame: DataFrame | undefined, name: string) => frame?.fields.find((f) => f.name === name);
-const values = <T = unknown>(frame: DataFrame | undefined, name: string): T[] => field(frame, name)?.values ?? [];
-const labelsOf = (frame: DataFrame) => values<Record<string, string>>(frame, 'labels');
 const sum = (numbers: number[]) => numbers.reduce((total, n) => total + n, 0);
 const countBy = (items: string[]) =>
   items.reduce<Record<string, number>>((counts, item) => ({ ...counts, [item]: (counts[item] ?? 0) + 1 }), {});
-
-const NANOS_PER_MS = BigInt(1_000_000);
-
-/** Grafana orders log rows by epoch nanoseconds; the frame keeps them as ms + nanos. */
-function epochNanos(frame: DataFrame): bigint[] {
-  const times = field(frame, 'timestamp');
-  return (times?.values ?? []).map(
-    (ms: number, i: number) => BigInt(ms) * NANOS_PER_MS + BigInt(times?.nanos?.[i] ?? 0)
-  );
-}
 
 describe('query: logs', () => {
   it('returns a log-lines frame, newest first, with levels and labels from the demo data', async () => {
@@ -115,8 +95,9 @@ describe('query: logs', () => {
     expect(frame.length).toBeGreaterThan(5);
     expect(new Set(values(frame, 'severity'))).toEqual(new Set(['error']));
     labelsOf(frame).forEach((l) => expect(l).toMatchObject({ source: 'pods', container: 'trader', app: 'trader' }));
+    // The trader's two kinds of failure line: a submission that failed, an order the broker rejected.
     values<string>(frame, 'body').forEach((body) =>
-      expect(body).toMatch(/^order submission failed for [A-Z]+: broker returned 503/)
+      expect(body).toMatch(/^(order submission failed for [A-Z]+|order rejected ord-[0-9a-f]+): broker returned 503/)
     );
     // Tracebacks are folded into the line they belong to.
     expect(values<string>(frame, 'body').some((body) => body.includes('Traceback (most recent call last)'))).toBe(true);
@@ -204,15 +185,18 @@ describe('query: volume', () => {
   });
 });
 
+/** The pods' error patterns: in the demo, the broker's 503s during the burst. */
+const ERROR_PATTERNS: UnifiedLogsQuery = {
+  refId: 'P',
+  queryType: QueryType.Patterns,
+  source: 'pods',
+  severities: ['ERROR'],
+};
+
 describe('query: patterns', () => {
   it('gives a table of templates with counts, most frequent first', async () => {
     const ds = analyst();
-    const target: UnifiedLogsQuery = {
-      refId: 'P',
-      queryType: QueryType.Patterns,
-      source: 'pods',
-      severities: ['ERROR'],
-    };
+    const target = ERROR_PATTERNS;
     const frame = await frameOf(ds, target, { range: burst() });
     const lines = await frameOf(ds, { ...target, queryType: QueryType.Logs, limit: MAX_LIMIT }, { range: burst() });
 
@@ -223,7 +207,7 @@ describe('query: patterns', () => {
     counts.slice(1).forEach((count, i) => expect(count).toBeLessThanOrEqual(counts[i]!));
     expect(sum(counts)).toBe(lines.length);
     values<string>(frame, 'template').forEach((template) =>
-      expect(template).toMatch(/^order submission failed for .*broker returned/)
+      expect(template).toMatch(/^order (submission failed for|rejected) .*broker returned/)
     );
     values<string>(frame, 'severities').forEach((mix, i) => expect(mix).toBe(`ERROR ${counts[i]}`));
     values<string>(frame, 'sources').forEach((mix, i) => expect(mix).toBe(`pods ${counts[i]}`));
@@ -233,6 +217,54 @@ describe('query: patterns', () => {
       expect(first).toBeLessThanOrEqual(values<number>(frame, 'lastSeen')[i]!);
     });
     values<string>(frame, 'example').forEach((example) => expect(example).toContain('broker returned 503'));
+  });
+
+  it("draws each template's volume as a sparkline cell and gives its variables' spread", async () => {
+    const target: UnifiedLogsQuery = { refId: 'P', queryType: QueryType.Patterns, source: 'pods' };
+    const frame = await frameOf(analyst(), target);
+    const volume = field(frame, 'volume');
+    expect(volume?.type).toBe(FieldType.frame);
+    expect(volume?.config.custom?.cellOptions?.type).toBe(TableCellDisplayMode.Sparkline);
+    const counts = values<number>(frame, 'count');
+    values<DataFrame>(frame, 'volume').forEach((series, i) => {
+      expect(series.fields.map((f) => f.type)).toEqual([FieldType.time, FieldType.number]);
+      expect(sum(series.fields[1]!.values)).toBe(counts[i]);
+    });
+    const row = values<string>(frame, 'template').indexOf('order submission failed for <*>: broker returned <*>');
+    expect(row).toBeGreaterThanOrEqual(0);
+    expect(values<string>(frame, 'variables')[row]).toMatch(/^symbol \d+: [A-Z]+ \d+, .*; <\*>2 1: 503 \d+$/);
+  });
+
+  it('links a template to its lines: the logs query Explore runs on a click finds exactly them', async () => {
+    const ds = analyst();
+    const target = ERROR_PATTERNS;
+    const frame = await frameOf(ds, target);
+    const templates = values<string>(frame, 'template');
+    const row = templates.indexOf('order submission failed for <*>: broker returned <*>');
+    const templateField = field(frame, 'template')!;
+    const link = templateField.config.links?.[0];
+    expect(link?.internal?.datasourceUid).toBe('unified-logs');
+    expect(field(frame, 'filter')?.config.custom?.hideFrom?.viz).toBe(true);
+    // As Grafana interpolates a data link: `${__data.fields.…}` read from the clicked row.
+    const fields = getFieldDisplayValuesProxy({ frame, rowIndex: row });
+    const scopedVars = { __data: { value: { fields }, text: 'Data' } };
+    const replaceVariables = (text: string) =>
+      text.replace(/\$\{__data\.fields\.(\w+)\}/g, (_, name: string) => String(fields[name] ?? ''));
+    const explore = mapInternalLinkToExplore({
+      link: link!,
+      internalLink: link!.internal!,
+      scopedVars,
+      range: lastHour(),
+      field: templateField,
+      replaceVariables,
+    });
+    const query = explore.interpolatedParams?.query as UnifiedLogsQuery;
+    expect(query).toMatchObject({ queryType: QueryType.Logs, regex: true, source: 'pods', severities: ['ERROR'] });
+    const lines = await frameOf(ds, { ...query, refId: 'L', limit: MAX_LIMIT });
+    expect(lines.length).toBe(values<number>(frame, 'count')[row]);
+    values<string>(lines, 'body').forEach((body) =>
+      expect(body).toMatch(/^order submission failed for [A-Z]+: broker returned 503/)
+    );
   });
 });
 
@@ -260,6 +292,8 @@ describe('query: summary', () => {
     const digest = values<{ totals: { errors: number; entries: number } }>(frame, 'digest')[0];
     expect(digest?.totals.errors).toBeGreaterThan(0);
     expect(markdown).toContain(`**${digest?.totals.errors} errors**`);
+    // The data source sends where this Grafana is, so the checks are Explore links there.
+    expect(markdown).toContain(`](${window.location.origin}/explore?schemaVersion=1&panes=`);
   });
 
   it('refuses a viewer token with the backend reason', async () => {
@@ -327,18 +361,6 @@ describe('query: errors', () => {
 });
 
 describe('log row context', () => {
-  /** The row Grafana would build from a logs frame (uid, rowId from the `id` field, ns time). */
-  function rowAt(frame: DataFrame, index: number): LogRowModel {
-    const nanos = epochNanos(frame)[index]!;
-    return {
-      uid: `${frame.refId}_${index}`,
-      rowId: values<string>(frame, 'id')[index],
-      timeEpochNs: nanos.toString(),
-      labels: labelsOf(frame)[index],
-      dataFrame: frame,
-    } as unknown as LogRowModel;
-  }
-
   it('reads the lines before and after a row from the same stream', async () => {
     const ds = analyst();
     const frame = await frameOf(

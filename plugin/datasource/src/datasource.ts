@@ -6,6 +6,7 @@ import {
   DataSourceApi,
   DataSourceInstanceSettings,
   DataSourceWithLogsContextSupport,
+  DataSourceWithQueryModificationSupport,
   DataSourceWithSupplementaryQueriesSupport,
   DataSourceWithToggleableQueryFiltersSupport,
   LoadingState,
@@ -30,7 +31,10 @@ import {
   MAX_CONTEXT_LINES,
   MetaField,
   MetaScopeParamName,
+  CorrelationField,
   PatternsResponse,
+  ReconcileResponse,
+  RelatedResponse,
   SummaryResponse,
   VolumeResponse,
 } from '@gpt-runner-logs/contract';
@@ -38,17 +42,42 @@ import { Observable, catchError, map, merge, of } from 'rxjs';
 
 import { DEFAULT_TIMEOUT_SECONDS, QueryParams, UnifiedLogsApi } from './api';
 import { toDataQueryError } from './errors';
+import {
+  LinkTarget,
+  addCorrelationLinks,
+  correlationFieldsOf,
+  reconcileFrame,
+  relatedFrames,
+} from './frames/correlation';
 import { logsFrame, logsResponseToFrame } from './frames/logs';
 import { toNotices } from './frames/notices';
-import { patternsFrame } from './frames/patterns';
+import { PatternLinkTarget, patternsFrame } from './frames/patterns';
+import { GrafanaLinks, grafanaBaseUrl } from './grafanaUrl';
 import { summaryFrame } from './frames/summary';
 import { nanosToRfc3339 } from './frames/time';
 import { volumeFrames } from './frames/volume';
 import { HealthResult, checkHealth } from './health';
-import { hasLabelFilter, modifyQuery, toggleLabelFilter } from './modifyQuery';
+import {
+  SUPPORTED_MODIFICATIONS,
+  hasLabelFilter,
+  lineFilterWords,
+  modifyQuery,
+  toggleLabelFilter,
+} from './modifyQuery';
+import { streamQuery } from './querybuilder/contextQuery';
+import { queryDisplayText } from './querybuilder/displayText';
 import { interpolateQuery } from './querybuilder/interpolate';
-import { clampCount, clampLimit, logsParams, patternsParams, summaryBody, volumeParams } from './querybuilder/params';
-import { DEFAULT_QUERY, QueryType, UnifiedLogsOptions, UnifiedLogsQuery } from './types';
+import {
+  clampCount,
+  clampLimit,
+  logsParams,
+  patternsParams,
+  reconcileParams,
+  relatedParams,
+  summaryBody,
+  volumeParams,
+} from './querybuilder/params';
+import { DEFAULT_MAX_LINES, DEFAULT_QUERY, QueryType, UnifiedLogsOptions, UnifiedLogsQuery } from './types';
 import { parseVariableQuery, toMetricFindValues } from './variables';
 
 /** Grafana asks for a number of context lines; the backend refuses more than its maximum. */
@@ -58,10 +87,16 @@ export class DataSource
   extends DataSourceApi<UnifiedLogsQuery, UnifiedLogsOptions>
   implements
     DataSourceWithLogsContextSupport<UnifiedLogsQuery>,
+    DataSourceWithQueryModificationSupport<UnifiedLogsQuery>,
     DataSourceWithToggleableQueryFiltersSupport<UnifiedLogsQuery>,
     DataSourceWithSupplementaryQueriesSupport<UnifiedLogsQuery>
 {
   readonly api: UnifiedLogsApi;
+  /** Fields whose values link to the Related view (the backend's CORRELATION_FIELDS). */
+  readonly correlationFields: CorrelationField[];
+  private readonly linkTarget: LinkTarget;
+  /** Lines a logs query asks for when its own limit is empty (the "Maximum lines" setting). */
+  readonly maxLines: number;
 
   constructor(
     instanceSettings: DataSourceInstanceSettings<UnifiedLogsOptions>,
@@ -70,6 +105,9 @@ export class DataSource
     super(instanceSettings);
     const timeout = Number(instanceSettings.jsonData?.timeout) || DEFAULT_TIMEOUT_SECONDS;
     this.api = new UnifiedLogsApi(instanceSettings.url ?? '', timeout);
+    this.correlationFields = correlationFieldsOf(instanceSettings.jsonData?.correlationFields);
+    this.linkTarget = { uid: instanceSettings.uid, name: instanceSettings.name };
+    this.maxLines = clampLimit(instanceSettings.jsonData?.maxLines, DEFAULT_MAX_LINES);
   }
 
   getDefaultQuery(_app: CoreApp): Partial<UnifiedLogsQuery> {
@@ -127,24 +165,55 @@ export class DataSource
       case QueryType.Patterns:
         return this.api
           .get<PatternsResponse>('/logs/patterns', patternsParams(query, range), { requestId })
-          .pipe(map((response) => [patternsFrame(response, query.refId)]));
+          .pipe(map((response) => [patternsFrame(response, query.refId, this.patternLink(query))]));
       case QueryType.Summary:
         return this.api
-          .post<SummaryResponse>('/logs/summary', summaryBody(query, range), { requestId })
+          .postSummary<SummaryResponse>(summaryBody(query, range, this.grafanaLinks()), { requestId })
           .pipe(map((response) => [summaryFrame(response, query.refId)]));
+      case QueryType.Related:
+        // Nothing to relate until a value is given (the backend would refuse the request).
+        if (!query.correlationValue?.trim()) {
+          return of([]);
+        }
+        return this.api
+          .get<RelatedResponse>('/logs/related', relatedParams(query), { requestId })
+          .pipe(map((response) => relatedFrames(response, query.refId, this.correlationFields, this.linkTarget)));
+      case QueryType.Reconcile:
+        return this.api
+          .get<ReconcileResponse>('/logs/reconcile', reconcileParams(range), { requestId })
+          .pipe(map((response) => [reconcileFrame(response, query.refId, this.linkTarget)]));
       case QueryType.Logs:
       default:
         return this.runLogs(query, range, requestId);
     }
   }
 
+  /** A click on a pattern runs a logs query in this data source. */
+  private patternLink(query: UnifiedLogsQuery): PatternLinkTarget {
+    return { datasourceUid: this.uid, datasourceName: this.name, query };
+  }
+
+  /** Where this Grafana is, so the summary's "check next" items link into its Explore. */
+  private grafanaLinks(): GrafanaLinks | undefined {
+    const base = grafanaBaseUrl();
+    return base ? { grafanaUrl: base, datasourceUid: this.uid } : undefined;
+  }
+
   private runLogs(query: UnifiedLogsQuery, range: TimeRange, requestId: string): Observable<DataFrame[]> {
-    const limit = clampLimit(query.limit);
+    const limit = clampLimit(query.limit, this.maxLines);
     return this.api
-      .get<LogsResponse>('/logs', logsParams(query, range), { requestId })
+      .get<LogsResponse>('/logs', logsParams(query, range, limit), { requestId })
       .pipe(
         map((response) => [
-          logsResponseToFrame(response, { refId: query.refId, search: query.search, regex: query.regex, limit }),
+          addCorrelationLinks(
+            withSearchWords(
+              logsResponseToFrame(response, { refId: query.refId, search: query.search, regex: query.regex, limit }),
+              lineFilterWords(query)
+            ),
+            response.entries ?? [],
+            this.correlationFields,
+            this.linkTarget
+          ),
         ])
       );
   }
@@ -153,6 +222,10 @@ export class DataSource
 
   modifyQuery(query: UnifiedLogsQuery, action: QueryFixAction): UnifiedLogsQuery {
     return modifyQuery(query, action);
+  }
+
+  getSupportedQueryModifications(): string[] {
+    return [...SUPPORTED_MODIFICATIONS];
   }
 
   /** Log details' filter buttons toggle: a second click removes the filter again. */
@@ -164,8 +237,17 @@ export class DataSource
     return toggleLabelFilter(query, filter.type === 'FILTER_OUT' ? '!=' : '=', key, value);
   }
 
+  /** Grafana passes the button's kind as `type` (FILTER_FOR when it does not say). */
   queryHasFilter(query: UnifiedLogsQuery, filter: QueryFilterOptions): boolean {
-    return filter.key !== undefined && filter.value !== undefined && hasLabelFilter(query, filter.key, filter.value);
+    const op = filter.type === 'FILTER_OUT' ? '!=' : '=';
+    return (
+      filter.key !== undefined && filter.value !== undefined && hasLabelFilter(query, filter.key, filter.value, op)
+    );
+  }
+
+  /** Query history and the query library show this for a query. */
+  getQueryDisplayText(query: UnifiedLogsQuery): string {
+    return queryDisplayText(query);
   }
 
   /**
@@ -187,6 +269,15 @@ export class DataSource
     const frame = logsFrame(response.entries ?? [], { refId });
     frame.meta = { ...frame.meta, notices: toNotices(response.warnings, response.partial) };
     return { data: [frame] };
+  }
+
+  /** "Open in split view": a logs query of the row's own stream. */
+  async getLogRowContextQuery(
+    row: LogRowModel,
+    _options?: LogRowContextOptions,
+    query?: UnifiedLogsQuery
+  ): Promise<UnifiedLogsQuery | null> {
+    return streamQuery(row.labels ?? {}, query);
   }
 
   /** Explore's histogram above the log lines is our Volume query over the same filters. */
@@ -250,6 +341,15 @@ export class DataSource
   async testDatasource(): Promise<HealthResult> {
     return checkHealth(this.api);
   }
+}
+
+/** Line filters added from selections are highlighted like the search. */
+function withSearchWords(frame: DataFrame, words: string[]): DataFrame {
+  if (words.length === 0) {
+    return frame;
+  }
+  frame.meta = { ...frame.meta, searchWords: [...(frame.meta?.searchWords ?? []), ...words] };
+  return frame;
 }
 
 /** The frame's id is `source:id` (ids are unique only within a source); labels carry the source. */

@@ -54,7 +54,14 @@ export function describeError(error: unknown): DescribedError {
   return { title: 'Request failed', detail: String(error) };
 }
 
+/** Grafana's proxy refusing a plugin.json route whose `reqRole` is above the user's role. */
+const ROUTE_ACCESS_DENIED = 'plugin proxy route access denied';
+
 function fallbackDetail(status: number | undefined, data: unknown): string {
+  const message = data && typeof data === 'object' ? (data as { message?: unknown }).message : undefined;
+  if (status === 403 && message === ROUTE_ACCESS_DENIED) {
+    return 'Summaries need the Editor or Admin role in Grafana: they are paid for per use.';
+  }
   if (isUnreachable(status)) {
     return 'The Unified Logs backend cannot be reached: check the backend URL in the data source settings.';
   }
@@ -64,7 +71,6 @@ function fallbackDetail(status: number | undefined, data: unknown): string {
   if (status === 403) {
     return 'The API token is not allowed to do this (403).';
   }
-  const message = data && typeof data === 'object' ? (data as { message?: unknown }).message : undefined;
   return typeof message === 'string' ? message : `HTTP ${status ?? 'error'}`;
 }
 

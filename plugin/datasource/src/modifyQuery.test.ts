@@ -3,7 +3,14 @@ import { SupplementaryQueryType } from '@grafana/data';
 import { DataSource } from './datasource';
 import { instanceSettings } from './__tests__/support/instance';
 import { createTemplateSrv } from './__tests__/support/templateSrv';
-import { hasLabelFilter, modifyQuery, toggleLabelFilter } from './modifyQuery';
+import {
+  MESSAGE_LABEL,
+  SUPPORTED_MODIFICATIONS,
+  hasLabelFilter,
+  lineFilterWords,
+  modifyQuery,
+  toggleLabelFilter,
+} from './modifyQuery';
 import { QueryType, UnifiedLogsQuery } from './types';
 
 const base: UnifiedLogsQuery = { refId: 'A', source: 'all', labels: [{ name: 'symbol', op: '=', value: 'BTCUSDT' }] };
@@ -34,9 +41,70 @@ describe('modifyQuery', () => {
     expect(next.labels).toEqual(base.labels);
   });
 
-  it('ignores unknown actions and actions without a key', () => {
-    expect(modifyQuery(base, { type: 'ADD_STRING_FILTER', options: { value: 'x' } })).toBe(base);
-    expect(modifyQuery(base, { type: 'ADD_FILTER', options: {} })).toBe(base);
+  describe('filtering out a source', () => {
+    const out = (query: UnifiedLogsQuery, value: string) =>
+      modifyQuery(query, { type: 'ADD_FILTER_OUT', options: { key: 'source', value } });
+
+    it('switches from the selected source to the others, never to nothing', () => {
+      const next = out({ ...base, source: 'gcs' }, 'gcs');
+      expect(next.source).toBe('all');
+      expect(next.labels).toEqual([...base.labels!, { name: 'source', op: '!=', value: 'gcs' }]);
+      expect(hasLabelFilter(next, 'source', 'gcs', '!=')).toBe(true);
+    });
+
+    it('excludes it from All, and changes nothing when another source is selected', () => {
+      expect(out(base, 'pods').labels).toContainEqual({ name: 'source', op: '!=', value: 'pods' });
+      const firestore = { ...base, source: 'firestore' as const };
+      expect(out(firestore, 'gcs')).toBe(firestore);
+      expect(hasLabelFilter(firestore, 'source', 'gcs', '!=')).toBe(true);
+    });
+
+    it('is undone by filtering for that source, which selects it', () => {
+      const next = modifyQuery(out({ ...base, source: 'gcs' }, 'gcs'), {
+        type: 'ADD_FILTER',
+        options: { key: 'source', value: 'gcs' },
+      });
+      expect(next.source).toBe('gcs');
+      expect(next.labels).toEqual(base.labels);
+    });
+  });
+
+  describe('line filters from a selection', () => {
+    const add = (query: UnifiedLogsQuery, type: string, value: string) =>
+      modifyQuery(query, { type, options: { value } });
+
+    it('puts the first "contains" into the search, and later ones on the line as case-insensitive matchers', () => {
+      const first = add(base, 'ADD_STRING_FILTER', 'order (rejected)');
+      expect(first).toMatchObject({ search: 'order (rejected)', regex: false, labels: base.labels });
+      const second = add(first, 'ADD_LINE_FILTER', 'AAPL');
+      expect(second.search).toBe('order (rejected)');
+      expect(second.labels).toContainEqual({ name: MESSAGE_LABEL, op: '=~', value: '(?is).*AAPL.*' });
+      expect(add(first, 'ADD_LINE_FILTER', 'ORDER (REJECTED)')).toBe(first);
+      expect(lineFilterWords(add(second, 'ADD_LINE_FILTER_OUT', 'MSFT'))).toEqual(['(?i)AAPL']);
+    });
+
+    it('makes "does not contain" a negated matcher on the line, its text escaped', () => {
+      const next = add(base, 'ADD_STRING_FILTER_OUT', 'qty=1.5 (partial)');
+      expect(next.search).toBeUndefined();
+      expect(next.labels).toContainEqual({ name: MESSAGE_LABEL, op: '!~', value: '(?is).*qty=1\\.5 \\(partial\\).*' });
+      const again = add(next, 'ADD_LINE_FILTER_OUT', 'qty=1.5 (partial)');
+      expect(again.labels).toEqual(next.labels);
+    });
+
+    it('are all offered to Grafana', () => {
+      const ds = new DataSource(instanceSettings(), createTemplateSrv());
+      expect(ds.getSupportedQueryModifications()).toEqual([...SUPPORTED_MODIFICATIONS]);
+      expect(SUPPORTED_MODIFICATIONS).toEqual(
+        expect.arrayContaining(['ADD_STRING_FILTER', 'ADD_STRING_FILTER_OUT', 'ADD_LINE_FILTER', 'ADD_LINE_FILTER_OUT'])
+      );
+    });
+  });
+
+  it('ignores unknown actions and actions without a key or value', () => {
+    expect(modifyQuery(base, { type: 'ADD_LOGFMT_PARSER', options: { key: 'a', value: 'x' } })).toBe(base);
+    expect(modifyQuery(base, { type: 'ADD_FILTER', options: { value: 'x' } })).toBe(base);
+    expect(modifyQuery(base, { type: 'ADD_FILTER', options: { key: 'side' } })).toBe(base);
+    expect(modifyQuery(base, { type: 'ADD_STRING_FILTER', options: { value: '' } })).toBe(base);
   });
 
   it('toggles filters on and off', () => {

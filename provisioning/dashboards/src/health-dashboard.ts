@@ -8,11 +8,18 @@ import {
   type PrometheusTarget,
   dashboard,
   productDashboardsLink,
+  reconcilePanel,
   statPanel,
   timeseriesPanel,
 } from './model.js';
 import { PRODUCT_TAG } from './logs-dashboard.js';
-import { DASHBOARD_UIDS, LATENCY_OBJECTIVE_SECONDS, OBJECTIVE_ROUTES, PROMETHEUS } from './references.js';
+import {
+  DASHBOARD_UIDS,
+  LATENCY_OBJECTIVE_SECONDS,
+  OBJECTIVE_ROUTES,
+  PROMETHEUS,
+  UNIFIED_LOGS,
+} from './references.js';
 
 function prom(expr: string, legendFormat?: string, refId = 'A'): PrometheusTarget {
   return { refId, datasource: PROMETHEUS, expr, legendFormat };
@@ -32,6 +39,7 @@ export const ALERT_PANELS = {
   LogSourceSilent: 'Since the newest entry',
   LogErrorSpike: 'Errors per second by source (ERROR and above)',
   LogSummariesFailing: 'Summary failures by reason',
+  TradesMissingFromArchive: 'Trades in one store only or differing (last scheduled reconciliation)',
 } as const;
 
 const HEALTH_PANELS = {
@@ -40,6 +48,7 @@ const HEALTH_PANELS = {
   sinceNewest: ALERT_PANELS.LogSourceSilent,
   errorSpike: ALERT_PANELS.LogErrorSpike,
   summaryFailures: ALERT_PANELS.LogSummariesFailing,
+  reconcile: ALERT_PANELS.TradesMissingFromArchive,
 };
 
 export function healthDashboard(): Dashboard {
@@ -303,6 +312,22 @@ export function healthDashboard(): Dashboard {
               ),
             ],
             { unit: 's', min: 0 },
+          ),
+        ],
+      },
+      {
+        title: 'Archive reconciliation',
+        collapsed: false,
+        panels: [
+          timeseriesPanel(
+            HEALTH_PANELS.reconcile,
+            [prom('max by (kind) (log_aggregator_reconcile_mismatches)', '{{kind}}')],
+            { unit: 'short', min: 0 },
+          ),
+          reconcilePanel(
+            'Trades: GCS archive against Firestore (dashboard range)',
+            { refId: 'A', datasource: UNIFIED_LOGS, queryType: 'reconcile', source: 'all' },
+            'Every trade of the range found in one store only, and every field (status, qty, price, pnl) the two stores disagree on. Click an order id for its Related view.',
           ),
         ],
       },

@@ -36,7 +36,7 @@ const common = {
 function sourceQueries(
   source: UnifiedLogsTarget['source'],
   selector: Partial<UnifiedLogsTarget>,
-): Record<Exclude<QueryTypeName, 'summary'>, UnifiedLogsTarget> {
+): Record<Exclude<QueryTypeName, 'summary' | 'related' | 'reconcile'>, UnifiedLogsTarget> {
   const base = { refId: 'A', ...common, source, ...selector };
   return {
     logs: { ...base, queryType: 'logs', limit: 500 },

@@ -260,6 +260,21 @@ export function patternsPanel(title: string, target: UnifiedLogsTarget, w = 8, h
   };
 }
 
+/** The archive against Firestore: one row per trade missing from a store or differing between them. */
+export function reconcilePanel(title: string, target: UnifiedLogsTarget, description: string): PanelSpec {
+  return {
+    type: 'table',
+    title,
+    description,
+    w: GRID_WIDTH,
+    h: 8,
+    datasource: target.datasource,
+    targets: [target],
+    fieldConfig: emptyFieldConfig(),
+    options: { showHeader: true, cellHeight: 'sm', sortBy: [{ displayName: 'time', desc: true }] },
+  };
+}
+
 export function summaryPanel(title: string, target: UnifiedLogsTarget, description: string): PanelSpec {
   return {
     type: 'gptrunner-logsummary-panel',

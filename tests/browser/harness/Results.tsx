@@ -1,6 +1,13 @@
-import React from 'react';
-import { DataFrame, DataFrameType, DataQueryError, GrafanaTheme2, dateTimeFormat } from '@grafana/data';
-import { Alert, useTheme2 } from '@grafana/ui';
+import React, { useState } from 'react';
+import {
+  DataFrame,
+  DataFrameType,
+  DataQueryError,
+  Field,
+  GrafanaTheme2,
+  dateTimeFormat,
+} from '@grafana/data';
+import { Alert, Button, useTheme2 } from '@grafana/ui';
 
 import type { QueryResults } from './useQueryResults';
 
@@ -37,8 +44,113 @@ function origin(labels: Labels): string {
   return labels.collection ?? labels.object ?? labels.bucket ?? '';
 }
 
-function LogsTable({ frame }: { frame: DataFrame }) {
+/** Called with a field that carries a data link and the value clicked, as log details offer it. */
+export type OnLink = (field: Field, value: string) => void;
+
+/** The row's values of fields that link somewhere (a correlation key to the Related view). */
+function LinkButtons({ frame, row, onLink }: { frame: DataFrame; row: number; onLink?: OnLink }) {
+  const linked = frame.fields.filter((field) => (field.config.links?.length ?? 0) > 0 && field.values[row]);
+  return (
+    <>
+      {linked.map((field) => (
+        <button
+          key={field.name}
+          type="button"
+          style={{ marginRight: 4, fontSize: 11 }}
+          aria-label={`${field.config.links?.[0]?.title ?? 'link'}: ${String(field.values[row])}`}
+          onClick={() => onLink?.(field, String(field.values[row]))}
+        >
+          {`${field.name} ↗`}
+        </button>
+      ))}
+    </>
+  );
+}
+
+/** The log details' filter buttons, as Explore wires them to the data source. */
+export interface Filters {
+  toggle: (type: 'FILTER_FOR' | 'FILTER_OUT', key: string, value: string) => void;
+  has: (type: 'FILTER_FOR' | 'FILTER_OUT', key: string, value: string) => boolean;
+}
+
+/** The frame's fields after the five every line has: the record's own fields (order id, qty, price…). */
+const FIXED_FIELDS = new Set(['timestamp', 'body', 'severity', 'id', 'labels']);
+
+const FILTER_TEXT = {
+  FILTER_FOR: { label: 'Filter for', symbol: '+' },
+  FILTER_OUT: { label: 'Filter out', symbol: '−' },
+} as const;
+
+/** Grafana's icons load from its server, which the harness does not have: text buttons instead. */
+function FilterButton({
+  filters,
+  type,
+  name,
+  value,
+}: {
+  filters: Filters;
+  type: keyof typeof FILTER_TEXT;
+  name: string;
+  value: string;
+}) {
+  const active = filters.has(type, name, value);
+  return (
+    <Button
+      size="sm"
+      fill={active ? 'solid' : 'text'}
+      variant="secondary"
+      aria-label={`${FILTER_TEXT[type].label} ${name}=${value}`}
+      aria-pressed={active}
+      onClick={() => filters.toggle(type, name, value)}
+    >
+      {FILTER_TEXT[type].symbol}
+    </Button>
+  );
+}
+
+/** A line's details as Grafana's log details show them: its labels with filter buttons, then its fields. */
+function LogDetails({ frame, index, filters }: { frame: DataFrame; index: number; filters?: Filters }) {
   const theme = useTheme2();
+  const labels = (column(frame, 'labels')[index] ?? {}) as Labels;
+  const fields = frame.fields
+    .filter((field) => !FIXED_FIELDS.has(field.name))
+    .map((field) => [field.name, field.values[index]] as const)
+    .filter(([, value]) => value !== undefined && value !== null && value !== '');
+  const row = (name: string, value: string, filterable: boolean) => (
+    <tr key={name}>
+      <td style={{ whiteSpace: 'nowrap', paddingRight: theme.spacing(1) }}>
+        {filterable && filters && (
+          <>
+            <FilterButton filters={filters} type="FILTER_FOR" name={name} value={value} />
+            <FilterButton filters={filters} type="FILTER_OUT" name={name} value={value} />
+          </>
+        )}
+      </td>
+      <td style={{ color: theme.colors.text.secondary, paddingRight: theme.spacing(2) }}>{name}</td>
+      <td style={{ wordBreak: 'break-all' }}>{value}</td>
+    </tr>
+  );
+  return (
+    <div
+      role="region"
+      aria-label="Log details"
+      style={{ padding: theme.spacing(1, 2), background: theme.colors.background.secondary }}
+    >
+      <h6 style={{ margin: 0 }}>Labels</h6>
+      <table aria-label="Labels" style={{ fontSize: 12 }}>
+        <tbody>{Object.entries(labels).map(([name, value]) => row(name, value, true))}</tbody>
+      </table>
+      <h6 style={{ margin: theme.spacing(1, 0, 0) }}>Fields</h6>
+      <table aria-label="Fields" style={{ fontSize: 12 }}>
+        <tbody>{fields.map(([name, value]) => row(name, String(value), false))}</tbody>
+      </table>
+    </div>
+  );
+}
+
+function LogsTable({ frame, onLink, filters }: { frame: DataFrame; onLink?: OnLink; filters?: Filters }) {
+  const theme = useTheme2();
+  const [open, setOpen] = useState<number | undefined>(undefined);
   const times = column(frame, 'timestamp') as number[];
   const bodies = column(frame, 'body') as string[];
   const levels = column(frame, 'severity') as string[];
@@ -52,7 +164,7 @@ function LogsTable({ frame }: { frame: DataFrame }) {
     <table aria-label="Log lines" style={{ width: '100%', borderCollapse: 'collapse', fontSize: 12 }}>
       <thead>
         <tr style={{ textAlign: 'left', color: theme.colors.text.secondary }}>
-          {['Time (UTC)', 'Level', 'Source', 'Origin', 'Message'].map((name) => (
+          {['Time (UTC)', 'Level', 'Source', 'Origin', 'Message', 'Links'].map((name) => (
             <th key={name} style={cell}>
               {name}
             </th>
@@ -63,20 +175,42 @@ function LogsTable({ frame }: { frame: DataFrame }) {
         {bodies.map((body, i) => {
           const [firstLine = '', ...more] = body.split('\n');
           return (
-            <tr key={i}>
-              <td style={{ ...cell, whiteSpace: 'nowrap' }}>{formatTime(times[i] ?? 0)}</td>
-              <td style={{ ...cell, color: levelColor(theme, levels[i] ?? ''), fontWeight: 500 }}>
-                {(levels[i] ?? '').toUpperCase()}
-              </td>
-              <td style={cell}>{labels[i]?.source}</td>
-              <td style={{ ...cell, whiteSpace: 'nowrap' }}>{origin(labels[i] ?? {})}</td>
-              <td style={cell}>
-                {firstLine}
-                {more.length > 0 && (
-                  <span style={{ color: theme.colors.text.secondary }}>{` (+${more.length} lines)`}</span>
-                )}
-              </td>
-            </tr>
+            <React.Fragment key={i}>
+              <tr>
+                <td style={{ ...cell, whiteSpace: 'nowrap' }}>
+                  <button
+                    type="button"
+                    aria-expanded={open === i}
+                    aria-label={`Details of line ${i + 1}`}
+                    onClick={() => setOpen(open === i ? undefined : i)}
+                    style={{ all: 'unset', cursor: 'pointer' }}
+                  >
+                    {`${open === i ? '▾' : '▸'} ${formatTime(times[i] ?? 0)}`}
+                  </button>
+                </td>
+                <td style={{ ...cell, color: levelColor(theme, levels[i] ?? ''), fontWeight: 500 }}>
+                  {(levels[i] ?? '').toUpperCase()}
+                </td>
+                <td style={cell}>{labels[i]?.source}</td>
+                <td style={{ ...cell, whiteSpace: 'nowrap' }}>{origin(labels[i] ?? {})}</td>
+                <td style={cell}>
+                  {firstLine}
+                  {more.length > 0 && (
+                    <span style={{ color: theme.colors.text.secondary }}>{` (+${more.length} lines)`}</span>
+                  )}
+                </td>
+                <td style={{ ...cell, whiteSpace: 'nowrap' }}>
+                  <LinkButtons frame={frame} row={i} onLink={onLink} />
+                </td>
+              </tr>
+              {open === i && (
+                <tr>
+                  <td colSpan={6} style={cell}>
+                    <LogDetails frame={frame} index={i} filters={filters} />
+                  </td>
+                </tr>
+              )}
+            </React.Fragment>
           );
         })}
       </tbody>
@@ -152,6 +286,51 @@ function VolumeBars({ frames }: { frames: DataFrame[] }) {
   );
 }
 
+/** Any other frame (the Related view's timeline, reconciliation) as a plain table. */
+function TableFrame({ frame }: { frame: DataFrame }) {
+  const theme = useTheme2();
+  const cell: React.CSSProperties = {
+    padding: theme.spacing(0.25, 1),
+    borderBottom: `1px solid ${theme.colors.border.weak}`,
+  };
+  return (
+    <table aria-label={frame.name} style={{ borderCollapse: 'collapse', fontSize: 12 }}>
+      <caption style={{ textAlign: 'left', color: theme.colors.text.secondary }}>{frame.name}</caption>
+      <thead>
+        <tr style={{ textAlign: 'left', color: theme.colors.text.secondary }}>
+          {frame.fields.map((field) => (
+            <th key={field.name} style={cell}>
+              {field.name}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {Array.from({ length: frame.length }, (_, row) => (
+          <tr key={row}>
+            {frame.fields.map((field) => (
+              <td key={field.name} style={cell}>
+                {String(field.values[row] ?? '')}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** What the data source says about a frame (partial answers, the Related timeline), as Grafana's notices. */
+function Notices({ frame }: { frame: DataFrame }) {
+  return (
+    <>
+      {(frame.meta?.notices ?? []).map((notice, i) => (
+        <Alert key={i} severity={notice.severity === 'warning' ? 'warning' : 'info'} title={notice.text} />
+      ))}
+    </>
+  );
+}
+
 function QueryErrors({ errors }: { errors: DataQueryError[] }) {
   return (
     <>
@@ -169,13 +348,24 @@ function QueryErrors({ errors }: { errors: DataQueryError[] }) {
 }
 
 /** The frames a query returned: its log lines and its volume, or its errors. */
-export function Results({ results }: { results: QueryResults }) {
+export function Results({
+  results,
+  onLink,
+  filters,
+  label = 'Query results',
+}: {
+  results: QueryResults;
+  onLink?: OnLink;
+  filters?: Filters;
+  label?: string;
+}) {
   const theme = useTheme2();
   const logs = results.frames.filter((frame) => frame.meta?.type === DataFrameType.LogLines);
   const volume = results.frames.filter((frame) => frame.meta?.type === DataFrameType.TimeSeriesMulti);
+  const tables = results.frames.filter((frame) => !logs.includes(frame) && !volume.includes(frame));
   return (
     <section
-      aria-label="Query results"
+      aria-label={label}
       data-state={results.state}
       data-run={results.run}
       style={{ display: 'flex', flexDirection: 'column', gap: theme.spacing(1) }}
@@ -184,10 +374,18 @@ export function Results({ results }: { results: QueryResults }) {
       {results.state === 'loading' && <p>Loading…</p>}
       <QueryErrors errors={results.errors} />
       {volume.length > 0 && <VolumeBars frames={volume} />}
-      {logs.map((frame) => (
+      {tables.map((frame) => (
         <div key={frame.refId}>
+          <Notices frame={frame} />
+          <TableFrame frame={frame} />
+        </div>
+      ))}
+      {logs.map((frame) => (
+        // Each run's lines are a new table: details opened on an older run's lines close.
+        <div key={`${results.run}-${frame.refId}`}>
+          <Notices frame={frame} />
           <p style={{ margin: 0, color: theme.colors.text.secondary }}>{`${frame.length} lines`}</p>
-          <LogsTable frame={frame} />
+          <LogsTable frame={frame} onLink={onLink} filters={filters} />
         </div>
       ))}
     </section>

@@ -1,6 +1,15 @@
 import React, { useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { DataSourceSettings, TimeRange, createTheme, dateTime } from '@grafana/data';
+import {
+  DataSourceSettings,
+  Field,
+  InterpolateFunction,
+  TimeRange,
+  createTheme,
+  dateTime,
+  hasToggleableQueryFiltersSupport,
+  mapInternalLinkToExplore,
+} from '@grafana/data';
 import { setBackendSrv } from '@grafana/runtime';
 import { GlobalStyles, ThemeContext } from '@grafana/ui';
 
@@ -15,7 +24,8 @@ import {
 } from '../../../plugin/datasource/src/types';
 import { createFetchBackendSrv } from '../../../plugin/datasource/src/__tests__/support/fetchBackendSrv';
 import { createTemplateSrv } from '../../../plugin/datasource/src/__tests__/support/templateSrv';
-import { Results } from './Results';
+import { Filters, Results } from './Results';
+import { asGrafanaHoldsIt } from '../../../plugin/datasource/src/__tests__/support/instance';
 import { instanceSettings } from '../../../plugin/datasource/src/__tests__/support/instanceSettings';
 import { useQueryResults } from './useQueryResults';
 
@@ -25,7 +35,7 @@ const params = new URLSearchParams(window.location.search);
 
 /**
  * Requests go to the page's own origin under the data source's proxy URL; the dev server
- * forwards them to the backend with the token, as Grafana's data-source proxy would.
+ * applies the plugin.json routes, each adding its token, as Grafana's data-source proxy would.
  */
 setBackendSrv(createFetchBackendSrv());
 
@@ -50,7 +60,7 @@ const initialSettings = {
   type: 'gptrunner-unifiedlogs-datasource',
   access: 'proxy',
   jsonData: { backendUrl: 'http://unified-logs:8080', timeout: 30 },
-  secureJsonFields: { apiToken: true },
+  secureJsonFields: { viewerToken: true, analystToken: true },
 } as unknown as Settings;
 
 const initialQuery: UnifiedLogsQuery = {
@@ -62,14 +72,74 @@ const initialQuery: UnifiedLogsQuery = {
   limit: 40,
 };
 
+/** What Grafana's template service does with a data link's `${__value.raw}`. */
+const replaceValue: InterpolateFunction = (text, scopedVars) =>
+  text.replace(/\$\{__value\.raw\}/g, String(scopedVars?.__value?.value?.raw ?? ''));
+
+/**
+ * A data link clicked in log details: Grafana's own `mapInternalLinkToExplore` builds the
+ * link, and its click hands the interpolated query to Explore's split-open, here the right pane.
+ */
+function followLink(field: Field, value: string, splitOpen: (query: UnifiedLogsQuery) => void): void {
+  for (const link of field.config.links ?? []) {
+    if (!link.internal) continue;
+    const model = mapInternalLinkToExplore({
+      link,
+      internalLink: link.internal,
+      scopedVars: { __value: { value: { raw: value }, text: 'Raw value' } },
+      range,
+      field,
+      replaceVariables: replaceValue,
+      onClickFn: (options) => options && splitOpen(options.queries[0] as UnifiedLogsQuery),
+    });
+    model.onClick?.({} as React.MouseEvent);
+    return;
+  }
+}
+
+/** Explore's right pane: the query a link opened, run over the same range. */
+function SplitPane({ query, run }: { query: UnifiedLogsQuery; run: number }) {
+  const results = useQueryResults(datasource, query, range, run);
+  return (
+    <section aria-label="Split pane" style={{ flex: 1, minWidth: 0 }}>
+      <pre id="split-query" style={{ fontSize: 11 }}>
+        {JSON.stringify(query)}
+      </pre>
+      <Results results={results} label="Split results" />
+    </section>
+  );
+}
+
 /** Shows the editors as Grafana would, what they report, and the results of running the query. */
 function Harness() {
   const [settings, setSettings] = useState(initialSettings);
   const [query, setQuery] = useState(initialQuery);
   const [runs, setRuns] = useState(0);
+  const [split, setSplit] = useState<{ query: UnifiedLogsQuery; run: number }>();
   const results = useQueryResults(datasource, query, range, runs);
+  const onLink = (field: Field, value: string) =>
+    followLink(field, value, (opened) => setSplit((old) => ({ query: opened, run: (old?.run ?? 0) + 1 })));
+  // Explore offers the log details' filter buttons only when Grafana's own guard passes.
+  const grafanaHolds = asGrafanaHoldsIt(datasource);
+  const filters: Filters | undefined = hasToggleableQueryFiltersSupport<UnifiedLogsQuery>(grafanaHolds)
+    ? {
+        toggle: (type, key, value) => {
+          setQuery(grafanaHolds.toggleQueryFilter(query, { type, options: { key, value } }));
+          setRuns((n) => n + 1);
+        },
+        has: (type, key, value) => grafanaHolds.queryHasFilter(query, { key, value, type }),
+      }
+    : undefined;
   return (
-    <div style={{ padding: 16, display: 'flex', flexDirection: 'column', gap: 24, maxWidth: 1100 }}>
+    <div
+      style={{
+        padding: 16,
+        display: 'flex',
+        flexDirection: 'column',
+        gap: 24,
+        maxWidth: split ? 2400 : 1100,
+      }}
+    >
       <section aria-label="Config editor">
         <ConfigEditor options={settings} onOptionsChange={setSettings} />
       </section>
@@ -83,7 +153,12 @@ function Harness() {
       </section>
       <output id="runs">{runs}</output>
       <pre id="query">{JSON.stringify(query)}</pre>
-      <Results results={results} />
+      <div style={{ display: 'flex', gap: 16 }}>
+        <div style={{ flex: 1, minWidth: 0 }}>
+          <Results results={results} onLink={onLink} filters={filters} />
+        </div>
+        {split && <SplitPane query={split.query} run={split.run} />}
+      </div>
     </div>
   );
 }

@@ -1,48 +1,64 @@
 import React, { useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import {
-  DataFrame,
-  DataQueryError,
+  CoreApp,
+  DataQueryRequest,
+  EventBusSrv,
   LoadingState,
   PanelData,
   PanelProps,
   createTheme,
   dateTime,
 } from '@grafana/data';
+import { setBackendSrv } from '@grafana/runtime';
 import { GlobalStyles, ThemeContext } from '@grafana/ui';
+import { lastValueFrom } from 'rxjs';
 
-import { summaryFrame } from '../../../plugin/datasource/src/frames/summary';
-import type { SummaryResponse } from '@gpt-runner-logs/contract';
+import { DataSource } from '../../../plugin/datasource/src/datasource';
+import { QueryType, UnifiedLogsQuery } from '../../../plugin/datasource/src/types';
 import { SummaryPanel } from '../../../plugin/summary-panel/src/components/SummaryPanel';
 import type { SummaryOptions } from '../../../plugin/summary-panel/src/types';
-import { PROXY_URL } from '../../../plugin/datasource/src/__tests__/support/instanceSettings';
+import { createFetchBackendSrv } from '../../../plugin/datasource/src/__tests__/support/fetchBackendSrv';
+import { instanceSettings } from '../../../plugin/datasource/src/__tests__/support/instanceSettings';
+import { createTemplateSrv } from '../../../plugin/datasource/src/__tests__/support/templateSrv';
 
 const params = new URLSearchParams(window.location.search);
 const to = Number(params.get('to')) || Date.now();
 const from = Number(params.get('from')) || to - 3_600_000;
 const range = { from: dateTime(from), to: dateTime(to), raw: { from: dateTime(from), to: dateTime(to) } };
 
-/**
- * Asks the real backend for a summary through the dev server's proxy (which adds the token,
- * as Grafana's data-source route does) and turns the answer into the data source's frame.
- */
-async function fetchSummary(): Promise<{ series: DataFrame[]; errors?: DataQueryError[] }> {
-  const response = await fetch(`${PROXY_URL}/api/logs/summary`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ from: new Date(from).toISOString(), to: new Date(to).toISOString() }),
-  });
-  if (!response.ok) {
-    return { series: [], errors: [{ message: `${response.status} ${response.statusText}`, refId: 'A' }] };
-  }
-  return { series: [summaryFrame((await response.json()) as SummaryResponse, 'A')] };
+/** Requests go to the data source's proxy URL; the dev server applies the plugin.json routes. */
+setBackendSrv(createFetchBackendSrv());
+const datasource = new DataSource(instanceSettings(), createTemplateSrv());
+
+/** A dashboard's Summary query, run by the data source's own `query()` through its summary route. */
+async function runSummary(): Promise<PanelData> {
+  const request: DataQueryRequest<UnifiedLogsQuery> = {
+    requestId: 'summary-panel',
+    app: CoreApp.Dashboard,
+    interval: '1m',
+    intervalMs: 60_000,
+    range,
+    scopedVars: {},
+    targets: [{ refId: 'A', queryType: QueryType.Summary }],
+    timezone: 'utc',
+    startTime: Date.now(),
+  };
+  const response = await lastValueFrom(datasource.query(request));
+  return {
+    series: response.data,
+    errors: response.errors,
+    state: LoadingState.Done,
+    timeRange: range,
+    request,
+  };
 }
 
 /** The panel as a dashboard shows it: loading first, then the frame. */
 function Harness() {
   const [data, setData] = useState<PanelData>({ series: [], state: LoadingState.Loading, timeRange: range });
   useEffect(() => {
-    fetchSummary().then((result) => setData({ ...result, state: LoadingState.Done, timeRange: range }));
+    runSummary().then(setData);
   }, []);
   const options: SummaryOptions = { showDigest: params.get('digest') !== 'off', maxHeight: 0 };
   const props = {
@@ -58,6 +74,7 @@ function Harness() {
     renderCounter: 1,
     title: 'Summary',
     replaceVariables: (s: string) => s,
+    eventBus: new EventBusSrv(),
   } as unknown as PanelProps<SummaryOptions>;
   return (
     <section aria-label="Summary panel" data-state={data.state} style={{ width: 900, padding: 16 }}>

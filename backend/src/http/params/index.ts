@@ -3,3 +3,4 @@ export * from './validate.js';
 export * from './log-query.js';
 export * from './insight.js';
 export * from './explore.js';
+export * from './correlate.js';

@@ -64,8 +64,8 @@ async function summarize(ctx: AppContext, deps: InsightRouteDeps): Promise<void>
   assertMaySummarize(principalOf(ctx));
   // Read only now: a viewer, an unknown route or a wrong method never gets this far.
   const body: RawParams = await readJsonObject(ctx);
-  const { query, maxEntries, focus } = readQuery(ctx, deps, body, SUMMARY_PARAMS);
-  const prepared = await deps.service.prepare(query, maxEntries, focus);
+  const { query, maxEntries, focus, grafana } = readQuery(ctx, deps, body, SUMMARY_PARAMS);
+  const prepared = await deps.service.prepare(query, maxEntries, focus, grafana);
   if (wantsStream(ctx)) {
     streamSummary(ctx, deps, prepared);
     return;

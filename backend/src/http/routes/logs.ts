@@ -8,7 +8,8 @@ import { principalOf } from '../auth.js';
 import { assertQueryable, readableSources } from '../caller-scope.js';
 import type { AppContext, AppState } from '../context.js';
 import type { HttpMetrics } from '../../metrics/metrics.js';
-import { decodeCursorParam, parseLogQuery } from '../params/index.js';
+import { dedupePage } from '../dedupe-page.js';
+import { decodeCursorParam, parseListing } from '../params/index.js';
 import { badParam } from '../problem.js';
 
 export interface LogRouteDeps {
@@ -34,14 +35,15 @@ export function logRoutes(deps: LogRouteDeps): Router<AppState> {
 async function listLogs(ctx: AppContext, deps: LogRouteDeps, only?: SourceName): Promise<void> {
   const principal = principalOf(ctx);
   if (only && 'source' in ctx.query) throw badParam('source', `is fixed by the path /logs/${only}`);
-  const { query, cursor } = parseLogQuery(ctx.query, {
+  const { query, cursor, dedupe } = parseListing(ctx.query, {
     defaultSources: only ? [only] : readableSources(principal, deps.enabledSources),
     nowMs: deps.clock.now(),
   });
   assertQueryable(principal, query, deps.enabledSources);
   if (cursor) Object.assign(query, decodeCursorParam(deps.cursors, query, cursor));
 
-  const page = await deps.reader.page(query);
+  const read = await deps.reader.page(query);
+  const page = dedupe ? await dedupePage(read, query, deps) : read;
   countReturned(deps.metrics, page.entries);
   ctx.body = (deps.redactor ? redactPage(page, deps.redactor) : page) satisfies LogsResponse;
 }

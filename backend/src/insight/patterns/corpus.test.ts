@@ -34,21 +34,21 @@ describe('GPT Runner+ labelled corpus', () => {
     expect(new Set(rows.map((row) => row.EventId)).size).toBeGreaterThanOrEqual(30);
   });
 
-  it('is grouped as its logging statements wrote it, but for lower-case words in second place', () => {
+  it('is grouped as its logging statements wrote it', () => {
     const predicted = mine(rows.map((row) => row.Content));
-    // Measured 0.903. What is missing: events with a lower-case variable in second place
-    // (`strategy momentum promoted…`, `container trader in pod…`), which the bucket key
-    // keeps as constants as Drain's parse tree does, and a close reason of varying length.
+    // Measured 0.9645. What is missing: a strategy's universe and exchange, which vary
+    // together on every line beside a lower-case strategy name (too few lines per strategy
+    // to show they meet many partners), and a close reason of varying length.
     expect(
       groupingAccuracy(
         rows.map((row) => row.EventId),
         predicted,
       ),
-    ).toBeGreaterThanOrEqual(0.9);
+    ).toBeGreaterThanOrEqual(0.95);
   });
 
   it('groups every event perfectly whose leading words are constants or upper-case', () => {
-    const lowerCaseLead = /^(strategy|container) [a-z]|websocket/;
+    const lowerCaseLead = /^strategy [a-z].* universe |websocket/;
     const kept = rows.filter((row) => !lowerCaseLead.test(row.Content));
     const predicted = mine(kept.map((row) => row.Content));
     expect(
@@ -67,7 +67,7 @@ describe('GPT Runner+ labelled corpus', () => {
     );
     const templates = miner.templates().map((t) => t.template);
     expect(templates.filter((t) => t.startsWith('order submission failed for'))).toEqual([
-      'order submission failed for <*> broker returned <*>',
+      'order submission failed for <*>: broker returned <*>',
     ]);
     expect(templates.filter((t) => t.includes('feed.go:<*>] tick'))).toHaveLength(1);
     expect(templates.filter((t) => t.startsWith('signal evaluated'))).toHaveLength(1);

@@ -1,6 +1,7 @@
 import { dropOldest } from './bounded.js';
 import type { Cluster } from './cluster.js';
 import { WILDCARD } from './masking.js';
+import { fits } from './similarity.js';
 
 /** A free-text tail is a sentence or more: at least this many words. */
 export const MIN_FREE_TEXT_WORDS = 6;
@@ -69,10 +70,9 @@ export class FreeTextPrefixes {
 
   constructor(private readonly limit: number) {}
 
-  /** The live template of a prefix proven to be followed by free text. */
+  /** The template a prefix proven to be followed by free text was folded into (it may since have merged). */
   templateOf(prefix: string): Cluster | undefined {
-    const cluster = this.folded.get(prefix);
-    return cluster?.alive ? cluster : undefined;
+    return this.folded.get(prefix);
   }
 
   /**
@@ -95,6 +95,24 @@ export class FreeTextPrefixes {
       this.keep(this.watched, prefix, family);
       return undefined;
     }
+    this.watched.delete(prefix);
+    return family.map((member) => member.cluster);
+  }
+
+  /** Prefixes under watch whose folded form (`prefix <*>`) a template of that length covers. */
+  watchedUnder(template: readonly string[]): string[] {
+    const covered: string[] = [];
+    for (const prefix of this.watched.keys()) {
+      const words = prefix.split(' ');
+      if (words.length !== template.length - 1) continue;
+      if (words.every((word, i) => fits(template[i] as string, word))) covered.push(prefix);
+    }
+    return covered;
+  }
+
+  /** Stops watching a prefix; returns the templates its lines started. */
+  forget(prefix: string): Cluster[] {
+    const family = this.watched.get(prefix) ?? [];
     this.watched.delete(prefix);
     return family.map((member) => member.cluster);
   }

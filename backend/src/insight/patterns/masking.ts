@@ -86,7 +86,13 @@ export function maskToken(token: string): string {
   let start = 0;
   let end = token.length;
   while (start < end && OPENERS.has(token.charAt(start))) start++;
-  while (end > start && CLOSERS.has(token.charAt(end - 1))) end--;
+  // The `>` of a `<*>` the quote masking left is part of the variable, not punctuation.
+  while (
+    end > start &&
+    CLOSERS.has(token.charAt(end - 1)) &&
+    !token.startsWith(WILDCARD, end - WILDCARD.length)
+  )
+    end--;
   const core = token.slice(start, end);
   const masked = maskCore(core);
   if (masked === core) return token;

@@ -52,9 +52,33 @@ describe('PatternMiner grouping', () => {
       miner.add(`order submission failed for ${ticker}: broker returned 503`),
     );
     expect(new Set(ids.map((id) => miner.resolve(id))).size).toBe(1);
+    // The colon both tickers carry stays outside the variable.
     expect(miner.templates().map((t) => t.template)).toEqual([
-      'order submission failed for <*> broker returned <*>',
+      'order submission failed for <*>: broker returned <*>',
     ]);
+  });
+
+  it("keeps a statement's states apart when they change in fixed pairs, but not values that meet many partners", () => {
+    const miner = new PatternMiner();
+    const transitions = [
+      ['NEW', 'UNASSIGNED'],
+      ['UNASSIGNED', 'ASSIGNED'],
+      ['ASSIGNED', 'RUNNING'],
+      ['RUNNING', 'SUCCEEDED'],
+      ['RUNNING', 'FAILED'],
+    ];
+    for (let round = 0; round < 4; round++)
+      for (const [from, to] of transitions) miner.add(`task ${round} moved from ${from} to ${to}`);
+    expect(miner.templates().filter((t) => t.template.includes('from <*> to <*>'))).toEqual([]);
+
+    const free = new PatternMiner();
+    const exchanges = ['NYSE', 'ARCA', 'BATS', 'IEX', 'EDGX'];
+    const tickers = ['AAPL', 'MSFT', 'NVDA', 'TSLA', 'AMZN', 'META', 'SPY', 'QQQ', 'IWM', 'TLT', 'KO', 'DIS'];
+    const ids = tickers.map((ticker, i) =>
+      free.add(`routed ${i} orders of ${ticker} to ${exchanges[i % 5]} today`),
+    );
+    expect(new Set(ids.map((id) => free.resolve(id))).size).toBe(1);
+    expect(free.templates().map((t) => t.template)).toEqual(['routed <*> orders of <*> to <*> today']);
   });
 
   it('folds a leading upper-case position into a variable on the same evidence', () => {

@@ -5,11 +5,12 @@ import { FreeTextPrefixes, freeTextStart } from './freetext.js';
 import { WILDCARD, maskLine } from './masking.js';
 import {
   generalize,
+  guardedDifferences,
   needsEvidence,
   similarity,
   soleDifference,
-  soleGuardedDifference,
   subsumes,
+  wildcardOf,
 } from './similarity.js';
 
 export interface PatternMinerOptions {
@@ -154,17 +155,43 @@ export class PatternMiner {
     if (start < 0) return undefined;
     const prefixTokens = tokens.slice(0, start);
     const prefix = prefixTokens.join(' ');
-    const known = this.freeText.templateOf(prefix);
+    const known = this.freeTextTemplate(prefix) ?? this.coveredFreeText(prefix);
     if (known) return known;
     const cluster = this.placeStructured(tokens, shape);
     const family =
       cluster.count === 0 ? this.freeText.started(prefix, cluster, tokens.length - start) : undefined;
     if (!family) return cluster;
+    // The folded template is placed like a line: it may join (or prove a variable with) the
+    // templates other prefixes folded into, such as one per strategy before the free text.
     const folded = [...prefixTokens, WILDCARD];
-    const general = this.create(folded, folded.join(' '), this.bucketOf(folded));
-    for (const member of family) if (member.alive) this.absorbInto(general, member);
+    const general = this.placeStructured(folded, folded.join(' '));
+    for (const member of family) if (member.alive && member !== general) this.absorbInto(general, member);
     this.freeText.fold(prefix, general);
+    // Prefixes still under watch that the template now covers join it with their lines.
+    for (const covered of this.freeText.watchedUnder(general.tokens)) this.coveredFreeText(covered, general);
     return general;
+  }
+
+  /**
+   * A prefix not yet proven to be followed by free text whose folded form another prefix's
+   * template covers at a proven variable (a strategy seen too rarely to prove its own free
+   * text, beside others that did): it joins that template, with the lines it started.
+   */
+  private coveredFreeText(prefix: string, known?: Cluster): Cluster | undefined {
+    const folded = [...prefix.split(' '), WILDCARD];
+    const cover = known ?? this.searchFolded(folded);
+    if (!cover || !subsumes(cover.tokens, folded)) return undefined;
+    for (const member of this.freeText.forget(prefix)) if (member.alive) this.absorbInto(cover, member);
+    this.freeText.fold(prefix, cover);
+    return cover;
+  }
+
+  /** The live template of a prefix known to be followed by free text, wherever it was merged. */
+  private freeTextTemplate(prefix: string): Cluster | undefined {
+    const folded = this.freeText.templateOf(prefix);
+    if (!folded || folded.alive) return folded;
+    const id = this.resolve(folded.id);
+    return id === undefined ? undefined : this.live.get(id);
   }
 
   private search(tokens: readonly string[], bucket: string): Cluster | undefined {
@@ -175,8 +202,13 @@ export class PatternMiner {
   private searchFolded(tokens: readonly string[]): Cluster | undefined {
     const depth = Math.min(this.depth, tokens.length);
     for (let i = 0; i < depth; i++) {
-      if (!needsEvidence(tokens[i] as string)) continue;
-      const list = this.buckets.get(this.bucketOf(tokens, i));
+      const token = tokens[i] as string;
+      if (token.includes(WILDCARD)) continue;
+      // Across a leading word only where that position is a proven variable: a lower-case
+      // word that was never shown to vary still tells events apart, as in Drain's tree.
+      const list = this.buckets
+        .get(this.bucketOf(tokens, i))
+        ?.filter((cluster) => needsEvidence(token) || cluster.proven.has(i));
       const found = list && this.closest(list, tokens);
       if (found) return found;
     }
@@ -207,7 +239,7 @@ export class PatternMiner {
     const depth = Math.min(this.depth, tokens.length);
     for (let i = 0; i < depth; i++) {
       const token = tokens[i] as string;
-      if (!needsEvidence(token) || !this.evidence.observe(tokens, i, token)) continue;
+      if (!mayFold(token, i) || !this.evidence.observe(tokens, i, token)) continue;
       const family = [...this.live.values()].filter(
         (cluster) => cluster.tokens.length === tokens.length && soleDifference(cluster.tokens, tokens) === i,
       );
@@ -242,19 +274,28 @@ export class PatternMiner {
    */
   private promote(list: readonly Cluster[], tokens: readonly string[]): Cluster | undefined {
     for (const cluster of list) {
-      const position = soleGuardedDifference(cluster.tokens, tokens, this.threshold);
-      if (position >= 0 && this.evidence.observe(cluster.tokens, position, tokens[position] as string))
-        return this.prove(cluster, position);
+      const positions = guardedDifferences(cluster.tokens, tokens, this.threshold);
+      if (!positions) continue;
+      const values = positions.map((position) => tokens[position] as string);
+      if (this.evidence.observeAll(cluster.tokens, positions, values)) return this.prove(cluster, positions);
     }
     return undefined;
   }
 
-  /** Makes `position` a variable of `cluster`; returns the template that now holds its lines. */
-  private prove(cluster: Cluster, position: number): Cluster | undefined {
-    this.vary(cluster, position);
-    this.joinOrthogonal(cluster, position);
-    const survivor = this.resolve(cluster.id);
-    return survivor === undefined ? undefined : this.live.get(survivor);
+  /** Makes `positions` variables of `cluster`; returns the template that now holds its lines. */
+  private prove(cluster: Cluster, positions: readonly number[]): Cluster | undefined {
+    for (const position of positions) if (cluster.alive) this.vary(cluster, position);
+    if (positions.length === 1) this.joinOrthogonal(cluster, positions[0] as number);
+    const survivor = this.survivorOf(cluster);
+    // A template that just took its general form is evidence about its leading words, as a
+    // line is: one per strategy before a universe and an exchange that vary on every line.
+    if (survivor && this.foldLeading(survivor.tokens)) return this.survivorOf(survivor);
+    return survivor;
+  }
+
+  private survivorOf(cluster: Cluster): Cluster | undefined {
+    const id = this.resolve(cluster.id);
+    return id === undefined ? undefined : this.live.get(id);
   }
 
   /**
@@ -263,7 +304,9 @@ export class PatternMiner {
    * templates of that bucket it now covers.
    */
   private vary(cluster: Cluster, position: number): void {
-    cluster.tokens[position] = WILDCARD;
+    const token = cluster.tokens[position] as string;
+    // The word's own wrapping punctuation stays: its siblings share it (`TSLA:`, `MSFT:` → `<*>:`).
+    cluster.tokens[position] = token.includes(WILDCARD) ? WILDCARD : wildcardOf(token, token);
     cluster.proven.add(position);
     const target = this.bucketOf(cluster.tokens);
     if (target !== cluster.bucket) {
@@ -271,7 +314,12 @@ export class PatternMiner {
       cluster.bucket = target;
       this.list(cluster);
     }
-    this.mergeCovered(cluster, this.buckets.get(cluster.bucket) ?? []);
+    // A leading variable spans buckets: the templates it covers may sit under any of its values.
+    const covered =
+      position < this.depth
+        ? [...this.live.values()].filter((other) => other.tokens.length === cluster.tokens.length)
+        : (this.buckets.get(cluster.bucket) ?? []);
+    this.mergeCovered(cluster, covered);
   }
 
   /**
@@ -371,6 +419,17 @@ export class PatternMiner {
     for (let n = 2; this.live.has(id) || this.merged.has(id); n++) id = `${base}-${n}`;
     return id;
   }
+}
+
+/**
+ * Leading words that may become variables on evidence: upper-case ones anywhere (tickers,
+ * exchange codes, sides), and any word after the first (`strategy momentum …`, `container
+ * trader …`). A lower-case first word is how a statement starts (`tickTime set to …`,
+ * `maxSessionTimeout set to …` are separate statements), so it stays a constant, as in
+ * Drain's parse tree.
+ */
+function mayFold(token: string, position: number): boolean {
+  return !token.includes(WILDCARD) && (position > 0 || needsEvidence(token));
 }
 
 /** Caches are bounded too: past its limit a cache drops its oldest quarter. */

@@ -8,7 +8,7 @@ import { WILDCARD } from './masking.js';
  *
  * Returns -1 when the two differ at a word that needs evidence before it may vary (see
  * `needsEvidence`): the line cannot join on similarity alone; the miner then weighs the
- * values seen at that position (`soleGuardedDifference`).
+ * values seen at each such position (`guardedDifferences`).
  */
 export function similarity(template: readonly string[], tokens: readonly string[]): number {
   if (tokens.length === 0) return 1;
@@ -16,36 +16,35 @@ export function similarity(template: readonly string[], tokens: readonly string[
   for (let i = 0; i < tokens.length; i++) {
     const expected = template[i] as string;
     const actual = tokens[i] as string;
-    if (expected === actual || expected === WILDCARD) same++;
+    if (fits(expected, actual)) same++;
     else if (needsEvidence(expected) || needsEvidence(actual)) return -1;
   }
   return same / tokens.length;
 }
 
 /**
- * The one position at which a line differs from a template at a word that needs evidence,
- * when the line would otherwise be similar enough to join (that position counted as
- * agreeing); -1 when there is no such position or more than one. Two such words differing
- * at once (`from NEW to RUNNING` against `from RUNNING to DONE`) are no evidence of one
- * variable.
+ * The positions at which a line differs from a template at words that need evidence, when
+ * the line would otherwise be similar enough to join (those positions counted as
+ * agreeing); undefined when there are none, or a word that needs none differs too much.
+ * Each such position must then prove itself a variable by its own values (`PositionEvidence`):
+ * `from NEW to RUNNING` against `from RUNNING to DONE` shows two values per position, no
+ * evidence of variables; a universe of tickers and an exchange that change on every line do.
  */
-export function soleGuardedDifference(
+export function guardedDifferences(
   template: readonly string[],
   tokens: readonly string[],
   threshold: number,
-): number {
-  let position = -1;
+): number[] | undefined {
+  let positions: number[] | undefined;
   let same = 0;
   for (let i = 0; i < tokens.length; i++) {
     const expected = template[i] as string;
     const actual = tokens[i] as string;
-    if (expected === actual || expected === WILDCARD) same++;
-    else if (needsEvidence(expected) || needsEvidence(actual)) {
-      if (position >= 0) return -1;
-      position = i;
-    }
+    if (fits(expected, actual)) same++;
+    else if (needsEvidence(expected) || needsEvidence(actual)) (positions ??= []).push(i);
   }
-  return position >= 0 && (same + 1) / tokens.length >= threshold ? position : -1;
+  if (!positions) return undefined;
+  return (same + positions.length) / tokens.length >= threshold ? positions : undefined;
 }
 
 /** The one position at which two templates of the same length differ; -1 for none or several. */
@@ -59,12 +58,17 @@ export function soleDifference(a: readonly string[], b: readonly string[]): numb
   return position;
 }
 
-/** Turns every position where the line differs into `<*>`; true when the template changed. */
+/**
+ * Turns every position where the line differs into a variable, keeping the punctuation
+ * both words share around it (`TSLA:` and `MSFT:` give `<*>:`), so a template reads as the
+ * statement wrote it and a variable's values are the values; true when the template changed.
+ */
 export function generalize(template: string[], tokens: readonly string[]): boolean {
   let changed = false;
   for (let i = 0; i < tokens.length; i++) {
-    if (template[i] === tokens[i] || template[i] === WILDCARD) continue;
-    template[i] = WILDCARD;
+    const expected = template[i] as string;
+    if (fits(expected, tokens[i] as string)) continue;
+    template[i] = wildcardOf(expected, tokens[i] as string);
     changed = true;
   }
   return changed;
@@ -73,10 +77,48 @@ export function generalize(template: string[], tokens: readonly string[]): boole
 /** True when every line of `specific` also fits `general` (same length assumed). */
 export function subsumes(general: readonly string[], specific: readonly string[]): boolean {
   for (let i = 0; i < general.length; i++) {
-    const token = general[i] as string;
-    if (token !== WILDCARD && token !== specific[i]) return false;
+    if (!fits(general[i] as string, specific[i] as string)) return false;
   }
   return true;
+}
+
+/** Characters that wrap a value without being part of it. */
+const OPENERS = new Set([...'([{<\'"']);
+const CLOSERS = new Set([...')]}>\'",;:.!?']);
+
+/**
+ * Whether a line's word agrees with a template's: the same word, `<*>`, or a variable in
+ * punctuation (`<*>:`, `(<*>)`) around a word with that punctuation. The common case, equal
+ * words, costs one comparison.
+ */
+export function fits(expected: string, actual: string): boolean {
+  if (expected === actual || expected === WILDCARD) return true;
+  const at = expected.indexOf(WILDCARD);
+  if (at < 0) return false;
+  const head = expected.slice(0, at);
+  const tail = expected.slice(at + WILDCARD.length);
+  if (!isPunctuation(head, OPENERS) || !isPunctuation(tail, CLOSERS)) return false;
+  return actual.length > head.length + tail.length && actual.startsWith(head) && actual.endsWith(tail);
+}
+
+function isPunctuation(text: string, allowed: ReadonlySet<string>): boolean {
+  for (const char of text) if (!allowed.has(char)) return false;
+  return true;
+}
+
+/** `<*>` with the wrapping punctuation two differing words share (`TSLA:`, `MSFT:` → `<*>:`). */
+export function wildcardOf(a: string, b: string): string {
+  let head = 0;
+  while (head < a.length && head < b.length && a[head] === b[head] && OPENERS.has(a[head] as string)) head++;
+  let tail = 0;
+  while (
+    tail < a.length - head &&
+    tail < b.length - head &&
+    a[a.length - 1 - tail] === b[b.length - 1 - tail] &&
+    CLOSERS.has(a[a.length - 1 - tail] as string)
+  )
+    tail++;
+  return a.slice(0, head) + WILDCARD + a.slice(a.length - tail);
 }
 
 /**

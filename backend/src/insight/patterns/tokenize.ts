@@ -21,3 +21,10 @@ export function tokenize(line: string): string[] {
 function isSpace(code: number): boolean {
   return code === 32 || (code >= 9 && code <= 13) || code === 160;
 }
+
+/** A message up to its first line break: a multi-line entry's statement, without what it attached. */
+export function firstLine(message: string): string {
+  const text = message.trimStart();
+  const end = text.search(/[\r\n]/);
+  return end < 0 ? text : text.slice(0, end);
+}

@@ -1,16 +1,26 @@
 import type { Timestamp } from '../../model/index.js';
-import type { Digest, LabelCount, LabelGroup, Spike, TemplateDigest } from '../digest.js';
+import type { Digest, LabelCount, Spike, TemplateDigest } from '../digest.js';
+import { checkLink, templateQuery, type GrafanaTarget } from './explore-links.js';
+import { describeSpread, instantiate } from './spread.js';
+
+export interface BuiltinSummaryOptions {
+  focus?: string;
+  /** The caller's Grafana: "check next" items become Explore links there. */
+  grafana?: GrafanaTarget;
+}
 
 /**
  * The summary written without a model: the same three sections a model is asked for,
  * filled from the digest with fixed rules. Every number in it is a number of the digest.
+ * A cause is a template, named once with the spread of its values (`across 8 symbols`),
+ * never once per value.
  */
-export function writeBuiltinSummary(digest: Digest, focus?: string): string {
+export function writeBuiltinSummary(digest: Digest, options: BuiltinSummaryOptions = {}): string {
   const time = timeFormatter(digest);
   return [
-    section('What happened', whatHappened(digest, time, focus)),
+    section('What happened', whatHappened(digest, time, options.focus)),
     section('Likely causes', likelyCauses(digest, time)),
-    section('What to check next', nextChecks(digest, time)),
+    section('What to check next', nextChecks(digest, time, options.grafana)),
   ].join('\n\n');
 }
 
@@ -69,32 +79,34 @@ function whatHappened(digest: Digest, time: TimeFormat, focus?: string): string[
   return lines;
 }
 
+/**
+ * A spike against what the rest of the window did: a ratio to a median of zero says
+ * nothing, so the rest is told in errors and buckets, and a ratio only where the rest had
+ * at least one error per bucket to compare with.
+ */
 function describeSpike(spike: Spike, digest: Digest, time: TimeFormat): string {
+  const bucket = bucketName(digest.window.bucketSeconds);
+  const inSpikes = digest.spikes.reduce((sum, s) => sum + s.errors, 0);
+  const spikeBuckets = digest.errorRate.filter((b) =>
+    digest.spikes.some((s) => b.start >= s.start && b.start < s.end),
+  );
+  const restErrors = digest.totals.errors - inSpikes;
+  const restBuckets = digest.errorRate.length - spikeBuckets.length;
+  const baseline = spike.baseline ?? spike.median;
+  const against =
+    restErrors <= 0
+      ? 'while the rest of the window had no errors'
+      : baseline >= 1
+        ? `${decimal(spike.peakErrors / baseline)}× the ${decimal(baseline)} per bucket of the rest of the window`
+        : `against ${plural(restErrors, 'error')} in the other ${plural(restBuckets, 'bucket')} of the window`;
   return (
     `**Error burst** from ${time(spike.start)} to ${time(spike.end)} UTC: ${plural(spike.errors, 'error')}, ` +
-    `up to ${n(spike.peakErrors)} per ${bucketName(digest.window.bucketSeconds)} bucket — ` +
-    `${spike.factor}× the window's median of ${n(spike.median)} per bucket.`
+    `up to ${n(spike.peakErrors)} per ${bucket} bucket, ${against}.`
   );
 }
 
-const GROUP_NAMES: Record<LabelGroup, string> = {
-  pods: 'pod',
-  containers: 'container',
-  symbols: 'symbol',
-  strategies: 'strategy',
-  collections: 'collection',
-};
-
-function whereErrors(template: TemplateDigest): string {
-  const parts = (Object.entries(template.errorsBy ?? {}) as [LabelGroup, LabelCount[]][])
-    .filter(([group]) => group !== 'containers')
-    .map(([group, counts]) => {
-      const top = counts[0];
-      return top ? `${GROUP_NAMES[group]} ${top.value} (${n(top.errors)})` : '';
-    })
-    .filter(Boolean);
-  return parts.length > 0 ? `; most in ${parts.join(', ')}` : '';
-}
+const decimal = (value: number): string =>
+  value.toLocaleString('en-US', { maximumFractionDigits: value < 1 ? 2 : 1 });
 
 function insideSpike(template: TemplateDigest, spikes: readonly Spike[]): boolean {
   const first = template.firstSeen;
@@ -104,12 +116,7 @@ function insideSpike(template: TemplateDigest, spikes: readonly Spike[]): boolea
 function likelyCauses(digest: Digest, time: TimeFormat): string[] {
   const errors = digest.templates.errors;
   if (errors.length === 0) return ['No errors in this window, so there is nothing to explain.'];
-  const lines = errors.slice(0, 3).map((t) => {
-    const share = t.errors === t.count ? '' : ` of ${n(t.count)} lines`;
-    const seen = t.firstSeen && t.lastSeen ? `, ${time(t.firstSeen)}–${time(t.lastSeen)} UTC` : '';
-    const burst = insideSpike(t, digest.spikes) ? ', first seen during the burst' : '';
-    return `- \`${t.id}\` — ${plural(t.errors, 'error')}${share} from ${Object.keys(t.sources).join(', ')}${seen}${burst}${whereErrors(t)}: \`${t.template}\``;
-  });
+  const lines = errors.slice(0, 3).map((t) => describeCause(t, digest, time));
   const pod = concentration(digest.labels.pods, digest.totals.errors);
   if (pod)
     lines.push(`- Errors concentrate in pod ${pod.value}: ${n(pod.errors)} of ${n(digest.totals.errors)}.`);
@@ -118,26 +125,47 @@ function likelyCauses(digest: Digest, time: TimeFormat): string[] {
   return lines;
 }
 
+/**
+ * One cause, once: `36 errors: \`order submission failed for <*>: broker returned 503\` across
+ * 8 symbols (TSLA 7, MSFT 6, META 5, …) between 05:10 and 05:25 UTC`. A variable with one
+ * value is written into the template; the others are told by their spread.
+ */
+function describeCause(t: TemplateDigest, digest: Digest, time: TimeFormat): string {
+  const share = t.errors === t.count ? '' : ` (of ${n(t.count)} lines)`;
+  const spread = describeSpread(t);
+  const seen =
+    t.firstSeen && t.lastSeen
+      ? t.firstSeen.slice(0, 16) === t.lastSeen.slice(0, 16)
+        ? ` at ${time(t.firstSeen)} UTC`
+        : ` between ${time(t.firstSeen)} and ${time(t.lastSeen)} UTC`
+      : '';
+  const burst = insideSpike(t, digest.spikes) ? ', first seen during the burst' : '';
+  const sources = Object.keys(t.sources).join(', ');
+  return `- **${plural(t.errors, 'error')}**${share}: \`${instantiate(t)}\`${spread ? ` ${spread}` : ''}${seen}${burst} (\`${t.id}\`, ${sources}).`;
+}
+
 /** The label value holding at least half the errors, if any. */
 function concentration(counts: LabelCount[] | undefined, errors: number): LabelCount | undefined {
   const top = [...(counts ?? [])].sort((a, b) => b.errors - a.errors)[0];
   return top && errors > 0 && top.errors * 2 >= errors ? top : undefined;
 }
 
-/** The longest literal run of a template: a search term that finds its lines. */
-export function searchTermOf(template: string): string {
-  const runs = template.split('<*>').map((run) => run.trim());
-  return runs.reduce((best, run) => (run.length > best.length ? run : best), '');
+/** A check's target: a Markdown link into Grafana's Explore, or the backend path as code. */
+function linked(text: string, target: string, grafana: GrafanaTarget | undefined): string {
+  return grafana ? `[${text}](${target})` : `${text}: \`${target}\``;
 }
 
-function nextChecks(digest: Digest, time: TimeFormat): string[] {
+/** A template clipped for the digest ends in `…`: the rest of its text is any text. */
+const unclipped = (template: string): string =>
+  template.endsWith('…') ? `${template.slice(0, -1)}<*>` : template;
+
+function nextChecks(digest: Digest, time: TimeFormat, grafana: GrafanaTarget | undefined): string[] {
   const lines: string[] = [];
+  const { from, to } = digest.window;
   const top = digest.templates.errors[0];
   if (top) {
-    const term = encodeURIComponent(searchTermOf(top.template).slice(0, 80));
-    lines.push(
-      `- Read the lines of \`${top.id}\`: \`/logs?minSeverity=ERROR&search=${term}&from=${digest.window.from}&to=${digest.window.to}\`.`,
-    );
+    const link = checkLink({ query: templateQuery(unclipped(top.template)), from, to }, grafana);
+    lines.push(`- ${linked(`Read the ${plural(top.count, 'line')} of \`${top.id}\``, link, grafana)}.`);
   }
   const spike = digest.spikes[0];
   if (spike) {
@@ -147,8 +175,9 @@ function nextChecks(digest: Digest, time: TimeFormat): string[] {
   }
   const pod = concentration(digest.labels.pods, digest.totals.errors);
   if (pod) {
+    const link = checkLink({ query: { source: 'pods', pods: pod.value, previous: true }, from, to }, grafana);
     lines.push(
-      `- Pod ${pod.value}: its restarts and the previous container's log (\`/logs/pods?pod=${pod.value}&previous=true\`).`,
+      `- Pod ${pod.value}: its restarts and ${linked("the previous container's log", link, grafana)}.`,
     );
   }
   const fresh = digest.templates.new.find((t) => t.id !== top?.id);

@@ -1,6 +1,7 @@
 import type { SummaryProvider, Usage } from '@gpt-runner-logs/contract';
 import type { Digest } from '../digest.js';
 import type { PromptPlan } from '../prompt.js';
+import type { GrafanaTarget } from './explore-links.js';
 
 /** The contract every summary provider fulfils, and how one fails. */
 
@@ -12,6 +13,8 @@ export interface SummaryRequest {
   /** The planned prompt, given to providers that are `prompted`; the built-in one writes from the digest. */
   prompt?: PromptPlan;
   focus?: string;
+  /** The caller's Grafana, for links in the summary. */
+  grafana?: GrafanaTarget;
   signal?: AbortSignal;
   /** When given, the summary is streamed: called with each piece as it is generated. */
   onDelta?: (text: string) => void;

@@ -17,6 +17,7 @@ import {
 } from '../../model/index.js';
 import { recordToEntry, type FieldMapping, type JsonRecord } from '../mapping/record-mapper.js';
 import type {
+  CorrelationLookup,
   Follower,
   FollowOptions,
   FollowSink,
@@ -29,6 +30,7 @@ import type {
   StreamScope,
 } from '../../query/log-source.js';
 import { FollowerGroup } from '../follow/follower-group.js';
+import { findCorrelatedDocuments } from './correlated.js';
 import { documentEntryId, firestoreContextScope } from './document-id.js';
 import { FirestoreFollower, type NewDocuments } from './firestore-follower.js';
 import { severityValues, type CollectionSettings, type QueryPlan } from './query-plan.js';
@@ -179,6 +181,20 @@ export class FirestoreSource implements LogSource {
 
   contextScope(id: string): StreamScope | undefined {
     return firestoreContextScope(id);
+  }
+
+  /** By document id and field equality in every collection (see correlated.ts). */
+  findCorrelated(lookup: CorrelationLookup): Promise<SourceResult> {
+    const targets = this.options.collections.map((collection) => {
+      const settings = this.options.settingsFor(collection);
+      const mapping = this.options.mappingFor(collection);
+      return {
+        collection,
+        ref: this.options.db.collection(collection),
+        toEntry: (doc: QueryDocumentSnapshot) => documentEntry(collection, doc, settings, mapping),
+      };
+    });
+    return findCorrelatedDocuments(targets, lookup);
   }
 
   /** A snapshot listener per collection. */

@@ -25,8 +25,9 @@ import type {
 import { gcsContextScope } from './context-scope.js';
 import { GcsFollower } from './gcs-follower.js';
 import { FolderLister, ListingBudgetExceeded, type ListedObject, type ListingBudget } from './listing.js';
-import { readObject } from './object-reader.js';
+import { readObject, type ParsedObject } from './object-reader.js';
 import { intersects, objectBounds, type TimeBounds } from './object-time.js';
+import { UntimedRecords } from './untimed-records.js';
 
 export interface GcsSourceOptions {
   bucket: Bucket;
@@ -42,6 +43,12 @@ export interface GcsSourceOptions {
   /** A download silent this long fails: a body cut short otherwise never ends in the client. */
   downloadIdleMs: number;
   mappingFor: (prefix: string) => FieldMapping;
+}
+
+/** What reading objects has to say beside their entries. */
+interface ReadNotes {
+  warnings: string[];
+  untimed: UntimedRecords;
 }
 
 interface Candidate {
@@ -61,11 +68,8 @@ const DOWNLOAD_TIMEOUT_MS = 120_000;
  */
 export class GcsSource implements LogSource {
   readonly name = 'gcs' as const;
-  private readonly parsed: LRUCache<string, LogEntry[]>;
-  private readonly inFlight = new Map<
-    string,
-    Promise<{ entries: LogEntry[]; bytes: number; strayLines: number }>
-  >();
+  private readonly parsed: LRUCache<string, ParsedObject>;
+  private readonly inFlight = new Map<string, Promise<ParsedObject>>();
 
   private readonly lister: FolderLister;
 
@@ -78,7 +82,7 @@ export class GcsSource implements LogSource {
     });
     this.parsed = new LRUCache({
       maxSize: options.objectCacheEntries,
-      sizeCalculation: (entries) => Math.max(1, entries.length),
+      sizeCalculation: (parsed) => Math.max(1, parsed.entries.length),
     });
   }
 
@@ -88,7 +92,10 @@ export class GcsSource implements LogSource {
     const window = queryWindow(request);
     const prefixes = this.selectPrefixes(request, warnings);
     const candidates = await this.candidates(prefixes, window, stats, warnings);
-    const entries = await this.readUntilFull(candidates, request, stats, warnings);
+    const untimed = new UntimedRecords((prefix) => this.timeFieldsOf(prefix));
+    const entries = await this.readUntilFull(candidates, request, stats, { warnings, untimed });
+    const untimedWarning = untimed.warning();
+    if (untimedWarning) warnings.push(untimedWarning);
     return { entries, stats, warnings };
   }
 
@@ -156,7 +163,7 @@ export class GcsSource implements LogSource {
     candidates: Candidate[],
     request: SourceRequest,
     stats: GcsStats,
-    warnings: string[],
+    notes: ReadNotes,
   ): Promise<LogEntry[]> {
     const backward = request.query.direction === 'backward';
     candidates.sort((a, b) => (backward ? b.bounds.hi - a.bounds.hi : a.bounds.lo - b.bounds.lo));
@@ -168,7 +175,7 @@ export class GcsSource implements LogSource {
       if (next && pageIsFull(collected, request.limit, next.bounds, backward)) break;
       const batch = candidates.slice(start, start + this.options.downloadConcurrency);
       const results = await Promise.all(
-        batch.map((c) => limit(() => this.entriesOf(c, request, stats, warnings))),
+        batch.map((c) => limit(() => this.entriesOf(c, request, stats, notes))),
       );
       for (const entries of results) {
         stats.scanned += entries.length;
@@ -183,27 +190,42 @@ export class GcsSource implements LogSource {
     { object, root }: Candidate,
     request: SourceRequest,
     stats: GcsStats,
-    warnings: string[],
+    { warnings, untimed }: ReadNotes,
   ): Promise<LogEntry[]> {
-    const key = `${object.name}#${object.generation}`;
-    const cached = this.parsed.get(key);
     stats.objectsRead += 1;
-    if (cached) {
-      stats.objectCacheHits += 1;
-      return cached;
-    }
     try {
-      const parsed = await this.download(key, object, root);
-      stats.objectsDownloaded += 1;
-      stats.bytesDownloaded += parsed.bytes;
+      const parsed = await this.parsedObject(object, root, stats);
       if (parsed.strayLines > 0)
         warnings.push(`object ${object.name}: ${parsed.strayLines} lines were not JSON`);
+      untimed.note({
+        name: object.name,
+        prefix: root,
+        untimed: parsed.untimed,
+        total: parsed.entries.length,
+      });
       return parsed.entries;
     } catch (error) {
       if (request.signal.aborted) throw error;
       warnings.push(`object ${object.name} could not be read: ${describeError(error)}`);
       return [];
     }
+  }
+
+  private async parsedObject(object: ListedObject, root: string, stats: GcsStats): Promise<ParsedObject> {
+    const key = `${object.name}#${object.generation}`;
+    const cached = this.parsed.get(key);
+    if (cached) {
+      stats.objectCacheHits += 1;
+      return cached;
+    }
+    const parsed = await this.download(key, object, root);
+    stats.objectsDownloaded += 1;
+    stats.bytesDownloaded += parsed.bytes;
+    return parsed;
+  }
+
+  private timeFieldsOf(root: string): readonly string[] {
+    return this.options.mappingFor(root).timestampFields;
   }
 
   /**
@@ -229,7 +251,7 @@ export class GcsSource implements LogSource {
     };
     const call = readObject(this.options.bucket, origin, limits)
       .then((parsed) => {
-        this.parsed.set(key, parsed.entries);
+        this.parsed.set(key, parsed);
         return parsed;
       })
       .finally(() => this.inFlight.delete(key));
@@ -264,7 +286,7 @@ export class GcsSource implements LogSource {
    */
   private async readListed(object: ListedObject, root: string): Promise<LogEntry[]> {
     const key = `${object.name}#${object.generation}`;
-    return this.parsed.get(key) ?? (await this.download(key, object, root)).entries;
+    return (this.parsed.get(key) ?? (await this.download(key, object, root))).entries;
   }
 
   async listValues(field: MetaField): Promise<string[] | undefined> {

@@ -2,7 +2,7 @@ import { parseTimestamp, type LogEntry, type Timestamp } from '../../model/index
 import {
   DEFAULT_FIELD_MAPPING,
   isRecord,
-  recordToEntry,
+  recordToTimedEntry,
   type FieldMapping,
 } from '../mapping/record-mapper.js';
 import { textSeverity } from '../mapping/text-severity.js';
@@ -27,9 +27,19 @@ const originLabels = (origin: ObjectOrigin): Record<string, string> => ({
 /** Ids are object + record index: stable, since objects never change once written. */
 const recordId = (origin: ObjectOrigin, index: number): string => `${origin.bucket}/${origin.name}#${index}`;
 
-export function objectRecordEntry(record: unknown, index: number, origin: ObjectOrigin): LogEntry {
+/** Records of one object that carried no time the mapping recognizes, so they have the object's. */
+export interface UntimedTally {
+  untimed: number;
+}
+
+export function objectRecordEntry(
+  record: unknown,
+  index: number,
+  origin: ObjectOrigin,
+  tally?: UntimedTally,
+): LogEntry {
   const structured = isRecord(record) ? record : { message: JSON.stringify(record) };
-  return recordToEntry(
+  const { entry, ownTime } = recordToTimedEntry(
     structured,
     {
       id: recordId(origin, index),
@@ -39,6 +49,8 @@ export function objectRecordEntry(record: unknown, index: number, origin: Object
     },
     origin.mapping ?? DEFAULT_FIELD_MAPPING,
   );
+  if (!ownTime && tally) tally.untimed += 1;
+  return entry;
 }
 
 const LEADING_DATE = /^\d{4}-\d{2}-\d{2}/;
@@ -57,8 +69,14 @@ function leadingTime(line: string): { time?: Timestamp; rest: string } {
   return { rest: line };
 }
 
-export function objectTextLineEntry(line: string, index: number, origin: ObjectOrigin): LogEntry {
+export function objectTextLineEntry(
+  line: string,
+  index: number,
+  origin: ObjectOrigin,
+  tally?: UntimedTally,
+): LogEntry {
   const { time, rest } = leadingTime(line);
+  if (!time && tally) tally.untimed += 1;
   return {
     id: recordId(origin, index),
     timestamp: time ?? origin.fallbackTime,

@@ -3,7 +3,12 @@ import { createInterface } from 'node:readline';
 import { Readable, Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { LogEntry } from '../../model/index.js';
-import { objectRecordEntry, objectTextLineEntry, type ObjectOrigin } from './object-entries.js';
+import {
+  objectRecordEntry,
+  objectTextLineEntry,
+  type ObjectOrigin,
+  type UntimedTally,
+} from './object-entries.js';
 
 /**
  * Downloads one object and turns it into entries, whatever its format: a JSON record, a
@@ -16,6 +21,8 @@ export interface ParsedObject {
   bytes: number;
   /** Lines of a JSON Lines object that were not JSON, kept as text entries. */
   strayLines: number;
+  /** Records without a time the mapping recognizes: they carry the object's time instead. */
+  untimed: number;
 }
 
 export class ObjectFormatError extends Error {}
@@ -113,6 +120,7 @@ async function parseLines(input: Readable, origin: ObjectOrigin): Promise<Omit<P
   let mode: Mode = 'undecided';
   let strayLines = 0;
   let index = 0;
+  const tally: UntimedTally = { untimed: 0 };
   const lines = createInterface({ input, crlfDelay: Infinity });
   for await (const raw of lines) {
     const line = raw.trim();
@@ -123,19 +131,19 @@ async function parseLines(input: Readable, origin: ObjectOrigin): Promise<Omit<P
       continue;
     }
     if (mode === 'text') {
-      entries.push(objectTextLineEntry(line, index++, origin));
+      entries.push(objectTextLineEntry(line, index++, origin, tally));
       continue;
     }
     const record = parseJson(line);
     if (record === undefined) strayLines += 1;
     entries.push(
       record === undefined
-        ? objectTextLineEntry(line, index++, origin)
-        : objectRecordEntry(record, index++, origin),
+        ? objectTextLineEntry(line, index++, origin, tally)
+        : objectRecordEntry(record, index++, origin, tally),
     );
   }
-  if (mode === 'document') entries.push(...documentEntries(documentLines.join('\n'), origin));
-  return { entries, strayLines };
+  if (mode === 'document') entries.push(...documentEntries(documentLines.join('\n'), origin, tally));
+  return { entries, strayLines, untimed: tally.untimed };
 }
 
 /** `{…}` on one line is JSON Lines; `[` or an object spread over lines is one JSON document. */
@@ -145,9 +153,9 @@ function decideMode(firstLine: string): Mode {
   return parseJson(firstLine) === undefined ? 'document' : 'jsonl';
 }
 
-function documentEntries(text: string, origin: ObjectOrigin): LogEntry[] {
+function documentEntries(text: string, origin: ObjectOrigin, tally: UntimedTally): LogEntry[] {
   const value = parseJson(text);
   if (value === undefined) throw new ObjectFormatError('is not valid JSON');
   const records = Array.isArray(value) ? value : [value];
-  return records.map((record, i) => objectRecordEntry(record, i, origin));
+  return records.map((record, i) => objectRecordEntry(record, i, origin, tally));
 }

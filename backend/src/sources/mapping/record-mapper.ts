@@ -147,7 +147,28 @@ export function recordToEntry(
   origin: RecordOrigin,
   mapping = DEFAULT_FIELD_MAPPING,
 ): LogEntry {
-  const timestamp = timestampOf(record, mapping) ?? origin.fallbackTime;
+  return recordToTimedEntry(record, origin, mapping).entry;
+}
+
+/** The entry, and whether the record carried a time of its own (else it has the origin's). */
+export function recordToTimedEntry(
+  record: JsonRecord,
+  origin: RecordOrigin,
+  mapping = DEFAULT_FIELD_MAPPING,
+): { entry: LogEntry; ownTime: boolean } {
+  const own = timestampOf(record, mapping);
+  return {
+    entry: mappedEntry(record, origin, mapping, own ?? origin.fallbackTime),
+    ownTime: own !== undefined,
+  };
+}
+
+function mappedEntry(
+  record: JsonRecord,
+  origin: RecordOrigin,
+  mapping: FieldMapping,
+  timestamp: Timestamp,
+): LogEntry {
   return {
     id: origin.id,
     timestamp,

@@ -144,7 +144,7 @@ export class PodSource implements LogSource {
       const body = await this.fetchLog(stream, request);
       stats.streamsRead += 1;
       stats.bytesRead += Buffer.byteLength(body);
-      const entries = parsePodLog(body, originOf(stream));
+      const entries = parsePodLog(untilWindowEnd(body, request.query.to), originOf(stream));
       stats.scanned += entries.length;
       if (
         lineCount(body) >= this.options.tailLines &&
@@ -288,6 +288,25 @@ function originOf(stream: Stream): PodLogOrigin {
       ...(stream.previous ? { previous: 'true' } : {}),
     },
   };
+}
+
+const LEADING_DATE = /^\d{4}-\d{2}-\d{2}T/;
+
+/**
+ * The log up to the window's end. The API has no "until": a read returns everything since
+ * `sinceTime`, so a window days ago would parse days of lines only to drop them. Lines come
+ * in time order; from the first one stamped in a later second than `to`, nothing can match.
+ */
+function untilWindowEnd(body: string, to: string): string {
+  const lastSecond = to.slice(0, 19);
+  for (let at = 0; at < body.length;) {
+    const stamp = body.slice(at, at + 19);
+    if (stamp > lastSecond && LEADING_DATE.test(stamp)) return body.slice(0, at);
+    const next = body.indexOf('\n', at);
+    if (next === -1) break;
+    at = next + 1;
+  }
+  return body;
 }
 
 function lineCount(body: string): number {

@@ -3,7 +3,8 @@ import { DataSourceSettings } from '@grafana/data';
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 
-import { UnifiedLogsOptions, UnifiedLogsSecureJsonData } from '../types';
+import { correlationFieldsOf } from '../frames/correlation';
+import { DEFAULT_MAX_LINES, UnifiedLogsOptions, UnifiedLogsSecureJsonData } from '../types';
 import { ConfigEditor } from './ConfigEditor';
 
 type Settings = DataSourceSettings<UnifiedLogsOptions, UnifiedLogsSecureJsonData>;
@@ -52,32 +53,57 @@ describe('ConfigEditor', () => {
     expect(changes[changes.length - 1]?.jsonData.timeout).toBe(45);
   });
 
+  it('stores the correlation fields the Related links follow, and they reach the data source', async () => {
+    const { changes } = renderEditor(settings({ jsonData: {} }));
+    await userEvent.type(screen.getByLabelText(/Correlation fields/), 'order_id,job_id:job-');
+    const jsonData = changes[changes.length - 1]!.jsonData;
+    expect(jsonData.correlationFields).toBe('order_id,job_id:job-');
+    expect(correlationFieldsOf(jsonData.correlationFields)).toEqual([
+      { name: 'order_id', textPrefix: 'ord-' },
+      { name: 'job_id', textPrefix: 'job-' },
+    ]);
+  });
+
   it('flags a backend URL that is not http(s)', () => {
     renderEditor(settings({ jsonData: { backendUrl: 'unified-logs:8080' } }));
     expect(screen.getByText('Use an http:// or https:// URL')).toBeInTheDocument();
   });
 
-  it('stores a new token in secureJsonData only', async () => {
+  it.each([
+    ['Read token', 'viewerToken'],
+    ['Summary token', 'analystToken'],
+  ] as const)('stores the %s in secureJsonData only, as %s', async (label, name) => {
     const { changes } = renderEditor(settings());
-    const input = screen.getByLabelText(/API token/);
+    const input = screen.getByLabelText(new RegExp(label));
     expect(input).toHaveAttribute('type', 'password');
     await userEvent.type(input, 's3cret');
     const last = changes[changes.length - 1]!;
-    expect(last.secureJsonData).toEqual({ apiToken: 's3cret' });
+    expect(last.secureJsonData).toEqual({ [name]: 's3cret' });
     expect(JSON.stringify(last.jsonData)).not.toContain('s3cret');
   });
 
-  it('shows a saved token as configured, never its value, and resets it', async () => {
-    const { changes } = renderEditor(settings({ secureJsonFields: { apiToken: true } }));
-    const input = screen.getByLabelText(/API token/);
+  it('shows a saved token as configured, never its value, and resets that token alone', async () => {
+    const { changes } = renderEditor(settings({ secureJsonFields: { viewerToken: true, analystToken: true } }));
+    const input = screen.getByLabelText(/Summary token/);
     expect(input).toBeDisabled();
     expect(input).toHaveValue('configured');
     expect(document.body.innerHTML).not.toContain('analyst-token');
 
-    await userEvent.click(screen.getByRole('button', { name: 'Reset' }));
+    await userEvent.click(screen.getAllByRole('button', { name: 'Reset' })[1]!);
     const last = changes[changes.length - 1]!;
-    expect(last.secureJsonFields.apiToken).toBe(false);
-    expect(last.secureJsonData?.apiToken).toBe('');
-    expect(screen.getByLabelText(/API token/)).toBeEnabled();
+    expect(last.secureJsonFields).toEqual({ viewerToken: true, analystToken: false });
+    expect(last.secureJsonData?.analystToken).toBe('');
+    expect(screen.getByLabelText(/Summary token/)).toBeEnabled();
+    expect(screen.getByLabelText(/Read token/)).toBeDisabled();
+  });
+
+  it('edits the maximum lines in jsonData, showing the default as the placeholder', async () => {
+    const { changes } = renderEditor(settings({ jsonData: {} }));
+    const input = screen.getByLabelText(/Maximum lines/);
+    expect(input).toHaveAttribute('placeholder', String(DEFAULT_MAX_LINES));
+    await userEvent.type(input, '250');
+    expect(changes[changes.length - 1]?.jsonData.maxLines).toBe(250);
+    await userEvent.clear(input);
+    expect(changes[changes.length - 1]?.jsonData.maxLines).toBeUndefined();
   });
 });

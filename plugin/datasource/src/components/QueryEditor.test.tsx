@@ -1,12 +1,15 @@
 import React from 'react';
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { CoreApp, EventBusSrv, LogSortOrderChangeEvent, LogsSortOrder, store } from '@grafana/data';
+import { getAppEvents, setAppEvents } from '@grafana/runtime';
 import { DEFAULT_MAX_ENTRIES, MAX_MAX_ENTRIES } from '@gpt-runner-logs/contract';
 
 import { DataSource } from '../datasource';
 import { FakeBackend, VALID_TOKEN, startFakeBackend } from '../__tests__/support/fakeBackend';
 import { connectDataSource } from '../__tests__/support/instance';
-import { QueryType, UnifiedLogsQuery } from '../types';
+import { EXPLORE_SORT_ORDER_KEY } from '../querybuilder/sortOrder';
+import { DEFAULT_MAX_LINES, QueryType, UnifiedLogsQuery } from '../types';
 import { QueryEditor } from './QueryEditor';
 
 let backend: FakeBackend;
@@ -27,17 +30,19 @@ afterAll(async () => {
 beforeEach(() => backend.reset());
 
 /** Holds the query like Grafana's query row does, and records every change and run. */
-function renderEditor(initial: Partial<UnifiedLogsQuery> = {}) {
+function renderEditor(initial: Partial<UnifiedLogsQuery> = {}, app?: CoreApp) {
   let query: UnifiedLogsQuery = { refId: 'A', queryType: QueryType.Logs, source: 'all', ...initial };
+  // The editor may report a change while it first renders (the initial direction).
+  let view: ReturnType<typeof render> | undefined;
   const onChange = jest.fn((next: UnifiedLogsQuery) => {
     query = next;
-    view.rerender(editor());
+    view?.rerender(editor());
   });
   const onRunQuery = jest.fn();
   const editor = () => (
-    <QueryEditor datasource={datasource} query={query} onChange={onChange} onRunQuery={onRunQuery} />
+    <QueryEditor datasource={datasource} query={query} onChange={onChange} onRunQuery={onRunQuery} app={app} />
   );
-  const view = render(editor());
+  view = render(editor());
   return { onChange, onRunQuery, current: () => query };
 }
 
@@ -55,6 +60,9 @@ describe('QueryEditor: query type and source', () => {
     await userEvent.click(screen.getByRole('radio', { name: 'Summary' }));
     expect(screen.getByLabelText('Summary focus')).toBeInTheDocument();
     expect(screen.getByLabelText('Maximum entries')).toBeInTheDocument();
+    // A summary costs tokens: choosing it does not run it before its focus is set.
+    expect(current().queryType).toBe(QueryType.Summary);
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
   });
 
   it('shows no source-specific fields for All', () => {
@@ -151,7 +159,8 @@ describe('QueryEditor: text fields run on blur or Enter, never per keystroke', (
     const { current } = renderEditor({ queryType: QueryType.Patterns });
     expect(screen.queryByLabelText('Summary focus')).not.toBeInTheDocument();
     const maxEntries = screen.getByLabelText('Maximum entries');
-    expect(maxEntries).toHaveAttribute('placeholder', String(DEFAULT_MAX_ENTRIES));
+    expect(maxEntries).toHaveAttribute('placeholder', DEFAULT_MAX_ENTRIES.toLocaleString('en-US'));
+    expect(maxEntries).toHaveAttribute('placeholder', '5,000');
     await userEvent.type(maxEntries, `${MAX_MAX_ENTRIES}{Enter}`);
     expect(current().maxEntries).toBe(MAX_MAX_ENTRIES);
   });
@@ -229,5 +238,77 @@ describe('QueryEditor: suggestions and template variables', () => {
     await userEvent.click(within(listbox).getByText('ERROR'));
     await userEvent.click(within(await screen.findByRole('listbox')).getByText('$sev'));
     expect(current().severities).toEqual(['ERROR', '$sev']);
+  });
+});
+
+describe('QueryEditor: summaries run when asked', () => {
+  it('runs once the focus is entered, or when Summarize is pressed', async () => {
+    const { current, onRunQuery } = renderEditor();
+    await userEvent.click(screen.getByRole('radio', { name: 'Summary' }));
+    expect(onRunQuery).not.toHaveBeenCalled();
+
+    await userEvent.type(screen.getByLabelText('Summary focus'), 'rejected orders');
+    expect(onRunQuery).not.toHaveBeenCalled();
+    await userEvent.tab();
+    expect(current()).toMatchObject({ queryType: QueryType.Summary, focus: 'rejected orders' });
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Summarize' }));
+    expect(onRunQuery).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('QueryEditor: line limit and direction', () => {
+  it("shows the data source's maximum lines as the limit placeholder", () => {
+    renderEditor();
+    expect(screen.getByLabelText('Line limit')).toHaveAttribute('placeholder', String(DEFAULT_MAX_LINES));
+  });
+
+  it('sends the chosen direction and runs', async () => {
+    const { current, onRunQuery } = renderEditor();
+    await userEvent.click(screen.getByRole('radio', { name: 'Oldest first' }));
+    expect(current().direction).toBe('forward');
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("QueryEditor: the logs view's sort order (LogSortOrderChangeEvent on Grafana's app events)", () => {
+  beforeEach(() => setAppEvents(new EventBusSrv()));
+  afterEach(() => store.delete(EXPLORE_SORT_ORDER_KEY));
+
+  const publish = (order: LogsSortOrder) =>
+    act(() => {
+      getAppEvents().publish(new LogSortOrderChangeEvent({ order }));
+    });
+
+  it.each([CoreApp.Dashboard, CoreApp.PanelEditor, CoreApp.Explore])(
+    'in %s, reads the oldest lines when the view sorts oldest first, and the newest again after',
+    (app) => {
+      const { current, onRunQuery } = renderEditor({ direction: 'backward' }, app);
+      publish(LogsSortOrder.Ascending);
+      expect(current().direction).toBe('forward');
+      expect(onRunQuery).toHaveBeenCalledTimes(1);
+
+      publish(LogsSortOrder.Ascending);
+      expect(onRunQuery).toHaveBeenCalledTimes(1);
+
+      publish(LogsSortOrder.Descending);
+      expect(current().direction).toBe('backward');
+      expect(onRunQuery).toHaveBeenCalledTimes(2);
+    }
+  );
+
+  it('ignores the sort order for other query types', () => {
+    const volume = renderEditor({ queryType: QueryType.Volume }, CoreApp.Dashboard);
+    publish(LogsSortOrder.Ascending);
+    expect(volume.current().direction).toBeUndefined();
+    expect(volume.onRunQuery).not.toHaveBeenCalled();
+  });
+
+  it('starts a new Explore query from the end Explore shows first, without running it', () => {
+    store.set(EXPLORE_SORT_ORDER_KEY, LogsSortOrder.Ascending);
+    const { current, onRunQuery } = renderEditor({}, CoreApp.Explore);
+    expect(current().direction).toBe('forward');
+    expect(onRunQuery).not.toHaveBeenCalled();
   });
 });

@@ -4,6 +4,7 @@ import { TemplateSrv } from '@grafana/runtime';
 import { LabelFilter } from '@gpt-runner-logs/contract';
 
 import { UnifiedLogsQuery } from '../types';
+import { interpolateEquality } from './multiValue';
 
 /**
  * Which format each field's template variables take. Lists the backend reads as comma
@@ -31,13 +32,17 @@ export function splitList(value: string | undefined): string[] {
     .filter((part) => part !== '');
 }
 
-function interpolateLabel(filter: LabelFilter, replace: Replace): LabelFilter {
-  const isRegex = filter.op === '=~' || filter.op === '!~';
-  return {
-    name: replace(filter.name, RAW) ?? filter.name,
-    op: filter.op,
-    value: replace(filter.value, isRegex ? REGEX : CSV) ?? filter.value,
-  };
+function interpolateLabel(
+  filter: LabelFilter,
+  replace: Replace,
+  templateSrv: TemplateSrv,
+  scopedVars: ScopedVars
+): LabelFilter {
+  const name = replace(filter.name, RAW) ?? filter.name;
+  if (filter.op === '=~' || filter.op === '!~') {
+    return { name, op: filter.op, value: replace(filter.value, REGEX) ?? filter.value };
+  }
+  return { name, ...interpolateEquality(filter.op, filter.value, templateSrv, scopedVars) };
 }
 
 function interpolateNumber(value: number | string | undefined, replace: Replace): number | undefined {
@@ -59,7 +64,7 @@ export function interpolateQuery(
     ...query,
     severities: (query.severities ?? []).flatMap((s) => splitList(replace(s, CSV))),
     search: replace(query.search, query.regex ? REGEX : RAW),
-    labels: (query.labels ?? []).map((filter) => interpolateLabel(filter, replace)),
+    labels: (query.labels ?? []).map((filter) => interpolateLabel(filter, replace, templateSrv, scopedVars)),
     limit: interpolateNumber(query.limit, replace),
     bucket: replace(query.bucket, RAW),
     prefixes: replace(query.prefixes, CSV),
@@ -70,5 +75,7 @@ export function interpolateQuery(
     container: replace(query.container, RAW),
     focus: replace(query.focus, RAW),
     maxEntries: interpolateNumber(query.maxEntries, replace),
+    correlationKey: replace(query.correlationKey, RAW),
+    correlationValue: replace(query.correlationValue, RAW),
   };
 }

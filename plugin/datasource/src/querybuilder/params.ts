@@ -3,11 +3,14 @@ import {
   DEFAULT_LIMIT,
   DEFAULT_MAX_ENTRIES,
   LabelFilter,
+  ListingParamName,
   LogQueryParamName,
   MAX_LIMIT,
   MAX_MAX_ENTRIES,
   MAX_VOLUME_BUCKETS,
   PatternParamName,
+  ReconcileParamName,
+  RelatedParamName,
   SEVERITIES,
   Severity,
   SourceName,
@@ -44,7 +47,11 @@ export interface CountBounds {
   max: number;
 }
 
-export const LIMIT_BOUNDS: CountBounds = { fallback: DEFAULT_LIMIT, max: MAX_LIMIT };
+/** A query's line limit; left empty, the data source's "Maximum lines" setting (`fallback`) applies. */
+export const limitBounds = (fallback: number): CountBounds => ({
+  fallback: clampCount(fallback, { fallback: DEFAULT_LIMIT, max: MAX_LIMIT }),
+  max: MAX_LIMIT,
+});
 export const MAX_ENTRIES_BOUNDS: CountBounds = { fallback: DEFAULT_MAX_ENTRIES, max: MAX_MAX_ENTRIES };
 
 /**
@@ -59,7 +66,8 @@ export function clampCount(value: number | string | undefined, bounds: CountBoun
   return Math.min(count, bounds.max);
 }
 
-export const clampLimit = (limit: number | string | undefined): number => clampCount(limit, LIMIT_BOUNDS);
+export const clampLimit = (limit: number | string | undefined, maxLines: number): number =>
+  clampCount(limit, limitBounds(maxLines));
 
 export const clampMaxEntries = (maxEntries: number | string | undefined): number =>
   clampCount(maxEntries, MAX_ENTRIES_BOUNDS);
@@ -130,13 +138,35 @@ export function filtersToParams(filters: Filters): QueryParams<LogQueryParamName
   return params;
 }
 
-export function logsParams(query: UnifiedLogsQuery, range: TimeRange): QueryParams<LogQueryParamName> {
-  const params = filtersToParams(buildFilters(query, range));
-  params.push(['limit', String(clampLimit(query.limit))]);
+/** `limit` is the number of lines asked for, already bounded (`clampLimit`). */
+export function logsParams(query: UnifiedLogsQuery, range: TimeRange, limit: number): QueryParams<ListingParamName> {
+  const params: QueryParams<ListingParamName> = filtersToParams(buildFilters(query, range));
+  params.push(['limit', String(limit)]);
   if (query.direction === 'forward') {
     params.push(['direction', 'forward']);
   }
+  if (query.dedupe) {
+    params.push(['dedupe', 'true']);
+  }
   return params;
+}
+
+/**
+ * The Related view: a key and its value. The dashboard's range is not sent: the backend
+ * places the window around the value's first sighting, which is what a data link wants.
+ */
+export function relatedParams(query: UnifiedLogsQuery): QueryParams<RelatedParamName> {
+  return [
+    ['key', nonEmpty(query.correlationKey) ?? 'order_id'],
+    ['value', nonEmpty(query.correlationValue) ?? ''],
+  ];
+}
+
+export function reconcileParams(range: TimeRange): QueryParams<ReconcileParamName> {
+  return [
+    ['from', String(range.from.valueOf())],
+    ['to', String(range.to.valueOf())],
+  ];
 }
 
 /**
@@ -172,11 +202,16 @@ export function patternsParams(query: UnifiedLogsQuery, range: TimeRange): Query
 }
 
 /** `POST /logs/summary` takes the same names in JSON, with arrays for lists. */
-export function summaryBody(query: UnifiedLogsQuery, range: TimeRange): Partial<Record<SummaryParamName, unknown>> {
+export function summaryBody(
+  query: UnifiedLogsQuery,
+  range: TimeRange,
+  links?: Partial<Record<'grafanaUrl' | 'datasourceUid', string>>
+): Partial<Record<SummaryParamName, unknown>> {
   const body: Partial<Record<SummaryParamName, unknown>> = {
     ...buildFilters(query, range),
     maxEntries: maxEntriesOf(query),
     focus: nonEmpty(query.focus),
+    ...links,
   };
   for (const [key, value] of Object.entries(body) as Array<[SummaryParamName, unknown]>) {
     if (value === undefined || (Array.isArray(value) && value.length === 0)) {

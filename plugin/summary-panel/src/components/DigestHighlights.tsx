@@ -70,13 +70,29 @@ function Spikes({ spikes, timeZone }: { spikes: DigestSpike[]; timeZone: TimeZon
             <time dateTime={spike.start}>{dateTimeFormat(spike.start, { timeZone, format: 'YYYY-MM-DD HH:mm' })}</time>
             {'–'}
             <time dateTime={spike.end}>{dateTimeFormat(spike.end, { timeZone, format: 'HH:mm' })}</time>:{' '}
-            <strong>{count(spike.errors)} errors</strong>, peak {count(spike.peakErrors)} per bucket (
-            {spike.factor.toFixed(1)}× the median)
+            <strong>{count(spike.errors)} errors</strong>, peak {count(spike.peakErrors)} per bucket
+            {baselineText(spike)}
           </li>
         ))}
       </ul>
     </div>
   );
+}
+
+/** Against the rest of the window: a ratio to zero errors says nothing, so it is not shown. */
+function baselineText(spike: DigestSpike): string {
+  if (spike.baseline === undefined) {
+    return '';
+  }
+  if (spike.baseline === 0) {
+    return ', none elsewhere in the window';
+  }
+  const baseline = spike.baseline.toLocaleString('en-US', { maximumFractionDigits: 2 });
+  // Below one error per bucket a ratio only grows with the quiet: the rate says more.
+  if (spike.baseline < 1) {
+    return `, against ${baseline} per bucket elsewhere`;
+  }
+  return ` (${(spike.peakErrors / spike.baseline).toFixed(1)}× the ${baseline} per bucket elsewhere)`;
 }
 
 function ErrorTemplates({ templates, timeZone }: { templates: DigestTemplate[]; timeZone: TimeZone }) {
@@ -107,8 +123,13 @@ function ErrorTemplates({ templates, timeZone }: { templates: DigestTemplate[]; 
               <td data-numeric>{count(t.errors)}</td>
               <td data-numeric>{count(t.count)}</td>
               <td>{t.lastSeen ? dateTimeFormat(t.lastSeen, { timeZone, format: 'HH:mm:ss' }) : '–'}</td>
-              <td className={styles.pattern} title={t.template}>
+              <td className={styles.pattern} title={[t.template, ...t.spread].join('\n')}>
                 {t.template}
+                {t.spread.map((spread) => (
+                  <div key={spread} className={styles.spread}>
+                    {spread}
+                  </div>
+                ))}
               </td>
             </tr>
           ))}
@@ -190,5 +211,6 @@ const getStyles = (theme: GrafanaTheme2) => ({
     textOverflow: 'ellipsis',
     whiteSpace: 'nowrap',
   }),
+  spread: css({ color: theme.colors.text.secondary, overflow: 'hidden', textOverflow: 'ellipsis' }),
   note: css({ ...theme.typography.bodySmall, color: theme.colors.warning.text, margin: 0 }),
 });

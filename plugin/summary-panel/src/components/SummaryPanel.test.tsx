@@ -1,11 +1,12 @@
 import React from 'react';
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { LoadingState } from '@grafana/data';
+import { DataQueryRequest, LoadingState } from '@grafana/data';
+import { RefreshEvent } from '@grafana/runtime';
 import { DigestInput } from '@gpt-runner-logs/contract';
 
 import { RECORDED, panelProps, summaryFrame } from '../__tests__/panelProps';
-import { REFRESH_BUTTON_SELECTOR, refreshDashboard } from '../summary/refresh';
+import { panelQueryRunner } from '../summary/refresh';
 import { SummaryPanel } from './SummaryPanel';
 
 const firstErrorTemplate = RECORDED.digest.templates.errors[0]!;
@@ -48,8 +49,9 @@ describe('SummaryPanel with a Summary frame', () => {
       `ERROR ${RECORDED.digest.bySeverity.ERROR}`
     );
 
+    // A recorded digest of a backend that sent no baseline: nothing is compared with it.
     const spikes = within(highlights).getByRole('list', { name: 'Error spikes' });
-    expect(spikes).toHaveTextContent('2026-03-02 11:20–11:34: 45 errors, peak 8 per bucket (8.0× the median)');
+    expect(spikes).toHaveTextContent(/^2026-03-02 11:20–11:34: 45 errors, peak 8 per bucket$/);
 
     const table = within(highlights).getByRole('table', { name: 'Top error templates' });
     const rows = within(table).getAllByRole('row').slice(1);
@@ -57,6 +59,46 @@ describe('SummaryPanel with a Summary frame', () => {
     expect(rows[0]).toHaveTextContent(firstErrorTemplate.id);
     expect(rows[0]).toHaveTextContent(firstErrorTemplate.template);
     expect(within(rows[0]!).getAllByRole('cell')[1]).toHaveTextContent(String(firstErrorTemplate.errors));
+  });
+
+  it.each([
+    [0, /peak 8 per bucket, none elsewhere in the window$/],
+    [0.5, /peak 8 per bucket, against 0\.5 per bucket elsewhere$/],
+    [2, /peak 8 per bucket \(4\.0× the 2 per bucket elsewhere\)$/],
+  ])(
+    'states a spike against the rest of the window (baseline %s), never against a median of zero',
+    (baseline, text) => {
+      const spikes = RECORDED.digest.spikes.map((spike) => ({ ...spike, median: 0, baseline }));
+      render(<SummaryPanel {...panelProps({ series: [summaryFrame({ digest: { ...RECORDED.digest, spikes } })] })} />);
+      const list = screen.getByRole('list', { name: 'Error spikes' });
+      expect(list).toHaveTextContent(text);
+      expect(list).not.toHaveTextContent('median');
+    }
+  );
+
+  it("shows an error template's value spread under its pattern", () => {
+    const variables = [
+      {
+        index: 0,
+        name: 'symbol',
+        distinct: 8,
+        lines: 36,
+        top: [
+          { value: 'TSLA', count: 7 },
+          { value: 'MSFT', count: 5 },
+          { value: 'META', count: 5 },
+        ],
+      },
+      { index: 1, distinct: 1, lines: 36, top: [{ value: '503', count: 36 }] },
+    ];
+    const errors = [{ ...firstErrorTemplate, variables }, ...RECORDED.digest.templates.errors.slice(1)];
+    const digest = { ...RECORDED.digest, templates: { ...RECORDED.digest.templates, errors } };
+    render(<SummaryPanel {...panelProps({ series: [summaryFrame({ digest })] })} />);
+    const table = screen.getByRole('table', { name: 'Top error templates' });
+    const first = within(table).getAllByRole('row')[1]!;
+    expect(first).toHaveTextContent('symbol 8: TSLA 7, MSFT 5, META 5, …');
+    // One value on every line is no spread: it is not repeated under the pattern.
+    expect(first).not.toHaveTextContent('503 36');
   });
 
   it('says why a partial digest is partial, with the warnings the backend read with', () => {
@@ -184,25 +226,49 @@ describe('SummaryPanel states', () => {
 });
 
 describe('Regenerate', () => {
-  it("presses the dashboard's refresh button", async () => {
-    // Grafana's RefreshPicker renders this button in the dashboard controls.
-    const refresh = document.createElement('button');
-    refresh.setAttribute('data-testid', 'data-testid RefreshPicker run button');
-    const clicks = jest.fn();
-    refresh.addEventListener('click', clicks);
-    document.body.appendChild(refresh);
+  /** Scenes' SafeSerializableSceneObject: `value` is the wrapper itself, `valueOf()` the scene object. */
+  class SceneObjectWrapper {
+    text = '__sceneObject';
+    constructor(private readonly object: object) {}
+    valueOf = () => this.object;
+    get value() {
+      return this;
+    }
+  }
 
-    render(<SummaryPanel {...panelProps({ series: [summaryFrame()] })} />);
+  /** The request a scene dashboard's query runner sends: it names itself as `__sceneObject`. */
+  const sceneRequest = (runner: object, wrap = true) =>
+    ({
+      requestId: 'SQR101',
+      targets: [],
+      scopedVars: { __sceneObject: wrap ? new SceneObjectWrapper(runner) : { text: '__sceneObject', value: runner } },
+    }) as unknown as DataQueryRequest;
+
+  it("re-runs the panel's own query runner in a scene dashboard", async () => {
+    const runner = { runQueries: jest.fn() };
+    const props = panelProps({ series: [summaryFrame()] });
+    render(<SummaryPanel {...props} data={{ ...props.data, request: sceneRequest(runner) }} />);
     await userEvent.click(screen.getByRole('button', { name: 'Regenerate' }));
-    expect(clicks).toHaveBeenCalledTimes(1);
-    expect(screen.queryByText('Refresh the dashboard to regenerate.')).not.toBeInTheDocument();
-    refresh.remove();
+    expect(runner.runQueries).toHaveBeenCalledTimes(1);
+    expect(props.eventBus.publish).not.toHaveBeenCalled();
+    expect(screen.queryByText(/to regenerate/)).not.toBeInTheDocument();
   });
 
-  it('tells the reader how to refresh where the dashboard hides its refresh button', async () => {
-    render(<SummaryPanel {...panelProps({ series: [summaryFrame()] })} />);
+  it("publishes Grafana's RefreshEvent elsewhere, and says how to run the query again", async () => {
+    const props = panelProps({ series: [summaryFrame()] });
+    render(<SummaryPanel {...props} />);
     await userEvent.click(screen.getByRole('button', { name: 'Regenerate' }));
-    expect(screen.getByText('Refresh the dashboard to regenerate.')).toBeInTheDocument();
+    expect(props.eventBus.publish).toHaveBeenCalledWith(expect.any(RefreshEvent));
+    expect(screen.getByText('Run the query again (refresh) to regenerate.')).toBeInTheDocument();
+  });
+
+  it('finds the query runner only where Grafana put one', () => {
+    const props = panelProps({ series: [summaryFrame()] });
+    expect(panelQueryRunner(props.data)).toBeUndefined();
+    expect(panelQueryRunner({ ...props.data, request: sceneRequest({ runQueries: 'no' }) })).toBeUndefined();
+    const runner = { runQueries: () => undefined };
+    expect(panelQueryRunner({ ...props.data, request: sceneRequest(runner) })).toBe(runner);
+    expect(panelQueryRunner({ ...props.data, request: sceneRequest(runner, false) })).toBe(runner);
   });
 
   it('is disabled while the summary is still being written', async () => {
@@ -213,12 +279,5 @@ describe('Regenerate', () => {
     expect(screen.getByRole('button', { name: 'Regenerate' })).toHaveAttribute('aria-disabled', 'true');
     await userEvent.click(screen.getByRole('button', { name: 'Regenerate' }), { pointerEventsCheck: 0 });
     expect(regenerate).not.toHaveBeenCalled();
-  });
-
-  it('finds the button by the selector Grafana publishes for it', () => {
-    expect(REFRESH_BUTTON_SELECTOR).toBe('[data-testid="data-testid RefreshPicker run button"]');
-    const root = document.createElement('div');
-    root.innerHTML = '<button data-testid="data-testid RefreshPicker run button" disabled></button>';
-    expect(refreshDashboard(root)).toBe(false);
   });
 });

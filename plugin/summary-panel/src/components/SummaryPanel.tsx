@@ -4,7 +4,7 @@ import { GrafanaTheme2, LoadingState as DataState, PanelProps } from '@grafana/d
 import { Button, Spinner, useStyles2 } from '@grafana/ui';
 
 import { findSummaryFrame, readSummary } from '../summary/readFrame';
-import { refreshDashboard } from '../summary/refresh';
+import { regenerate as regenerateQuery } from '../summary/refresh';
 import { SummaryOptions } from '../types';
 import { DigestHighlights } from './DigestHighlights';
 import { EmptyState, ErrorState, LoadingState, WritingIndicator } from './PanelStates';
@@ -12,15 +12,15 @@ import { SummaryFooter } from './SummaryFooter';
 import { SummaryMarkdown } from './SummaryMarkdown';
 
 interface Props extends PanelProps<SummaryOptions> {
-  /** Re-runs the queries; replaceable so tests and pages without a dashboard can observe it. */
-  regenerate?: () => boolean;
+  /** Re-runs the queries; false when it could only ask Grafana to (see summary/refresh.ts). */
+  regenerate?: typeof regenerateQuery;
 }
 
 /**
  * The Summary frame of the Unified Logs data source: the summary, its digest highlights and
  * what it cost, with loading, streaming, empty and error states.
  */
-export function SummaryPanel({ data, options, height, timeZone, regenerate = refreshDashboard }: Props) {
+export function SummaryPanel({ data, options, height, timeZone, eventBus, regenerate = regenerateQuery }: Props) {
   const styles = useStyles2(getStyles);
   const [refreshHint, setRefreshHint] = useState(false);
   const frame = findSummaryFrame(data.series);
@@ -33,7 +33,7 @@ export function SummaryPanel({ data, options, height, timeZone, regenerate = ref
   // Grafana's Button with a tooltip is only aria-disabled, so a click can still arrive.
   const onRegenerate = () => {
     if (!busy) {
-      setRefreshHint(!regenerate());
+      setRefreshHint(!regenerate(data, eventBus));
     }
   };
 
@@ -51,7 +51,7 @@ export function SummaryPanel({ data, options, height, timeZone, regenerate = ref
           </span>
         )}
         {view?.streaming && !loading && <WritingIndicator />}
-        {refreshHint && <span className={styles.status}>Refresh the dashboard to regenerate.</span>}
+        {refreshHint && <span className={styles.status}>Run the query again (refresh) to regenerate.</span>}
         <Button
           size="sm"
           variant="secondary"

@@ -21,7 +21,38 @@ function readSpike(value: unknown): DigestSpike | undefined {
     errors: num(value.errors),
     peakErrors: num(value.peakErrors),
     factor: num(value.factor),
+    // An older backend sends no baseline; the panel then says nothing about one.
+    baseline: typeof value.baseline === 'number' && Number.isFinite(value.baseline) ? value.baseline : undefined,
   };
+}
+
+/** Variables shown per template: a named or repeating few tell more than every id. */
+const MAX_SPREADS = 2;
+
+/**
+ * The variables worth a line under a pattern: more than one value, values that repeat
+ * (ids that never do only add noise), named ones first, then those with the fewest values.
+ */
+function readSpreads(value: unknown): string[] {
+  return list(value)
+    .filter(isRecord)
+    .filter((v) => num(v.distinct) > 1 && num(v.distinct) < num(v.lines))
+    .sort(
+      (a, b) =>
+        Number(str(b.name) !== undefined) - Number(str(a.name) !== undefined) || num(a.distinct) - num(b.distinct)
+    )
+    .slice(0, MAX_SPREADS)
+    .map(readSpread);
+}
+
+/** `symbol 8: TSLA 7, MSFT 6, META 5, …`. */
+function readSpread(value: Record<string, unknown>): string {
+  const name = str(value.name) ?? `<*>${num(value.index) + 1}`;
+  const top = list(value.top)
+    .filter(isRecord)
+    .map((v) => `${str(v.value) ?? ''} ${num(v.count)}`);
+  const more = num(value.distinct) > top.length ? ', …' : '';
+  return `${name} ${num(value.distinct)}${value.distinctCapped === true ? '+' : ''}: ${top.join(', ')}${more}`;
 }
 
 function readTemplate(value: unknown): DigestTemplate | undefined {
@@ -34,6 +65,7 @@ function readTemplate(value: unknown): DigestTemplate | undefined {
     count: num(value.count),
     errors: num(value.errors),
     lastSeen: str(value.lastSeen),
+    spread: readSpreads(value.variables),
   };
 }
 

@@ -11,7 +11,12 @@ export interface ProxyRoute {
   headers?: Record<string, string>;
 }
 
-function resolve(url: string, routes: ProxyRoute[]): { url: string; headers: Record<string, string> } {
+/** Where a request goes and with which headers, or the answer the proxy gives itself. */
+export type Forwarded = { url: string; headers: Record<string, string> };
+export type Refused = { status: number; statusText: string; body: unknown };
+export type Forward = (url: string, method: string) => Forwarded | Refused;
+
+function resolve(url: string, routes: ProxyRoute[]): Forwarded {
   const route = routes.find((candidate) => url.startsWith(candidate.prefix));
   if (!route) {
     return { url, headers: {} };
@@ -58,11 +63,22 @@ function bodyOf(options: BackendSrvRequest): string | undefined {
  * rejections for non-2xx answers (status 502 when nothing answers, as Grafana's proxy
  * does), and cancellation on unsubscribe.
  */
-export function createFetchBackendSrv(routes: ProxyRoute[] = []): BackendSrv {
+export function createFetchBackendSrv(routes: ProxyRoute[] | Forward = []): BackendSrv {
+  const forward: Forward = typeof routes === 'function' ? routes : (url) => resolve(url, routes);
   const fetchObservable = <T>(options: BackendSrvRequest): Observable<FetchResponse<T>> =>
     new Observable<FetchResponse<T>>((subscriber) => {
       const controller = new AbortController();
-      const target = resolve(options.url, routes);
+      const target = forward(options.url, options.method ?? 'GET');
+      if ('status' in target) {
+        const refused: FetchError = {
+          status: target.status,
+          statusText: target.statusText,
+          data: target.body,
+          config: options,
+        };
+        subscriber.error(refused);
+        return undefined;
+      }
       const headers: Record<string, string> = { Accept: 'application/json', ...options.headers, ...target.headers };
       fetch(target.url, { method: options.method ?? 'GET', headers, body: bodyOf(options), signal: controller.signal })
         .then(async (response) => {

@@ -21,6 +21,13 @@ interface ReadyLine {
   tokens: BackendTokens;
   now: string;
   burst: { from: string; to: string };
+  mismatches: Mismatches;
+}
+
+/** The trades the demo's GCS archive disagrees with Firestore about (local/demo-data/dataset.ts). */
+export interface Mismatches {
+  firestoreOnly: string;
+  statusDiffers: string;
 }
 
 export interface RealBackend {
@@ -30,6 +37,7 @@ export interface RealBackend {
   nowMs: number;
   /** The demo's error burst (epoch ms): the broker answers 503 and orders are rejected. */
   burst: { fromMs: number; toMs: number };
+  mismatches: Mismatches;
   stop: () => Promise<void>;
 }
 
@@ -88,6 +96,7 @@ export async function startRealBackend(): Promise<RealBackend> {
       tokens: ready.tokens,
       nowMs: Date.parse(ready.now),
       burst: { fromMs: Date.parse(ready.burst.from), toMs: Date.parse(ready.burst.to) },
+      mismatches: ready.mismatches,
       stop: () => stopProcess(child),
     };
   } catch (error) {

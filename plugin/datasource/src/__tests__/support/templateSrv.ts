@@ -19,7 +19,14 @@ function format(value: string | string[], fmt: string | undefined): string {
   }
 }
 
-/** A template service over fixed variables; scoped variables win, as in Grafana. */
+type FormatFunction = (value: string | string[], variable: Record<string, unknown>, fallback: typeof format) => string;
+
+/**
+ * A template service over fixed variables; scoped variables win, as in Grafana. A list is a
+ * multi-value variable's selection. A format may be a function, which Grafana calls with the
+ * variable's raw value (a list for a multi-value variable), a description of the variable
+ * and its default formatter (TemplateSrv.formatValue, or scenes' formatRegistry).
+ */
 export function createTemplateSrv(variables: Values = {}): TemplateSrv {
   const lookup = (name: string, scopedVars?: ScopedVars): string | string[] | undefined => {
     const scoped = scopedVars?.[name]?.value;
@@ -35,7 +42,14 @@ export function createTemplateSrv(variables: Values = {}): TemplateSrv {
       (target ?? '').replace(/\$\{(\w+)(?::(\w+))?\}|\$(\w+)/g, (match, braced, bracedFmt, plain) => {
         const name = braced ?? plain;
         const value = lookup(name, scopedVars);
-        return value === undefined ? match : format(value, bracedFmt ?? (typeof fmt === 'string' ? fmt : undefined));
+        if (value === undefined) {
+          return match;
+        }
+        if (typeof fmt === 'function' && !bracedFmt) {
+          const variable = { name, type: 'custom', multi: Array.isArray(value), includeAll: false };
+          return (fmt as FormatFunction)(value, variable, format);
+        }
+        return format(value, bracedFmt ?? (typeof fmt === 'string' ? fmt : undefined));
       }),
     containsTemplate: (target?: string) => /\$\w+|\$\{\w+/.test(target ?? ''),
     updateTimeRange: () => {},

@@ -1,7 +1,7 @@
 import React from 'react';
 import { InlineField } from '@grafana/ui';
 
-import { DEFAULT_LIMIT, MAX_LIMIT } from '@gpt-runner-logs/contract';
+import { MAX_LIMIT } from '@gpt-runner-logs/contract';
 import { CommitInput } from './CommitInput';
 import { QueryFieldProps } from './types';
 
@@ -15,14 +15,19 @@ export function parseLimit(text: string): number | string | undefined {
   return Number.isFinite(value) ? value : trimmed;
 }
 
-export function LimitField({ query, onCommit }: QueryFieldProps) {
+/** Left empty, the data source's "Maximum lines" setting applies, which the placeholder shows. */
+export function LimitField({ datasource, query, onCommit }: QueryFieldProps) {
   return (
-    <InlineField label="Limit" labelWidth={8} tooltip={`Lines per query, 1–${MAX_LIMIT}`}>
+    <InlineField
+      label="Limit"
+      labelWidth={8}
+      tooltip={`Lines per query, 1–${MAX_LIMIT}; empty: the data source's maximum lines`}
+    >
       <CommitInput
         id={`${query.refId}-limit`}
         aria-label="Line limit"
         value={query.limit === undefined ? '' : String(query.limit)}
-        placeholder={String(DEFAULT_LIMIT)}
+        placeholder={String(datasource.maxLines)}
         width={10}
         onCommit={(text) => onCommit({ limit: parseLimit(text) })}
       />

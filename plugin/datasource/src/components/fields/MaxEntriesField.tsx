@@ -21,7 +21,7 @@ export function MaxEntriesField({ query, onCommit }: QueryFieldProps) {
         id={`${query.refId}-max-entries`}
         aria-label="Maximum entries"
         value={query.maxEntries === undefined ? '' : String(query.maxEntries)}
-        placeholder={String(DEFAULT_MAX_ENTRIES)}
+        placeholder={DEFAULT_MAX_ENTRIES.toLocaleString('en-US')}
         width={10}
         onCommit={(text) => onCommit({ maxEntries: parseLimit(text) })}
       />
