@@ -129,6 +129,18 @@ export interface OpenAIServer {
   failNext(...failures: ScriptedFailure[]): void;
   setReply(reply: ReplyFunction): void;
   setLatency(ms: number): void;
+  /**
+   * Streamed answers send this many chunks and then fall silent, the connection left open
+   * (a provider hanging mid-stream); `undefined` streams them whole again.
+   */
+  stallStreamsAfter(chunks: number | undefined): void;
+  /**
+   * Non-streamed answers send their head and this many bytes of their JSON body, then fall
+   * silent, the connection left open; `undefined` sends them whole again.
+   */
+  stallBodiesAfter(bytes: number | undefined): void;
+  /** Answers (streamed or not) whose connection is still open. */
+  openAnswers(): number;
   /** Forgets captured requests and queued failures; keeps reply and latency. */
   reset(): void;
   stop(): Promise<void>;
@@ -211,6 +223,17 @@ function sendJson(
   response.end(text);
 }
 
+/** A 200 whose Content-Length promises the whole body, of which only `bytes` are sent. */
+function sendJsonStalled(response: ServerResponse, body: unknown, bytes: number): void {
+  const text = Buffer.from(JSON.stringify(body));
+  response.writeHead(200, {
+    'content-type': 'application/json',
+    'content-length': text.length,
+    'x-request-id': newId('req_'),
+  });
+  response.write(text.subarray(0, bytes));
+}
+
 function sendError(
   response: ServerResponse,
   status: number,
@@ -280,15 +303,20 @@ function streamChunks(request: ChatCompletionCreateParams, reply: string): ChatC
   return chunks;
 }
 
-function sendStream(response: ServerResponse, chunks: readonly ChatCompletionChunk[]): void {
+/** Streams the chunks; with `stallAfter`, only that many, then silence on an open connection. */
+function sendStream(
+  response: ServerResponse,
+  chunks: readonly ChatCompletionChunk[],
+  stallAfter: number | undefined,
+): void {
   response.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
     connection: 'keep-alive',
     'x-request-id': newId('req_'),
   });
-  for (const chunk of chunks) response.write(`data: ${JSON.stringify(chunk)}\n\n`);
-  response.end('data: [DONE]\n\n');
+  for (const chunk of chunks.slice(0, stallAfter)) response.write(`data: ${JSON.stringify(chunk)}\n\n`);
+  if (stallAfter === undefined) response.end('data: [DONE]\n\n');
 }
 
 function modelBody(id: string): Model {
@@ -301,6 +329,9 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
   const failures: ScriptedFailure[] = [];
   let reply: ReplyFunction = options.reply ?? echoSummary;
   let latencyMs = options.latencyMs ?? 0;
+  let stallAfter: number | undefined;
+  let stallBodyAfter: number | undefined;
+  const answering = new Set<ServerResponse>();
 
   const handleChat = async (response: ServerResponse, captured: CapturedRequest): Promise<void> => {
     const body = captured.json;
@@ -315,8 +346,14 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
       return;
     }
     const text = await reply(body, captured);
-    if (body.stream === true) sendStream(response, streamChunks(body, text));
-    else sendJson(response, 200, completionBody(body, text));
+    answering.add(response);
+    response.once('close', () => answering.delete(response));
+    if (body.stream === true) {
+      sendStream(response, streamChunks(body, text), stallAfter);
+      return;
+    }
+    if (stallBodyAfter === undefined) sendJson(response, 200, completionBody(body, text));
+    else sendJsonStalled(response, completionBody(body, text), stallBodyAfter);
   };
 
   const route = async (response: ServerResponse, captured: CapturedRequest): Promise<void> => {
@@ -385,6 +422,9 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
     failNext: (...next) => void failures.push(...next),
     setReply: (next) => void (reply = next),
     setLatency: (ms) => void (latencyMs = ms),
+    stallStreamsAfter: (chunks) => void (stallAfter = chunks),
+    stallBodiesAfter: (bytes) => void (stallBodyAfter = bytes),
+    openAnswers: () => answering.size,
     reset: () => {
       requests.length = 0;
       failures.length = 0;

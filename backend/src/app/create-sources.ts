@@ -55,6 +55,7 @@ export function gcsSource(config: Config): GcsSource {
     objectCacheEntries: config.gcs.objectCacheEntries,
     nameSlackMs: config.gcs.nameSlackMs,
     listingTtlMs: config.gcs.listingTtlMs,
+    downloadIdleMs: config.gcs.downloadIdleMs,
     mappingFor: mappingResolver(config.fieldMappings),
   });
 }

@@ -93,6 +93,8 @@ export interface SourcesConfig {
     maxListCalls: number;
     nameSlackMs: number;
     listingTtlMs: { open: number; closed: number };
+    /** A download silent this long fails with a warning naming its object. */
+    downloadIdleMs: number;
   };
   firestore: {
     collections: string[];
@@ -117,6 +119,14 @@ export interface SourcesConfig {
 
 const MB = 1024 * 1024;
 
+/**
+ * A download cut short by the server never ends or fails in the storage client (its body
+ * stream waits for bytes that will not come), so only silence reveals it. Half the source's
+ * budget leaves the rest for listing and reading, so the page still arrives in time and names
+ * the object rather than losing the whole source; never more than 10 s between two chunks.
+ */
+const downloadIdleMs = (sourceTimeoutMs: number): number => Math.min(10_000, Math.floor(sourceTimeoutMs / 2));
+
 export const sourcesConfig = (e: SourcesEnv): SourcesConfig => ({
   enabledSources: e.ENABLED_SOURCES,
   sourceTimeoutMs: e.SOURCE_TIMEOUT_MS,
@@ -135,6 +145,7 @@ export const sourcesConfig = (e: SourcesEnv): SourcesConfig => ({
       open: e.GCS_LISTING_TTL_SECONDS * 1000,
       closed: e.GCS_CLOSED_LISTING_TTL_SECONDS * 1000,
     },
+    downloadIdleMs: downloadIdleMs(e.SOURCE_TIMEOUT_MS),
   },
   firestore: {
     collections: e.FIRESTORE_COLLECTIONS,

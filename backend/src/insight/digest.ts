@@ -4,6 +4,7 @@ import {
   compareKeys,
   formatEpochMs,
   labelValue,
+  mapInSlices,
   severityRank,
   timestampMs,
   type LogEntry,
@@ -95,10 +96,26 @@ export const inTimeOrder = (entries: readonly LogEntry[]): LogEntry[] => [...ent
  */
 export function mineEntries(ordered: readonly LogEntry[]): MinedEntries {
   const miner = new PatternMiner();
-  const lines = ordered.map(({ message, labels }) => ({ message: firstLine(message), labels }));
-  const raw = ordered.map(({ timestamp, severity, source }, i) =>
-    miner.add((lines[i] as VariableLine).message, { timestamp, severity, source }),
-  );
+  const lines = firstLinesOf(ordered);
+  return minedBy(miner, lines, ordered.map(adderTo(miner, lines)));
+}
+
+/** `mineEntries` for the request path: the same templates, with the event loop served between slices. */
+export async function mineEntriesInSlices(ordered: readonly LogEntry[]): Promise<MinedEntries> {
+  const miner = new PatternMiner();
+  const lines = firstLinesOf(ordered);
+  return minedBy(miner, lines, await mapInSlices(ordered, adderTo(miner, lines)));
+}
+
+const firstLinesOf = (ordered: readonly LogEntry[]): VariableLine[] =>
+  ordered.map(({ message, labels }) => ({ message: firstLine(message), labels }));
+
+const adderTo =
+  (miner: PatternMiner, lines: readonly VariableLine[]) =>
+  ({ timestamp, severity, source }: LogEntry, i: number): string =>
+    miner.add((lines[i] as VariableLine).message, { timestamp, severity, source });
+
+function minedBy(miner: PatternMiner, lines: readonly VariableLine[], raw: string[]): MinedEntries {
   const assigned = raw.map((id) => miner.resolve(id));
   return { templates: withVariables(miner.templates(), lines, assigned), assigned };
 }

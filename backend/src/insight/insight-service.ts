@@ -1,11 +1,11 @@
 import type { PatternsResponse, ReadStats, SummaryResponse } from '@gpt-runner-logs/contract';
 import { createHash } from 'node:crypto';
 import type { CachedCalls } from '../cache/cached-call.js';
-import type { LogEntry, LogQuery } from '../model/index.js';
+import { mapInSlices, yieldToLoop, type LogEntry, type LogQuery } from '../model/index.js';
 import { queryFingerprint } from '../query/cursor.js';
 import type { QueryEngine } from '../query/engine.js';
 import { collectEntries, entriesFingerprint, type Collected } from '../query/collect.js';
-import { buildDigest, inTimeOrder, mineEntries, type Digest } from './digest.js';
+import { buildDigest, inTimeOrder, mineEntriesInSlices, type Digest } from './digest.js';
 import { withVolumes } from './pattern-volume.js';
 import type { PatternTemplate } from './patterns/index.js';
 import { planSummaryPrompt, promptBudget, type PromptPlan } from './prompt.js';
@@ -88,7 +88,8 @@ export class InsightService {
 
   async patterns(query: LogQuery, maxEntries: number): Promise<PatternsResult> {
     const { entries, stats } = await this.read(query, maxEntries);
-    const mined = mineEntries(entries);
+    const mined = await mineEntriesInSlices(entries);
+    await yieldToLoop();
     const { templates, buckets } = withVolumes(mined, entries, query.from, query.to);
     return { templates, buckets, stats: { ...stats, distinct: templates.length } };
   }
@@ -103,11 +104,14 @@ export class InsightService {
     // The focus is the caller's text, echoed by providers: redacted like everything it sits beside.
     const focus = askedFocus === undefined ? undefined : this.deps.redactor.redactText(askedFocus);
     const { collected, entries, stats } = await this.read(query, maxEntries);
-    const mined = mineEntries(entries);
+    const mined = await mineEntriesInSlices(entries);
     // A truncated read covers only its newest part of the window; the digest says so in its window.
     const from = stats.truncated && entries[0] ? entries[0].timestamp : query.from;
     const input = { ...stats, warnings: stats.warnings.map((w) => w.message) };
+    // Each stage goes over every entry: other requests get a turn between them.
+    await yieldToLoop();
     const digest = buildDigest(entries, { from, to: query.to, input }, mined);
+    await yieldToLoop();
     const cacheKey = this.cacheKey(query, maxEntries, focus, grafana, collected.entries);
     return { query, focus, grafana, digest, templates: mined.templates, cacheKey, startedAt };
   }
@@ -163,7 +167,7 @@ export class InsightService {
   private async read(query: LogQuery, maxEntries: number): Promise<Read> {
     const collected = await collectEntries(this.deps.engine, query, maxEntries);
     const redact = this.deps.redactor.redactText;
-    const entries = inTimeOrder(collected.entries).map((entry) => ({
+    const entries = await mapInSlices(inTimeOrder(collected.entries), (entry) => ({
       ...entry,
       message: redact(entry.message),
     }));

@@ -6,4 +6,5 @@ export * from './log-query.js';
 export * from './merge.js';
 export * from './order.js';
 export * from './severity.js';
+export * from './slices.js';
 export * from './time.js';

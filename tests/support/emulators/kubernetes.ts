@@ -57,9 +57,11 @@ import {
   type FieldRequirement,
   type LabelRequirement,
 } from './kubernetes-selectors.js';
+import { FaultTable, type ApiFault } from './kubernetes-faults.js';
 import { LeaseStore, leaseRouteOf, type StoredLease } from './kubernetes-leases.js';
 import { LOOPBACK } from './process.js';
 
+export type { ApiFault } from './kubernetes-faults.js';
 export type { LeaseSpec, StoredLease } from './kubernetes-leases.js';
 export type { LogLineInput } from './kubernetes-logs.js';
 export type { PodPhase } from './kubernetes-objects.js';
@@ -125,6 +127,10 @@ export interface KubernetesDouble {
   openStreams(): { logs: number; watches: number };
   /** A Lease as stored (holder, renew time, transitions), or undefined. */
   lease(namespace: string, name: string): StoredLease | undefined;
+  /** Plays `fault` on the requests it matches until the returned function is called. */
+  injectFault(fault: ApiFault): () => void;
+  /** Ends every fault. */
+  clearFaults(): void;
   stop(): Promise<void>;
 }
 
@@ -141,9 +147,11 @@ export async function startKubernetesDouble(options: StartKubernetesOptions = {}
   const cluster = new Cluster(options.now ?? (() => new Date()));
   for (const name of options.namespaces ?? STANDARD_NAMESPACES) cluster.addNamespace(name);
   const requests: RecordedRequest[] = [];
+  const faults = new FaultTable();
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://double');
     requests.push(recordOf(req, url));
+    if (faults.apply(decodeURIComponent(url.pathname), res)) return;
     handle(cluster, req, url, res);
   });
   const port = await listen(server);
@@ -162,6 +170,8 @@ export async function startKubernetesDouble(options: StartKubernetesOptions = {}
     deletePod: (namespace, name) => cluster.deletePod(namespace, name),
     openStreams: () => ({ logs: cluster.followers.size, watches: cluster.watchers.size }),
     lease: (namespace, name) => cluster.leases.get(namespace, name),
+    injectFault: (fault) => faults.add(fault),
+    clearFaults: () => faults.clear(),
     stop: () => stopServer(server, cluster),
   };
 }

@@ -85,16 +85,24 @@ export class OpenAISummarizer implements Summarizer {
     };
   }
 
+  /**
+   * The raw response is read under the silence guard: the client's time-out ends with the
+   * response head, and a body that stalls after it would otherwise hang the summary.
+   */
   private async complete(
     messages: ChatMessage[],
     maxTokens: number,
-    signal?: AbortSignal,
+    outer?: AbortSignal,
   ): Promise<Completion> {
-    const completion = await this.client.chat.completions.create(this.params(messages, maxTokens), {
-      signal,
+    return this.guarded(outer, async (signal, heard) => {
+      const response = await this.client.chat.completions
+        .create(this.params(messages, maxTokens), { signal })
+        .asResponse();
+      heard();
+      const completion = (await response.json()) as OpenAI.ChatCompletion;
+      const text = completion.choices[0]?.message.content ?? '';
+      return { text, usage: reportedUsage(completion.usage, messages, text) };
     });
-    const text = completion.choices[0]?.message.content ?? '';
-    return { text, usage: reportedUsage(completion.usage, messages, text) };
   }
 
   private async stream(
@@ -103,18 +111,16 @@ export class OpenAISummarizer implements Summarizer {
     onDelta: (text: string) => void,
     outer?: AbortSignal,
   ): Promise<Completion> {
-    const silence = new SilenceGuard(this.settings.timeoutMs);
-    const signal = outer ? AbortSignal.any([outer, silence.signal]) : silence.signal;
-    try {
+    return this.guarded(outer, async (signal, heard) => {
       const stream = await this.client.chat.completions.create(
         { ...this.params(messages, maxTokens), stream: true, stream_options: { include_usage: true } },
         { signal },
       );
-      silence.heard();
+      heard();
       let text = '';
       let usage: OpenAI.CompletionUsage | undefined;
       for await (const chunk of stream) {
-        silence.heard();
+        heard();
         const piece = chunk.choices[0]?.delta.content;
         if (piece) {
           text += piece;
@@ -122,7 +128,25 @@ export class OpenAISummarizer implements Summarizer {
         }
         if (chunk.usage) usage = chunk.usage;
       }
+      // The client ends the iteration quietly when its signal aborts: a cut answer is no answer.
+      if (signal.aborted) throw new OpenAI.APIUserAbortError();
       return { text, usage: reportedUsage(usage, messages, text) };
+    });
+  }
+
+  /**
+   * Runs one call with a silence guard: once `heard()` is first called (the response head
+   * arrived), the call fails as a time-out when SUMMARY_TIMEOUT_MS pass without another
+   * `heard()`. Before that, the client's own per-attempt time-out and retries apply.
+   */
+  private async guarded<T>(
+    outer: AbortSignal | undefined,
+    call: (signal: AbortSignal, heard: () => void) => Promise<T>,
+  ): Promise<T> {
+    const silence = new SilenceGuard(this.settings.timeoutMs);
+    const signal = outer ? AbortSignal.any([outer, silence.signal]) : silence.signal;
+    try {
+      return await call(signal, () => silence.heard());
     } catch (error) {
       if (silence.fired) throw new SummaryFailure('timeout', this.timeoutDetail());
       throw error;

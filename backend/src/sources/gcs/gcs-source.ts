@@ -42,6 +42,8 @@ export interface GcsSourceOptions {
   nameSlackMs: number;
   /** How long folder listings are reused: folders still written to, and dated folders whose time is past. */
   listingTtlMs: { open: number; closed: number };
+  /** A download silent this long fails: a body cut short otherwise never ends in the client. */
+  downloadIdleMs: number;
   mappingFor: (prefix: string) => FieldMapping;
 }
 
@@ -60,7 +62,6 @@ interface Candidate {
 
 const UPDATED_SLACK_MS = 5 * 60_000;
 const DOWNLOAD_TIMEOUT_MS = 120_000;
-const DOWNLOAD_IDLE_MS = 10_000;
 
 /**
  * Log records stored as objects under a few prefixes of one bucket. Objects never change
@@ -251,7 +252,11 @@ export class GcsSource implements LogSource {
       mapping: this.options.mappingFor(root),
     };
     const signal = AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS);
-    const limits = { maxBytes: this.options.maxObjectBytes, signal, idleTimeoutMs: DOWNLOAD_IDLE_MS };
+    const limits = {
+      maxBytes: this.options.maxObjectBytes,
+      signal,
+      idleTimeoutMs: this.options.downloadIdleMs,
+    };
     this.calls.count('download');
     const call = readObject(this.options.bucket, origin, limits)
       .then((parsed) => {
