@@ -8,11 +8,11 @@
  * reports refresh latency, partial pages, errors, page-cache hits, the backend's calls to each
  * backing service per refresh (when it exports them) and its peak RSS. The last line is JSON.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { generateDataset } from './demo-data/dataset.js';
-import { startBuiltBackend, stopBackend, waitForHealth } from './backend-process.js';
+import { stopBackend, waitForHealth } from './backend-process.js';
+import { BENCH_TOKEN, latencySummary, rssMb, startBenchBackend } from './bench-support.js';
 import { startLocalStack } from './stack.js';
 
 const { values: args } = parseArgs({
@@ -27,7 +27,6 @@ const CLIENTS = Number(args.clients);
 const SECONDS = Number(args.seconds);
 const INTERVAL_MS = Number(args.interval) * 1000;
 const PORT = String(args.port);
-const TOKEN = 'bench-token-0123456789abcdef';
 const HOUR = 3_600_000;
 
 interface Refresh {
@@ -43,14 +42,11 @@ interface Refresh {
   reads: number;
 }
 
-const percentile = (sorted: number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function timed(url: string): Promise<{ ms: number; status: number; body: Record<string, unknown> }> {
   const started = performance.now();
-  const response = await fetch(url, { headers: { Authorization: `Bearer ${TOKEN}` } });
+  const response = await fetch(url, { headers: { Authorization: `Bearer ${BENCH_TOKEN}` } });
   const body = (await response.json()) as Record<string, unknown>;
   return { ms: performance.now() - started, status: response.status, body };
 }
@@ -117,11 +113,6 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
-
 /** Every client refreshes until the deadline, then finishes the refresh under way. */
 async function viewers(base: string): Promise<Refresh[]> {
   const refreshes: Refresh[] = [];
@@ -140,26 +131,12 @@ async function viewers(base: string): Promise<Refresh[]> {
   return refreshes;
 }
 
-function summarize(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return {
-    p50Ms: Math.round(percentile(sorted, 50)),
-    p95Ms: Math.round(percentile(sorted, 95)),
-    p99Ms: Math.round(percentile(sorted, 99)),
-  };
-}
-
 async function main(): Promise<void> {
   const stack = await startLocalStack();
-  const backend = startBuiltBackend({
-    ...stack.env,
-    HOST: '127.0.0.1',
-    PORT,
-    LOG_LEVEL: 'warn',
-    CURSOR_SECRET: 'bench-cursor-secret-0123456789abcdef',
-    AUTH_TOKENS: JSON.stringify([
-      { name: 'bench', sha256: createHash('sha256').update(TOKEN).digest('hex'), role: 'viewer' },
-    ]),
+  const backend = startBenchBackend(stack, {
+    port: PORT,
+    role: 'viewer',
+    env: { CURSOR_SECRET: 'bench-cursor-secret-0123456789abcdef' },
   });
   try {
     const dataset = generateDataset({ nowMs: Date.now(), days: 3 });
@@ -194,11 +171,11 @@ async function main(): Promise<void> {
       intervalSeconds: INTERVAL_MS / 1000,
       refreshes: refreshes.length,
       requestsPerSecond: Math.round(((2 * refreshes.length) / seconds) * 10) / 10,
-      refresh: summarize(refreshes.map((r) => r.ms)),
-      logsPanel: summarize(refreshes.map((r) => r.logsMs)),
-      volumePanel: summarize(refreshes.map((r) => r.volumeMs)),
+      refresh: latencySummary(refreshes.map((r) => r.ms)),
+      logsPanel: latencySummary(refreshes.map((r) => r.logsMs)),
+      volumePanel: latencySummary(refreshes.map((r) => r.volumeMs)),
       // After the first two intervals: every viewer has refreshed at least once, the cache is warm.
-      steadyRefresh: summarize(steady.map((r) => r.ms)),
+      steadyRefresh: latencySummary(steady.map((r) => r.ms)),
       steadyRefreshes: steady.length,
       partialRefreshes: refreshes.filter((r) => r.partial).length,
       errors: refreshes.filter((r) => r.error).length,

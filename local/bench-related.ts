@@ -5,53 +5,33 @@
  * against the 1 s target. Reconcile: the last 24 hours, run several times, against 5 s.
  * The last line is one JSON object.
  */
-import { createHash } from 'node:crypto';
 import type { ReconcileResponse, RelatedResponse } from '@gpt-runner-logs/contract';
 import { generateDataset } from './demo-data/dataset.js';
 import { Random } from './demo-data/random.js';
 import { formatEpochMs } from '../backend/src/model/index.js';
-import { startBuiltBackend, stopBackend, waitForHealth } from './backend-process.js';
+import { stopBackend, waitForHealth } from './backend-process.js';
+import { BENCH_TOKEN, latencySummary, startBenchBackend } from './bench-support.js';
 import { startLocalStack } from './stack.js';
 
 const RELATED_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 60);
 const RECONCILE_RUNS = Number(process.env.BENCH_RECONCILE_RUNS ?? 5);
 const PORT = process.env.BENCH_PORT ?? '18098';
-const TOKEN = 'bench-token-0123456789abcdef';
 const DAY = 86_400_000;
-
-const percentile = (sorted: number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 
 async function timed<T>(url: string): Promise<{ ms: number; body: T }> {
   const started = performance.now();
-  const response = await fetch(url, { headers: { Authorization: `Bearer ${TOKEN}` } });
+  const response = await fetch(url, { headers: { Authorization: `Bearer ${BENCH_TOKEN}` } });
   const body = (await response.json()) as T;
   if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${JSON.stringify(body)}`);
   return { ms: performance.now() - started, body };
 }
 
-const summary = (ms: number[]) => {
-  const sorted = [...ms].sort((a, b) => a - b);
-  return {
-    n: sorted.length,
-    p50Ms: Math.round(percentile(sorted, 50)),
-    p95Ms: Math.round(percentile(sorted, 95)),
-    maxMs: Math.round(sorted.at(-1) ?? NaN),
-  };
-};
+const summary = (ms: number[]) => ({ n: ms.length, ...latencySummary(ms) });
 
 async function main(): Promise<void> {
   const nowMs = Date.now();
   const stack = await startLocalStack();
-  const backend = startBuiltBackend({
-    ...stack.env,
-    HOST: '127.0.0.1',
-    PORT,
-    LOG_LEVEL: 'warn',
-    AUTH_TOKENS: JSON.stringify([
-      { name: 'bench', sha256: createHash('sha256').update(TOKEN).digest('hex'), role: 'admin' },
-    ]),
-  });
+  const backend = startBenchBackend(stack, { port: PORT, role: 'admin' });
   try {
     const dataset = generateDataset({ nowMs, days: 3 });
     console.log(`seeding ${dataset.objects.length} objects, ${dataset.documents.length} documents…`);

@@ -6,17 +6,16 @@
  * off), so each one reaches all three sources; the GCS object cache stays on, as in
  * production. The last line is one JSON object.
  */
-import { createHash } from 'node:crypto';
 import { generateDataset } from './demo-data/dataset.js';
 import { formatEpochMs } from '../backend/src/model/index.js';
-import { startBuiltBackend, stopBackend, waitForHealth } from './backend-process.js';
+import { stopBackend, waitForHealth } from './backend-process.js';
+import { BENCH_TOKEN, latencySummary, percentile, startBenchBackend } from './bench-support.js';
 import { startLocalStack } from './stack.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 50);
 const PORT = process.env.BENCH_PORT ?? '18099';
-const TOKEN = 'bench-token-0123456789abcdef';
 
 interface Sample {
   ms: number;
@@ -27,15 +26,12 @@ interface Sample {
   tookMs: Record<string, number>;
 }
 
-const percentile = (sorted: number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-
 async function request(base: string, toMs: number): Promise<Sample> {
   const from = formatEpochMs(toMs - 3_600_000);
   const to = formatEpochMs(toMs);
   const started = performance.now();
   const response = await fetch(`${base}/logs?from=${from}&to=${to}&limit=500`, {
-    headers: { Authorization: `Bearer ${TOKEN}` },
+    headers: { Authorization: `Bearer ${BENCH_TOKEN}` },
   });
   const body = (await response.json()) as {
     entries: unknown[];
@@ -84,16 +80,7 @@ async function measure(base: string, nowMs: number, count: number, clients: numb
 async function main(): Promise<void> {
   const nowMs = Date.now();
   const stack = await startLocalStack();
-  const backend = startBuiltBackend({
-    ...stack.env,
-    HOST: '127.0.0.1',
-    PORT,
-    LOG_LEVEL: 'warn',
-    CACHE_TTL_SECONDS: '0',
-    AUTH_TOKENS: JSON.stringify([
-      { name: 'bench', sha256: createHash('sha256').update(TOKEN).digest('hex'), role: 'admin' },
-    ]),
-  });
+  const backend = startBenchBackend(stack, { port: PORT, role: 'admin', env: { CACHE_TTL_SECONDS: '0' } });
   try {
     const dataset = generateDataset({
       nowMs,
@@ -121,20 +108,14 @@ async function main(): Promise<void> {
     // Latency alone: one request at a time. Then throughput: several clients at once.
     const sequential = await measure(base, nowMs, SEQUENTIAL, 1, 0);
     const { samples, seconds } = await measure(base, nowMs, REQUESTS, CONCURRENCY, SEQUENTIAL);
-    const latencies = samples.map((s) => s.ms).sort((a, b) => a - b);
-    const alone = sequential.samples.map((s) => s.ms).sort((a, b) => a - b);
     const result = {
       requests: samples.length,
       concurrency: CONCURRENCY,
-      p50Ms: Math.round(percentile(latencies, 50)),
-      p95Ms: Math.round(percentile(latencies, 95)),
-      p99Ms: Math.round(percentile(latencies, 99)),
+      ...latencySummary(samples.map((s) => s.ms)),
       requestsPerSecond: Math.round((samples.length / seconds) * 10) / 10,
       sequential: {
-        requests: alone.length,
-        p50Ms: Math.round(percentile(alone, 50)),
-        p95Ms: Math.round(percentile(alone, 95)),
-        p99Ms: Math.round(percentile(alone, 99)),
+        requests: sequential.samples.length,
+        ...latencySummary(sequential.samples.map((s) => s.ms)),
         sourceP95Ms: sourcePercentiles(sequential.samples, 95),
       },
       gcsBytesPerRequest: Math.round(samples.reduce((n, s) => n + s.bytes, 0) / samples.length),

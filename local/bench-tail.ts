@@ -11,8 +11,8 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { openTail, type TailClient } from '../tests/support/tail-client.js';
-import { startBuiltBackend, stopBackend, waitForHealth } from './backend-process.js';
-import { benchTokens, percentile, rssMb } from './bench-support.js';
+import { stopBackend, waitForHealth } from './backend-process.js';
+import { BENCH_TOKEN, latencySummary, rssMb, startBenchBackend } from './bench-support.js';
 import { generateDataset } from './demo-data/dataset.js';
 import { startLocalStack } from './stack.js';
 
@@ -28,7 +28,6 @@ const SUBSCRIBERS = Number(args.subscribers);
 const PROBES = Number(args.probes);
 const INTERVAL_MS = Number(args.interval);
 const PORT = String(args.port);
-const TOKEN = 'bench-token-0123456789abcdef';
 const NS = 'gpt-runner';
 const WAIT_MS = 10_000;
 
@@ -74,16 +73,15 @@ async function arrivals(clients: TailClient[], marker: string, writtenAt: number
 
 async function main(): Promise<void> {
   const stack = await startLocalStack();
-  const backend = startBuiltBackend({
-    ...stack.env,
-    HOST: '127.0.0.1',
-    PORT,
-    LOG_LEVEL: 'warn',
-    // Streams outlive the run: reconnects are the plugin's business and are tested there.
-    TAIL_MAX_STREAM_SECONDS: '600',
-    TAIL_MAX_SUBSCRIBERS_PER_TOKEN: String(Math.max(250, SUBSCRIBERS)),
-    TAIL_MAX_SUBSCRIBERS: String(Math.max(1_000, SUBSCRIBERS)),
-    AUTH_TOKENS: benchTokens(TOKEN, 'viewer'),
+  const backend = startBenchBackend(stack, {
+    port: PORT,
+    role: 'viewer',
+    env: {
+      // Streams outlive the run: reconnects are the plugin's business and are tested there.
+      TAIL_MAX_STREAM_SECONDS: '600',
+      TAIL_MAX_SUBSCRIBERS_PER_TOKEN: String(Math.max(250, SUBSCRIBERS)),
+      TAIL_MAX_SUBSCRIBERS: String(Math.max(1_000, SUBSCRIBERS)),
+    },
   });
   const clients: TailClient[] = [];
   try {
@@ -98,7 +96,7 @@ async function main(): Promise<void> {
 
     console.log(`opening ${SUBSCRIBERS} live tails…`);
     for (let i = 0; i < SUBSCRIBERS; i++)
-      clients.push(await openTail(base, { token: TOKEN, query: 'source=pods' }));
+      clients.push(await openTail(base, { token: BENCH_TOKEN, query: 'source=pods' }));
     const refused = clients.filter((c) => c.status !== 200).length;
     if (refused > 0) throw new Error(`${refused} subscribers were refused`);
     await until(() => stack.kube.openStreams().logs === containers, `${containers} upstream log streams`);
@@ -117,18 +115,13 @@ async function main(): Promise<void> {
       peakRss = Math.max(peakRss, rssMb(pid));
       peakUpstream = Math.max(peakUpstream, stack.kube.openStreams().logs);
     }
-    const received = latencies.filter((ms) => !Number.isNaN(ms)).sort((a, b) => a - b);
+    const received = latencies.filter((ms) => !Number.isNaN(ms));
     const result = {
       subscribers: SUBSCRIBERS,
       probes: PROBES,
       deliveries: latencies.length,
       missed: latencies.length - received.length,
-      latencyMs: {
-        p50: Math.round(percentile(received, 50)),
-        p95: Math.round(percentile(received, 95)),
-        p99: Math.round(percentile(received, 99)),
-        max: Math.round(received.at(-1) ?? NaN),
-      },
+      latency: latencySummary(received),
       containers,
       upstreamLogStreams: {
         peakSeenByApiServer: peakUpstream,
@@ -138,8 +131,8 @@ async function main(): Promise<void> {
       peakRssMb: Math.round(peakRss),
     };
     console.log(
-      `${result.deliveries} deliveries to ${SUBSCRIBERS} subscribers: p50 ${result.latencyMs.p50} ms, ` +
-        `p95 ${result.latencyMs.p95} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms, ` +
+      `${result.deliveries} deliveries to ${SUBSCRIBERS} subscribers: p50 ${result.latency.p50Ms} ms, ` +
+        `p95 ${result.latency.p95Ms} ms, p99 ${result.latency.p99Ms} ms, max ${result.latency.maxMs} ms, ` +
         `${result.missed} missed; upstream log streams ${result.upstreamLogStreams.peakSeenByApiServer} ` +
         `for ${containers} containers; peak RSS ${result.peakRssMb} MB`,
     );

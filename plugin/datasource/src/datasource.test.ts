@@ -21,10 +21,8 @@ import {
   epochNanos,
   field,
   labelsOf,
-  lastHourOf,
-  querying,
+  lastHourSuite,
   rowAt,
-  realBackendForSuite,
   values,
 } from './__tests__/support/realSuite';
 import { QueryType, UnifiedLogsQuery } from './types';
@@ -34,11 +32,8 @@ import { QueryType, UnifiedLogsQuery } from './types';
  * trades, reflections and pod logs ending at `backend.nowMs`, with an error burst (the
  * broker answering 503) in its last hour.
  */
-const backend = realBackendForSuite();
-
-const lastHour = () => lastHourOf(backend);
+const { backend, lastHour, runOne, frameOf } = lastHourSuite();
 const burst = () => timeRange(backend.burst.fromMs, backend.burst.toMs);
-const { runOne, frameOf } = querying(lastHour);
 
 function analyst(variables?: Record<string, string | string[]>): DataSource {
   return connectDataSource(backend.url, { token: backend.tokens.analyst, variables });

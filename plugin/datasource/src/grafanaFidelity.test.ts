@@ -11,15 +11,7 @@ import { MAX_LIMIT } from '@gpt-runner-logs/contract';
 
 import { DataSource } from './datasource';
 import { asGrafanaHoldsIt, connectDataSource, timeRange } from './__tests__/support/instance';
-import {
-  MINUTE,
-  labelsOf,
-  lastHourOf,
-  querying,
-  rowAt,
-  realBackendForSuite,
-  values,
-} from './__tests__/support/realSuite';
+import { MINUTE, labelsOf, lastHourSuite, rowAt, values } from './__tests__/support/realSuite';
 import { DEFAULT_MAX_LINES, QueryType, UnifiedLogsQuery } from './types';
 
 /**
@@ -27,9 +19,7 @@ import { DEFAULT_MAX_LINES, QueryType, UnifiedLogsQuery } from './types';
  * backend over demo data: roles through the plugin.json routes, multi-value variables, query
  * modifications, the context query, sort order, the maximum lines setting and summaries.
  */
-const backend = realBackendForSuite();
-
-const { runOne, frameOf } = querying(() => lastHourOf(backend));
+const { backend, runOne, frameOf } = lastHourSuite();
 const bodies = (frame: DataFrame) => values<string>(frame, 'body');
 
 /** Both tokens as a Grafana data source holds them: a viewer for reads, an analyst for summaries. */

@@ -51,6 +51,11 @@ function toFetchResponse<T>(response: Response, data: T, config: BackendSrvReque
   };
 }
 
+/** The FetchError Grafana's proxy answers with when it refuses a request itself. */
+function refusal(refused: Refused, config: BackendSrvRequest): FetchError {
+  return { status: refused.status, statusText: refused.statusText, data: refused.body, config };
+}
+
 function bodyOf(options: BackendSrvRequest): string | undefined {
   if (options.data === undefined) {
     return undefined;
@@ -70,13 +75,7 @@ export function createFetchBackendSrv(routes: ProxyRoute[] | Forward = []): Back
       const controller = new AbortController();
       const target = forward(options.url, options.method ?? 'GET');
       if ('status' in target) {
-        const refused: FetchError = {
-          status: target.status,
-          statusText: target.statusText,
-          data: target.body,
-          config: options,
-        };
-        subscriber.error(refused);
+        subscriber.error(refusal(target, options));
         return undefined;
       }
       const headers: Record<string, string> = { Accept: 'application/json', ...options.headers, ...target.headers };
@@ -121,13 +120,7 @@ export function createFetchBackendSrv(routes: ProxyRoute[] | Forward = []): Back
       const target = forward(options.url, options.method ?? 'GET');
       if ('status' in target) {
         // Refused by the emulated proxy (a route's reqRole): the stream never reaches the backend.
-        const refused: FetchError = {
-          status: target.status,
-          statusText: target.statusText,
-          data: target.body,
-          config: options,
-        };
-        subscriber.error(refused);
+        subscriber.error(refusal(target, options));
         return undefined;
       }
       const headers: Record<string, string> = { ...options.headers, ...target.headers };

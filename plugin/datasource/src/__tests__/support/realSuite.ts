@@ -33,6 +33,16 @@ export function realBackendForSuite(): RealBackend {
 /** The last hour of the demo data, which holds its error burst. */
 export const lastHourOf = (backend: RealBackend): TimeRange => timeRange(backend.nowMs - 60 * MINUTE, backend.nowMs);
 
+/**
+ * A suite over the real backend whose queries cover the demo data's last hour unless told
+ * otherwise: the backend, that range, and `runOne`/`frameOf` over it.
+ */
+export function lastHourSuite() {
+  const backend = realBackendForSuite();
+  const lastHour = () => lastHourOf(backend);
+  return { backend, lastHour, ...querying(lastHour) };
+}
+
 /** One query's first answer, and its single frame, over a range the suite chooses by default. */
 export function querying(defaultRange: () => TimeRange) {
   const runOne = (ds: DataSource, target: UnifiedLogsQuery, overrides = {}): Promise<DataQueryResponse> =>
