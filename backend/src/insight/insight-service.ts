@@ -4,7 +4,7 @@ import type { CachedCalls } from '../cache/cached-call.js';
 import { mapInSlices, yieldToLoop, type LogEntry, type LogQuery } from '../model/index.js';
 import { queryFingerprint } from '../query/cursor.js';
 import type { QueryEngine } from '../query/engine.js';
-import { collectEntries, entriesFingerprint, type Collected } from '../query/collect.js';
+import { entriesFingerprint, walkEntries } from '../query/collect.js';
 import { buildDigest, inTimeOrder, mineEntriesInSlices, type Digest } from './digest.js';
 import { withVolumes } from './pattern-volume.js';
 import type { PatternTemplate } from './patterns/index.js';
@@ -73,8 +73,7 @@ export interface PreparedSummary {
 export type SummaryResult = SummaryResponse;
 
 interface Read {
-  collected: Collected;
-  /** Oldest first, messages redacted. */
+  /** Oldest first, messages redacted, without payloads. */
   entries: LogEntry[];
   stats: ReadStats;
 }
@@ -103,7 +102,7 @@ export class InsightService {
     const startedAt = performance.now();
     // The focus is the caller's text, echoed by providers: redacted like everything it sits beside.
     const focus = askedFocus === undefined ? undefined : this.deps.redactor.redactText(askedFocus);
-    const { collected, entries, stats } = await this.read(query, maxEntries);
+    const { entries, stats } = await this.read(query, maxEntries);
     const mined = await mineEntriesInSlices(entries);
     // A truncated read covers only its newest part of the window; the digest says so in its window.
     const from = stats.truncated && entries[0] ? entries[0].timestamp : query.from;
@@ -112,7 +111,7 @@ export class InsightService {
     await yieldToLoop();
     const digest = buildDigest(entries, { from, to: query.to, input }, mined);
     await yieldToLoop();
-    const cacheKey = this.cacheKey(query, maxEntries, focus, grafana, collected.entries);
+    const cacheKey = this.cacheKey(query, maxEntries, focus, grafana, entries);
     return { query, focus, grafana, digest, templates: mined.templates, cacheKey, startedAt };
   }
 
@@ -165,14 +164,20 @@ export class InsightService {
   }
 
   private async read(query: LogQuery, maxEntries: number): Promise<Read> {
-    const collected = await collectEntries(this.deps.engine, query, maxEntries);
     const redact = this.deps.redactor.redactText;
-    const entries = await mapInSlices(inTimeOrder(collected.entries), (entry) => ({
-      ...entry,
-      message: redact(entry.message),
-    }));
-    const { truncated, partial, warnings } = collected;
-    return { collected, entries, stats: { entries: entries.length, truncated, partial, warnings } };
+    const read: LogEntry[] = [];
+    // Each page is redacted as it arrives and kept without its payload, which nothing here
+    // reads: a read of `maxEntries` holds their messages, not every record's whole structure.
+    const walked = await walkEntries(this.deps.engine, query, maxEntries, async (page) => {
+      const slim = await mapInSlices(page, ({ payload: _payload, ...entry }) => ({
+        ...entry,
+        message: redact(entry.message),
+      }));
+      read.push(...slim);
+    });
+    const entries = inTimeOrder(read);
+    const { truncated, partial, warnings } = walked;
+    return { entries, stats: { entries: entries.length, truncated, partial, warnings } };
   }
 
   /** The query without its window (a relative window moves on every refresh) and the entries it read. */

@@ -3,9 +3,12 @@ import { MAX_LIMIT, type LogEntry, type LogQuery } from '../model/index.js';
 import type { QueryEngine, SourceShares, Warning } from './engine.js';
 import { sharesOf } from './log-reader.js';
 
-/** What a summary or a pattern listing reads: up to `maxEntries` matches of a query. */
-export interface Collected {
-  entries: LogEntry[];
+/** What a walk over a query's pages saw, besides the entries it handed on. */
+export interface Walked {
+  /** Entries handed on. */
+  read: number;
+  /** The last entry handed on: the oldest, newest first. */
+  last: LogEntry | undefined;
   /** More entries matched than were read. */
   truncated: boolean;
   /** A source failed on some page; its entries are missing. */
@@ -16,19 +19,28 @@ export interface Collected {
   scanned: number;
 }
 
+/** What a summary or a pattern listing reads: up to `maxEntries` matches of a query. */
+export interface Collected extends Walked {
+  entries: LogEntry[];
+}
+
 /**
  * Pages through the engine, each page resuming after the last, until the query is exhausted
- * or `maxEntries` are read. The query's direction is kept: newest first (the default) means
- * a truncated read keeps the most recent entries, which are the ones a summary is about.
+ * or `maxEntries` are read, handing each page to `onPage` as it comes: a caller that counts or
+ * slims entries holds one page of whole records at a time, not `maxEntries`. The query's
+ * direction is kept: newest first (the default) means a truncated read keeps the most recent
+ * entries, which are the ones a summary is about.
  */
-export async function collectEntries(
+export async function walkEntries(
   engine: Pick<QueryEngine, 'page'>,
   query: LogQuery,
   maxEntries: number,
+  onPage: (entries: LogEntry[]) => void | Promise<void>,
   signal?: AbortSignal,
-): Promise<Collected> {
-  const collected: Collected = {
-    entries: [],
+): Promise<Walked> {
+  const walked: Walked = {
+    read: 0,
+    last: undefined,
     truncated: false,
     partial: false,
     warnings: [],
@@ -40,25 +52,39 @@ export async function collectEntries(
   let shares: SourceShares | undefined;
   for (;;) {
     signal?.throwIfAborted();
-    const limit = Math.min(MAX_LIMIT, maxEntries - collected.entries.length);
+    const limit = Math.min(MAX_LIMIT, maxEntries - walked.read);
     const page = await engine.page({ ...query, limit, after }, signal, shares);
     shares = sharesOf(page.entries);
-    collected.pages += 1;
-    collected.scanned += page.stats.scanned;
-    collected.partial ||= page.partial;
+    walked.pages += 1;
+    walked.scanned += page.stats.scanned;
+    walked.partial ||= page.partial;
     for (const warning of page.warnings) {
       const key = `${warning.source}\u0000${warning.message}`;
-      if (!seen.has(key)) collected.warnings.push(warning);
+      if (!seen.has(key)) walked.warnings.push(warning);
       seen.add(key);
     }
-    collected.entries.push(...page.entries);
-    if (!page.next) return collected;
-    if (collected.entries.length >= maxEntries) {
-      collected.truncated = true;
-      return collected;
+    walked.read += page.entries.length;
+    walked.last = page.entries.at(-1) ?? walked.last;
+    await onPage(page.entries);
+    if (!page.next) return walked;
+    if (walked.read >= maxEntries) {
+      walked.truncated = true;
+      return walked;
     }
     after = page.next;
   }
+}
+
+/** `walkEntries`, keeping every entry. */
+export async function collectEntries(
+  engine: Pick<QueryEngine, 'page'>,
+  query: LogQuery,
+  maxEntries: number,
+  signal?: AbortSignal,
+): Promise<Collected> {
+  const entries: LogEntry[] = [];
+  const walked = await walkEntries(engine, query, maxEntries, (page) => void entries.push(...page), signal);
+  return { ...walked, entries };
 }
 
 /**

@@ -1,10 +1,10 @@
 import type { ContextResponse, VolumeResponse } from '@gpt-runner-logs/contract';
 import Router from '@koa/router';
 import type { Clock, SourceName } from '../../model/index.js';
-import { collectEntries } from '../../query/collect.js';
+import { walkEntries } from '../../query/collect.js';
 import { contextQuery } from '../../query/context.js';
 import type { QueryEngine } from '../../query/engine.js';
-import { volumeSeries } from '../../query/volume.js';
+import { VolumeCounter } from '../../query/volume.js';
 import { principalOf } from '../auth.js';
 import { assertQueryable, assertSourcesQueryable, readableSources } from '../caller-scope.js';
 import type { AppContext, AppState } from '../context.js';
@@ -37,10 +37,9 @@ async function volume(ctx: AppContext, deps: ExploreDeps): Promise<void> {
   });
   assertQueryable(principal, query, deps.enabledSources);
   const started = performance.now();
-  const read = await collectEntries(deps.engine, query, maxEntries);
-  const fromMs = Date.parse(query.from);
-  const toMs = Date.parse(query.to);
-  const oldest = read.entries.at(-1)?.timestamp;
+  const counter = new VolumeCounter(Date.parse(query.from), Date.parse(query.to), stepMs);
+  const read = await walkEntries(deps.engine, query, maxEntries, (page) => counter.add(page));
+  const oldest = read.last?.timestamp;
   const warnings: { source?: SourceName; message: string }[] = [...read.warnings];
   if (read.truncated && oldest) {
     warnings.push({
@@ -51,13 +50,13 @@ async function volume(ctx: AppContext, deps: ExploreDeps): Promise<void> {
     step: stepMs,
     from: query.from,
     to: query.to,
-    series: volumeSeries(read.entries, fromMs, toMs, stepMs),
+    series: counter.series(),
     truncated: read.truncated,
     partial: read.partial,
     warnings,
     stats: {
       scanned: read.scanned,
-      counted: read.entries.length,
+      counted: read.read,
       tookMs: Math.round(performance.now() - started),
     },
   } satisfies VolumeResponse;
