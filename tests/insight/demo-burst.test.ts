@@ -2,7 +2,7 @@ import type { PatternsResponse, SummaryResponse } from '@gpt-runner-logs/contrac
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatEpochMs } from '../../backend/src/model/index.js';
 import { TOKENS, startTestBackend, type TestBackend } from '../support/backend.js';
-import { postSummary } from './helpers.js';
+import { messagesOfRegex, postSummary } from './helpers.js';
 
 /**
  * The demo's error burst read as an operator reads it: one cause (the broker answering 503
@@ -91,19 +91,9 @@ describe('the demo burst in the built-in summary', () => {
     expect(query?.datasource.uid).toBe(GRAFANA.datasourceUid);
     expect(query?.regex).toBe(true);
 
-    const params = new URLSearchParams({
-      ...lastHour,
-      search: query?.search ?? '',
-      regex: 'true',
-      limit: '5000',
-    });
-    const { status, body } = await backend.json<{ entries: { message: string }[] }>(
-      `/logs?${params.toString()}`,
-      TOKENS.analyst,
-    );
-    expect(status).toBe(200);
-    expect(body.entries.length).toBe(summary.digest.templates.errors[0]?.count);
-    for (const entry of body.entries) expect(isOrderFailure(entry.message)).toBe(true);
+    const messages = await messagesOfRegex(backend, lastHour, query?.search ?? '');
+    expect(messages.length).toBe(summary.digest.templates.errors[0]?.count);
+    for (const message of messages) expect(isOrderFailure(message)).toBe(true);
   });
 
   it('keeps backend paths as code when the caller is not Grafana', async () => {

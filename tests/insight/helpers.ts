@@ -9,6 +9,21 @@ export interface ServerEvent {
   data: unknown;
 }
 
+/** The messages `GET /logs` answers for a regex search over a window (a link's query, run here). */
+export async function messagesOfRegex(
+  backend: TestBackend,
+  window: { from: string; to: string },
+  search: string,
+): Promise<string[]> {
+  const params = new URLSearchParams({ ...window, search, regex: 'true', limit: '5000' });
+  const { status, body } = await backend.json<{ entries: { message: string }[] }>(
+    `/logs?${params.toString()}`,
+    TOKENS.analyst,
+  );
+  if (status !== 200) throw new Error(`GET /logs answered ${status}`);
+  return body.entries.map((entry) => entry.message);
+}
+
 /** `POST /logs/summary` with a JSON body. */
 export function postSummary(
   backend: TestBackend,

@@ -5,7 +5,7 @@ import type { Digest } from '../../backend/src/insight/digest.js';
 import { formatEpochMs } from '../../backend/src/model/index.js';
 import { TOKENS, startTestBackend, type TestBackend } from '../support/backend.js';
 import { openaiFailures, startOpenAIServer, type OpenAIServer } from '../support/openai-server.js';
-import { metricsText, postSummary, readEvents, sample, type Problem } from './helpers.js';
+import { messagesOfRegex, metricsText, postSummary, readEvents, sample, type Problem } from './helpers.js';
 
 const API_KEY = 'sk-test-summary-double-0001';
 const PROMPT_BUDGET = 3_000;
@@ -257,6 +257,96 @@ describe('POST /logs/summary with an OpenAI-compatible provider', () => {
       0,
     );
     expect(sample(text, 'log_aggregator_summary_cache_requests_total', { result: 'hit' })).toBeGreaterThan(0);
+  });
+});
+
+describe('Explore links after a summary written by the model', () => {
+  const GRAFANA = { grafanaUrl: 'https://grafana.example/sub', datasourceUid: 'unified-logs' };
+
+  interface Pane {
+    datasource: string;
+    queries: { datasource: { type: string; uid: string }; search?: string; regex?: boolean }[];
+    range: { from: string; to: string };
+  }
+
+  /** The Markdown links of a text that follow the model's reply. */
+  const linksAfterReply = (summary: string): string[] => {
+    expect(summary.startsWith(REPLY)).toBe(true);
+    return [...summary.slice(REPLY.length).matchAll(/\]\((https:[^)\s]+)\)/g)].map((m) => m[1] as string);
+  };
+
+  const paneOf = (link: string): Pane => {
+    expect(link.startsWith(`${GRAFANA.grafanaUrl}/explore?schemaVersion=1&panes=`)).toBe(true);
+    const panes = JSON.parse(new URL(link).searchParams.get('panes') ?? '{}') as Record<string, Pane>;
+    return Object.values(panes)[0] as Pane;
+  };
+
+  /** Each link opens this data source over the digest's window, which holds the burst. */
+  const expectLinksIntoGrafana = (links: string[], digest: Digest): void => {
+    expect(links.length).toBeGreaterThan(0);
+    const [spike] = digest.spikes;
+    expect(spike).toBeDefined();
+    for (const link of links) {
+      const pane = paneOf(link);
+      expect(pane.datasource).toBe(GRAFANA.datasourceUid);
+      expect(pane.queries[0]?.datasource).toEqual({
+        type: 'gptrunner-unifiedlogs-datasource',
+        uid: GRAFANA.datasourceUid,
+      });
+      expect(pane.range).toEqual({ from: String(Date.parse(lastHour.from)), to: String(nowMs) });
+      expect(Number(pane.range.from)).toBeLessThanOrEqual(Date.parse(spike?.start ?? ''));
+      expect(Number(pane.range.to)).toBeGreaterThanOrEqual(Date.parse(spike?.end ?? ''));
+    }
+  };
+
+  /** The first link's query, run on the backend, reads exactly the leading error template's lines. */
+  const expectFirstLinkReadsLeadingTemplate = async (links: string[], digest: Digest): Promise<void> => {
+    const query = paneOf(links[0] as string).queries[0];
+    expect(query?.regex).toBe(true);
+    const messages = await messagesOfRegex(backend, lastHour, query?.search ?? '');
+    expect(messages.length).toBe(digest.templates.errors[0]?.count);
+  };
+
+  it('ends the JSON answer with the digest’s checks as links into the caller’s Explore', async () => {
+    const response = await postSummary(backend, ask('explore links', GRAFANA));
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as SummaryBody;
+    const links = linksAfterReply(body.summary);
+    expectLinksIntoGrafana(links, body.digest);
+    await expectFirstLinkReadsLeadingTemplate(links, body.digest);
+    expect(body.summary).toContain(`of \`${body.digest.templates.errors[0]?.id}\`](`);
+    expect(body.summary).not.toContain('`/logs?');
+  });
+
+  it('streams the links as a last delta before done', async () => {
+    const response = await postSummary(backend, ask('explore links streamed', GRAFANA), TOKENS.analyst, {
+      Accept: 'text/event-stream',
+    });
+    const events = await readEvents(response);
+    const done = events.at(-1);
+    expect(done?.event).toBe('done');
+    const last = events.at(-2);
+    expect(last?.event).toBe('delta');
+    const lastText = (last?.data as { text: string }).text;
+    expect(lastText).toMatch(/^\n\nOpen in Grafana Explore:/);
+    const summary = (done?.data as SummaryBody).summary;
+    const deltas = events.filter((e) => e.event === 'delta').map((e) => (e.data as { text: string }).text);
+    expect(deltas.join('')).toBe(summary);
+    expect(summary.endsWith(lastText)).toBe(true);
+    expect(events[0]?.event).toBe('digest');
+    expectLinksIntoGrafana(linksAfterReply(summary), events[0]?.data as Digest);
+  });
+
+  it('adds no links when the caller is not Grafana', async () => {
+    const body = (await (await postSummary(backend, ask('no grafana'))).json()) as SummaryBody;
+    expect(body.summary).toBe(REPLY);
+    expect(body.summary).not.toContain('/explore?');
+  });
+
+  it('tells the model to write no links of its own', async () => {
+    await postSummary(backend, ask('no model links', GRAFANA));
+    expect(String(chatBody(0).messages[0]?.content)).toMatch(/Write no links or URLs/);
+    expect(String(chatBody(0).messages[1]?.content)).not.toContain('grafana.example');
   });
 });
 

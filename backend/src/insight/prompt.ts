@@ -89,6 +89,7 @@ export const SUMMARY_INSTRUCTIONS = [
   '- A template is one event: its "vars" give each <*> with its number of distinct values and its top values with counts. Name a cause once with its spread (e.g. "36 errors across 8 symbols, all with code 503"), never once per value.',
   '- [REDACTED:type] marks a secret that was removed; do not guess it.',
   '- If the input cannot answer something, say so. Mention when the input is truncated or partial.',
+  '- Write no links or URLs; name templates by id instead.',
   'Answer in Markdown with exactly three sections: "## What happened", "## Likely causes" (of the errors), "## What to check next". At most 250 words.',
 ].join('\n');
 

@@ -1,6 +1,7 @@
 import type { Timestamp } from '../../model/index.js';
-import type { Digest, LabelCount, Spike, TemplateDigest } from '../digest.js';
-import { checkLink, templateQuery, type GrafanaTarget } from './explore-links.js';
+import type { Digest, Spike, TemplateDigest } from '../digest.js';
+import { concentration, podCheck, templateCheck } from './digest-checks.js';
+import { checkLink, type GrafanaTarget } from './explore-links.js';
 import { describeSpread, instantiate } from './spread.js';
 
 export interface BuiltinSummaryOptions {
@@ -144,28 +145,20 @@ function describeCause(t: TemplateDigest, digest: Digest, time: TimeFormat): str
   return `- **${plural(t.errors, 'error')}**${share}: \`${instantiate(t)}\`${spread ? ` ${spread}` : ''}${seen}${burst} (\`${t.id}\`, ${sources}).`;
 }
 
-/** The label value holding at least half the errors, if any. */
-function concentration(counts: LabelCount[] | undefined, errors: number): LabelCount | undefined {
-  const top = [...(counts ?? [])].sort((a, b) => b.errors - a.errors)[0];
-  return top && errors > 0 && top.errors * 2 >= errors ? top : undefined;
-}
-
 /** A check's target: a Markdown link into Grafana's Explore, or the backend path as code. */
 function linked(text: string, target: string, grafana: GrafanaTarget | undefined): string {
   return grafana ? `[${text}](${target})` : `${text}: \`${target}\``;
 }
 
-/** A template clipped for the digest ends in `…`: the rest of its text is any text. */
-const unclipped = (template: string): string =>
-  template.endsWith('…') ? `${template.slice(0, -1)}<*>` : template;
-
 function nextChecks(digest: Digest, time: TimeFormat, grafana: GrafanaTarget | undefined): string[] {
   const lines: string[] = [];
-  const { from, to } = digest.window;
-  const top = digest.templates.errors[0];
-  if (top) {
-    const link = checkLink({ query: templateQuery(unclipped(top.template)), from, to }, grafana);
-    lines.push(`- ${linked(`Read the ${plural(top.count, 'line')} of \`${top.id}\``, link, grafana)}.`);
+  const leading = templateCheck(digest);
+  const top = leading?.template;
+  if (leading) {
+    const link = checkLink(leading.check, grafana);
+    lines.push(
+      `- ${linked(`Read the ${plural(leading.template.count, 'line')} of \`${leading.template.id}\``, link, grafana)}.`,
+    );
   }
   const spike = digest.spikes[0];
   if (spike) {
@@ -173,11 +166,11 @@ function nextChecks(digest: Digest, time: TimeFormat, grafana: GrafanaTarget | u
       `- What changed around ${time(spike.start)} UTC: deployments, configuration, and the status of the broker and other dependencies.`,
     );
   }
-  const pod = concentration(digest.labels.pods, digest.totals.errors);
+  const pod = podCheck(digest);
   if (pod) {
-    const link = checkLink({ query: { source: 'pods', pods: pod.value, previous: true }, from, to }, grafana);
+    const link = checkLink(pod.check, grafana);
     lines.push(
-      `- Pod ${pod.value}: its restarts and ${linked("the previous container's log", link, grafana)}.`,
+      `- Pod ${pod.pod.value}: its restarts and ${linked("the previous container's log", link, grafana)}.`,
     );
   }
   const fresh = digest.templates.new.find((t) => t.id !== top?.id);

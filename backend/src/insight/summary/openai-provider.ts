@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import { countChatTokens, countTextTokens, type ChatMessage } from '../prompt.js';
+import { exploreLinksSection } from './digest-checks.js';
 import { SilenceGuard } from './silence-guard.js';
 import {
   SummaryFailure,
@@ -49,8 +50,18 @@ export class OpenAISummarizer implements Summarizer {
     });
   }
 
+  /** The model's answer, then (when the caller is Grafana) the digest's checks as Explore links. */
+  async summarize(request: SummaryRequest): Promise<SummaryOutcome> {
+    const { summary, usage } = await this.ask(request);
+    const { digest, grafana, onDelta } = request;
+    // The links come from the digest, never from the model: they read what the digest counted.
+    const links = grafana ? exploreLinksSection(digest, grafana) : '';
+    if (links) onDelta?.(links);
+    return { summary: summary + links, usage };
+  }
+
   /** Only talks to the model: the prompt (and its map step) was planned by the caller. */
-  async summarize({ prompt: plan, signal, onDelta }: SummaryRequest): Promise<SummaryOutcome> {
+  private async ask({ prompt: plan, signal, onDelta }: SummaryRequest): Promise<SummaryOutcome> {
     if (!plan) throw new Error('the OpenAI provider is prompted: plan the prompt before asking it');
     const usage: Usage = { promptTokens: 0, completionTokens: 0 };
     const add = (more: Usage): void => {
