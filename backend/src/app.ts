@@ -107,6 +107,7 @@ function buildServices(deps: AppDeps, metrics: Metrics): Services {
     config.segments,
     cache,
     deps.clock ?? systemClock,
+    config.sourceTimeoutMs,
   );
   if (segmented.store) metrics.watchSegmentBytes(() => segmented.store?.bytes ?? 0);
   const cursors = new CursorCodec(config.cursorSecret ?? randomBytes(32).toString('hex'));

@@ -249,6 +249,8 @@ describe.skipIf(missing)(
         '/logs/related': { key: 'order_id', value: orderId ?? '' },
         '/logs/reconcile': window,
         '/logs/labels/values': { ...window, name: 'symbol' },
+        // A tail takes no window: it follows what arrives from now on.
+        '/logs/tail': { source: 'gcs' },
       };
       for (const { method, path } of endpoints) {
         const listing = method === 'GET' && path.startsWith('/logs');

@@ -54,6 +54,25 @@ async function seedFaultObjects(bucket: Bucket): Promise<void> {
   ]);
 }
 
+/**
+ * The backend's environment over the proxied emulators. Every request must reach the sources:
+ * caches would hide the faults, so the page and listing caches are off, and so is the segment
+ * cache (it serves settled segments whatever the source does) but where a case is about it.
+ */
+function backendEnv(segmentCache = false): Record<string, string> {
+  return {
+    ...stack.env,
+    FIRESTORE_EMULATOR_HOST: firestoreProxy.host,
+    GCS_API_ENDPOINT: gcsProxy.url,
+    GCS_PREFIXES: 'trades/,reflections/,strategies/,faults/',
+    SOURCE_TIMEOUT_MS: String(SOURCE_TIMEOUT_MS),
+    CACHE_TTL_SECONDS: '0',
+    GCS_LISTING_TTL_SECONDS: '0',
+    GCS_CLOSED_LISTING_TTL_SECONDS: '0',
+    ...(segmentCache ? {} : { CACHE_SEGMENT_BYTES: '0' }),
+  };
+}
+
 let stack: LocalStack;
 let firestoreProxy: FaultProxy;
 let gcsProxy: FaultProxy;
@@ -66,20 +85,7 @@ beforeAll(async () => {
   await seedFaultObjects(stack.storage.bucket(stack.bucketName));
   firestoreProxy = await startFaultProxy({ port: Number(stack.firestore.host.split(':')[1]) });
   gcsProxy = await startFaultProxy({ port: Number(new URL(stack.gcs.apiEndpoint).port) });
-  backend = await startTestBackend({
-    sourcesFromEnv: true,
-    env: {
-      ...stack.env,
-      FIRESTORE_EMULATOR_HOST: firestoreProxy.host,
-      GCS_API_ENDPOINT: gcsProxy.url,
-      GCS_PREFIXES: 'trades/,reflections/,strategies/,faults/',
-      SOURCE_TIMEOUT_MS: String(SOURCE_TIMEOUT_MS),
-      // Every request must reach the sources: caches would hide the faults.
-      CACHE_TTL_SECONDS: '0',
-      GCS_LISTING_TTL_SECONDS: '0',
-      GCS_CLOSED_LISTING_TTL_SECONDS: '0',
-    },
-  });
+  backend = await startTestBackend({ sourcesFromEnv: true, env: backendEnv() });
   // The emulators' first answers are slow (JVM warm-up): not a fault under test.
   await fetchPage(backend, '/logs', recent());
 }, 120_000);
@@ -164,6 +170,42 @@ describe('a source paused mid-request', () => {
     expect(again.warnings).toEqual([]);
     expect(again.partial).toBe(false);
     expect(essentials(again.entries)).toEqual(essentials(whole.entries));
+  });
+
+  describe('behind the segment cache', () => {
+    let cached: TestBackend;
+    beforeAll(async () => {
+      cached = await startTestBackend({ sourcesFromEnv: true, env: backendEnv(true) });
+    }, 60_000);
+    afterAll(() => cached?.close());
+
+    it('a read it shares that never ends is not joined past the source budget: once the source answers, pages are whole', async () => {
+      const page = async () => {
+        const started = performance.now();
+        const body = await fetchPage(cached, '/logs', recent());
+        expect(performance.now() - started).toBeLessThan(SOURCE_TIMEOUT_MS + SLACK_MS);
+        return body;
+      };
+      const whole = await page();
+      expect(whole.partial).toBe(false);
+
+      // Past the fresh edge's sharing age, so the next page reads the edge from Firestore itself.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const paused = firestoreProxy.pauseAfterNextRequest();
+      const pending = page();
+      await paused;
+      const cut = await pending;
+      expect(cut.partial).toBe(true);
+      expect(cut.warnings).toEqual([{ source: 'firestore', message: missing('firestore') }]);
+
+      // The read the pause caught may never finish; later pages read afresh instead of waiting on it.
+      firestoreProxy.resume();
+      await new Promise((resolve) => setTimeout(resolve, SOURCE_TIMEOUT_MS));
+      const again = await page();
+      expect(again.warnings).toEqual([]);
+      expect(again.partial).toBe(false);
+      expect(new Set(again.entries.map((e) => e.source))).toEqual(new Set(['gcs', 'firestore', 'pods']));
+    }, 60_000);
   });
 });
 

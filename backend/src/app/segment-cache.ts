@@ -18,6 +18,7 @@ export function withSegmentCache(
   settings: SegmentsConfig,
   cache: Cache,
   clock: Clock,
+  sourceTimeoutMs: number,
 ): { sources: LogSource[]; store?: SegmentStore } {
   if (settings.maxBytes === 0) return { sources };
   const store = new SegmentStore({
@@ -35,6 +36,7 @@ export function withSegmentCache(
           settleMs: settings.settleMs[source.name],
           edgeMaxAgeMs: settings.edgeMaxAgeMs,
           readBudget: settings.readBudget,
+          joinWithinMs: sourceTimeoutMs,
         },
         clock,
       ),

@@ -148,7 +148,13 @@ function cachedEngine(
       new SegmentedSource(
         source,
         store,
-        { segmentMs: SEGMENT_MS, settleMs: settle[source.name], edgeMaxAgeMs: 0, readBudget },
+        {
+          segmentMs: SEGMENT_MS,
+          settleMs: settle[source.name],
+          edgeMaxAgeMs: 0,
+          readBudget,
+          joinWithinMs: 60_000,
+        },
         clock,
       ),
   );

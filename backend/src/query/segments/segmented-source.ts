@@ -22,6 +22,12 @@ export interface SegmentSettings {
   edgeMaxAgeMs: number;
   /** Unfiltered entries one read of missing segments or of the fresh edge returns at most. */
   readBudget: number;
+  /**
+   * How long after it started a shared read of missing segments may still be joined: the
+   * source's time budget. An older one is presumed stuck (a source that stopped answering), and
+   * a request that joined it would give up with it; a new request reads afresh instead.
+   */
+  joinWithinMs: number;
 }
 
 /** A shared read is not tied to the request that started it: another may be waiting on it. */
@@ -60,7 +66,7 @@ interface RunRead {
 export class SegmentedSource implements LogSource {
   readonly name: SourceName;
   private readonly edge: FreshEdge;
-  private readonly runs = new Map<string, Promise<RunRead>>();
+  private readonly runs = new Map<string, { read: Promise<RunRead>; startedMs: number }>();
 
   constructor(
     private readonly inner: LogSource,
@@ -254,10 +260,13 @@ export class SegmentedSource implements LogSource {
     const lo = Math.min(...run);
     const hi = Math.max(...run) + this.settings.segmentMs;
     const key = `${direction}:${lo}:${hi}:${after ? `${after.timestamp}/${after.id}` : ''}`;
+    const now = this.clock.now();
     const pending = this.runs.get(key);
-    if (pending) return pending;
-    const read = this.readUnfiltered(lo, hi, direction, after).finally(() => this.runs.delete(key));
-    this.runs.set(key, read);
+    if (pending && now - pending.startedMs <= this.settings.joinWithinMs) return pending.read;
+    const read = this.readUnfiltered(lo, hi, direction, after).finally(() => {
+      if (this.runs.get(key)?.read === read) this.runs.delete(key);
+    });
+    this.runs.set(key, { read, startedMs: now });
     return read;
   }
 
