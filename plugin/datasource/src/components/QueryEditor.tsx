@@ -4,7 +4,7 @@ import { getAppEvents } from '@grafana/runtime';
 import { InlineFieldRow, Stack } from '@grafana/ui';
 import { QueryTypeName } from '@gpt-runner-logs/contract';
 
-import { DataSource } from '../datasource';
+import type { DataSource } from '../datasource';
 import { defaultDirection, directionOf } from '../querybuilder/sortOrder';
 import { QueryType, UnifiedLogsOptions, UnifiedLogsQuery } from '../types';
 import { DedupeField } from './fields/DedupeField';

@@ -1,6 +1,6 @@
 import { ComboboxOption } from '@grafana/ui';
 
-import { DataSource } from '../../datasource';
+import type { DataSource } from '../../datasource';
 import { MetaField, MetaScopeParamName } from '@gpt-runner-logs/contract';
 
 export type OptionsLoader = (inputValue: string) => Promise<Array<ComboboxOption<string>>>;

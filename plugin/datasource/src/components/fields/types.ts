@@ -1,6 +1,6 @@
 import { TimeRange } from '@grafana/data';
 
-import { DataSource } from '../../datasource';
+import type { DataSource } from '../../datasource';
 import { UnifiedLogsQuery } from '../../types';
 
 /** What every field of the query editor gets. */
