@@ -15,6 +15,8 @@ import { seedPods } from '../../local/seed.js';
 import type { LogEntry, LogQuery, PodSelector } from '../../backend/src/model/index.js';
 import { compileFilter } from '../../backend/src/query/filter.js';
 import type { SourceRequest } from '../../backend/src/query/log-source.js';
+import { SegmentStore } from '../../backend/src/query/segments/segment-store.js';
+import { SegmentedSource } from '../../backend/src/query/segments/segmented-source.js';
 import { PodSource } from '../../backend/src/sources/pods/pod-source.js';
 import type { KubernetesDouble } from '../support/emulators/kubernetes.js';
 import { scrape, total } from '../support/metrics.js';
@@ -266,13 +268,13 @@ describe('pod source failures, driven through the source', () => {
       text: `${text} ${i}`,
     }));
 
-  function sourceWith(core: CoreV1Api): PodSource {
+  function sourceWith(core: CoreV1Api, tailLines = 10_000): PodSource {
     const kc = kube.kubeConfig(SIDE);
     return new PodSource({
       core,
       log: new Log(kc),
       namespaces: [SIDE],
-      tailLines: 10_000,
+      tailLines,
       maxBytesPerStream: 1024 * 1024,
       concurrency: 4,
     });
@@ -349,5 +351,46 @@ describe('pod source failures, driven through the source', () => {
       ),
     );
     kube.deletePod(SIDE, 'restarted-job');
+  });
+
+  it('keeps what a capped read returned in the segment cache, with its lasting warning, and reads only the fresh edge again', async () => {
+    kube.addPod({
+      namespace: SIDE,
+      name: 'chatty-job',
+      // Started when its log begins: a window ending before the pod was added still reads it.
+      containers: [{ name: 'job', lines: lines(12, 'chatty'), startedAt: iso(suite.nowMs - 30 * 60_000) }],
+    });
+    const pods = sourceWith(kube.kubeConfig(SIDE).makeApiClient(CoreV1Api), 5);
+    const request = requestFor({});
+    const direct = await pods.query(request);
+    const oldest = iso(suite.nowMs - 30 * 60_000 + 7 * 1000);
+    const warning = 'chatty-job/job: only its last 5 lines were read; older lines in the range are missing';
+    expect(direct.warnings).toEqual([warning]);
+    // The log only grows, so no later read returns what came before its oldest line now.
+    expect(direct.lasting).toEqual([{ warning, until: oldest }]);
+
+    let clockMs = suite.nowMs;
+    const cached = new SegmentedSource(
+      pods,
+      new SegmentStore({ maxBytes: 1024 * 1024, sharedTtlSeconds: 60 }),
+      { segmentMs: 60_000, settleMs: 0, edgeMaxAgeMs: 0, readBudget: 1_000, joinWithinMs: 10_000 },
+      { now: () => clockMs },
+    );
+    const expected = ['chatty 11', 'chatty 10', 'chatty 9', 'chatty 8', 'chatty 7'];
+    for (const round of ['first', 'refresh']) {
+      kube.clearRequests();
+      if (round === 'refresh') clockMs += 5_000;
+      const answer = await cached.query(requestFor({}));
+      expect(
+        answer.entries.map((e) => e.message),
+        round,
+      ).toEqual(expected);
+      expect(answer.warnings, round).toEqual([warning]);
+      // The first read fills the settled segments and the fresh edge; a refresh reads only the edge.
+      const sinceTimes = logRequests().map((r) => r.query.sinceTime);
+      expect(sinceTimes, round).toHaveLength(round === 'first' ? 2 : 1);
+      if (round === 'refresh') expect(sinceTimes[0] && sinceTimes[0] >= iso(suite.nowMs - 60_000)).toBe(true);
+    }
+    kube.deletePod(SIDE, 'chatty-job');
   });
 });

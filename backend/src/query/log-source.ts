@@ -43,6 +43,18 @@ export interface SourceResult {
   stats: SourceStats;
   /** Problems that did not stop the page: an unreadable object, a pod that vanished. */
   warnings: string[];
+  /**
+   * The warnings (also in `warnings`) about data no later read can return either — lines that
+   * fell out of the part of a container's log the source reads — each with the time up to which
+   * entries may be missing. Other warnings may be transient (a download that failed).
+   */
+  lasting?: LastingGap[];
+}
+
+/** Entries at or before `until` may be missing, for the reason `warning` gives, for good. */
+export interface LastingGap {
+  warning: string;
+  until: string;
 }
 
 export interface SourceStats {

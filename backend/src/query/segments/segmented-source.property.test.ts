@@ -15,7 +15,7 @@ import { QueryEngine } from '../engine.js';
 import type { LogSource, SourceRequest, SourceResult } from '../log-source.js';
 import { sharesOf } from '../log-reader.js';
 import { listingArb, listingQuery } from '../listing.fixture.js';
-import { SegmentStore } from './segment-store.js';
+import { SegmentStore, type Segment } from './segment-store.js';
 import { SegmentedSource } from './segmented-source.js';
 
 const BASE_MS = Date.UTC(2026, 10, 29, 7, 0, 0);
@@ -299,20 +299,22 @@ describe('the segment cache', () => {
 
   it('keeps the in-process segments within their byte bound, evicting the least recently used', async () => {
     const store = new SegmentStore({ maxBytes: 20_000, sharedTtlSeconds: 60 });
-    const segment = (n: number): LogEntry[] =>
-      Array.from({ length: 20 }, (_, i) => ({
+    const segment = (n: number): Segment => ({
+      entries: Array.from({ length: 20 }, (_, i) => ({
         id: `s${n}-${i}`,
         timestamp: formatEpochMs(BASE_MS + n * SEGMENT_MS + i),
         source: 'gcs' as const,
         severity: 'INFO' as const,
         message: 'x'.repeat(40),
         labels: { object: 'trades/2026/11/29/07.jsonl' },
-      }));
+      })),
+      warnings: [],
+    });
     for (let n = 0; n < 50; n++) {
       store.set(`segment:${n}`, segment(n));
       expect(store.bytes).toBeLessThanOrEqual(20_000);
     }
-    expect(await store.get('segment:49')).toHaveLength(20);
+    expect((await store.get('segment:49'))?.entries).toHaveLength(20);
     expect(await store.get('segment:0')).toBeUndefined();
   });
 });

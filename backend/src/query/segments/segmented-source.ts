@@ -8,10 +8,10 @@ import {
   type SourceName,
 } from '../../model/index.js';
 import { compileFilter } from '../filter.js';
-import type { LogSource, SourceRequest, SourceResult, SourceStats } from '../log-source.js';
+import type { LastingGap, LogSource, SourceRequest, SourceResult, SourceStats } from '../log-source.js';
 import { FreshEdge, type EdgeRead } from './fresh-edge.js';
 import { segmentStarts, settledEnd } from './segment-math.js';
-import type { SegmentStore } from './segment-store.js';
+import type { Segment, SegmentStore } from './segment-store.js';
 
 export interface SegmentSettings {
   /** Length of a segment; segments align to multiples of it. */
@@ -54,6 +54,7 @@ interface RunRead {
   entries: LogEntry[];
   stats: SourceStats;
   warnings: string[];
+  lasting: LastingGap[];
 }
 
 /**
@@ -202,7 +203,8 @@ export class SegmentedSource implements LogSource {
       const cached = after ? undefined : await lookup(index);
       if (cached) {
         tally.segmentsCached += 1;
-        if (take(cached, 'asc', 'cached')) return true;
+        tally.warnings.push(...cached.warnings);
+        if (take(cached.entries, 'asc', 'cached')) return true;
         index += 1;
         continue;
       }
@@ -231,13 +233,13 @@ export class SegmentedSource implements LogSource {
    * command time-out per few segments, not one per segment, and a page that fills early does
    * not fetch the rest of a long window.
    */
-  private lookahead(starts: number[]): (index: number) => Promise<LogEntry[] | undefined> {
-    const found = new Map<number, Promise<LogEntry[] | undefined>>();
+  private lookahead(starts: number[]): (index: number) => Promise<Segment | undefined> {
+    const found = new Map<number, Promise<Segment | undefined>>();
     return (index) => {
       if (!found.has(index))
         for (let i = index; i < Math.min(starts.length, index + LOOKAHEAD); i++)
           if (!found.has(i)) found.set(i, this.store.get(this.key(starts[i] as number)));
-      return found.get(index) as Promise<LogEntry[] | undefined>;
+      return found.get(index) as Promise<Segment | undefined>;
     };
   }
 
@@ -245,7 +247,7 @@ export class SegmentedSource implements LogSource {
   private async missingRun(
     starts: number[],
     index: number,
-    lookup: (index: number) => Promise<LogEntry[] | undefined>,
+    lookup: (index: number) => Promise<Segment | undefined>,
   ): Promise<number[]> {
     const run = [starts[index] as number];
     for (let i = index + 1; i < starts.length; i++) {
@@ -270,15 +272,19 @@ export class SegmentedSource implements LogSource {
     return read;
   }
 
-  /** Stores the segments of a run the read holds whole; returns how many (from the run's start). */
+  /**
+   * Stores the segments of a run the read holds whole, or short only of what a lasting gap took
+   * out of reach of any read (kept with its warning); returns how many (from the run's start).
+   */
   private storeWhole(
     direction: LogQuery['direction'],
     run: number[],
     after: EntryKey | undefined,
     read: RunRead,
   ): number {
-    // A warning (an unreadable object, lines cut) means the read may not be whole.
-    if (read.warnings.length > 0) return 0;
+    // Any other warning (an unreadable object, a failed read) means the read may not be whole.
+    const lasting = new Set(read.lasting.map((gap) => gap.warning));
+    if (read.warnings.some((warning) => !lasting.has(warning))) return 0;
     const budgetHit = read.entries.length >= this.settings.readBudget;
     const last = read.entries.at(-1)?.timestamp;
     const L = this.settings.segmentMs;
@@ -295,7 +301,8 @@ export class SegmentedSource implements LogSource {
       const to = formatEpochMs(start + L);
       const entries = read.entries.filter((e) => e.timestamp >= from && e.timestamp < to);
       if (direction === 'backward') entries.reverse();
-      this.store.set(this.key(start), entries);
+      const warnings = read.lasting.filter((gap) => from <= gap.until).map((gap) => gap.warning);
+      this.store.set(this.key(start), { entries, warnings });
       done += 1;
     }
     return done;
@@ -327,11 +334,12 @@ export class SegmentedSource implements LogSource {
       matches: compileFilter({ ...query, after }),
       signal: AbortSignal.timeout(SHARED_READ_TIMEOUT_MS),
     });
-    return { entries: read.entries, stats: read.stats, warnings: read.warnings };
+    return { entries: read.entries, stats: read.stats, warnings: read.warnings, lasting: read.lasting ?? [] };
   }
 
   private key(start: number): string {
-    return `segment:${this.name}:${this.settings.segmentMs}:${start}`;
+    // `v2`: a segment is stored with its warnings; an older replica reads and writes its own keys.
+    return `segment:v2:${this.name}:${this.settings.segmentMs}:${start}`;
   }
 }
 

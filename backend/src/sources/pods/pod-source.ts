@@ -14,6 +14,7 @@ import type {
   Follower,
   FollowOptions,
   FollowSink,
+  LastingGap,
   LogSource,
   MetaField,
   MetaScope,
@@ -80,6 +81,7 @@ export class PodSource implements LogSource {
   async query(request: SourceRequest): Promise<SourceResult> {
     const stats: PodStats = { scanned: 0, podsListed: 0, streamsRead: 0, streamsSkipped: 0, bytesRead: 0 };
     const warnings: string[] = [];
+    const lasting: LastingGap[] = [];
     const pods = await this.selectPods(request, warnings);
     stats.podsListed = pods.length;
     const streams = pods.flatMap(({ namespace, pod }) => this.streamsOf(namespace, pod, request, warnings));
@@ -87,10 +89,10 @@ export class PodSource implements LogSource {
     stats.streamsSkipped = streams.length - open.length;
     const limit = pLimit(this.options.concurrency);
     const lists = await Promise.all(
-      open.map((s) => limit(() => this.readStream(s, request, stats, warnings))),
+      open.map((s) => limit(() => this.readStream(s, request, stats, { warnings, lasting }))),
     );
     const entries = mergeSorted(lists, comparatorFor(request.query.direction), request.limit);
-    return { entries, stats, warnings };
+    return { entries, stats, warnings, lasting };
   }
 
   private namespacesFor(wanted: string | undefined, warnings: string[]): string[] {
@@ -147,7 +149,7 @@ export class PodSource implements LogSource {
     stream: Stream,
     request: SourceRequest,
     stats: PodStats,
-    warnings: string[],
+    { warnings, lasting }: { warnings: string[]; lasting: LastingGap[] },
   ): Promise<LogEntry[]> {
     try {
       const body = await this.fetchLog(stream, request);
@@ -155,14 +157,12 @@ export class PodSource implements LogSource {
       stats.bytesRead += Buffer.byteLength(body);
       const entries = parsePodLog(untilWindowEnd(body, request.query.to), originOf(stream));
       stats.scanned += entries.length;
-      if (
-        lineCount(body) >= this.options.tailLines &&
-        entries[0] &&
-        entries[0].timestamp > request.query.from
-      ) {
-        warnings.push(
-          `${stream.podName}/${stream.container}: only its last ${this.options.tailLines} lines were read; older lines in the range are missing`,
-        );
+      const oldest = entries[0]?.timestamp;
+      if (lineCount(body) >= this.options.tailLines && oldest && oldest > request.query.from) {
+        const warning = `${stream.podName}/${stream.container}: only its last ${this.options.tailLines} lines were read; older lines in the range are missing`;
+        warnings.push(warning);
+        // The log only grows: a later read's last lines start later still, never earlier.
+        lasting.push({ warning, until: oldest });
       }
       return entries.filter(request.matches).sort(comparatorFor(request.query.direction));
     } catch (error) {
