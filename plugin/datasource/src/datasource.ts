@@ -46,6 +46,7 @@ import { Observable, catchError, defer, filter, map, merge, of } from 'rxjs';
 
 import { annotationSupport } from './annotations/annotationSupport';
 import { DEFAULT_TIMEOUT_SECONDS, QueryParams, UnifiedLogsApi } from './api';
+import { EditorDataSource } from './editorDataSource';
 import { toDataQueryError } from './errors';
 import { withDerivedFields } from './frames/derived';
 import {
@@ -102,7 +103,8 @@ export class DataSource
     DataSourceWithLogsContextSupport<UnifiedLogsQuery>,
     DataSourceWithQueryModificationSupport<UnifiedLogsQuery>,
     DataSourceWithToggleableQueryFiltersSupport<UnifiedLogsQuery>,
-    DataSourceWithSupplementaryQueriesSupport<UnifiedLogsQuery>
+    DataSourceWithSupplementaryQueriesSupport<UnifiedLogsQuery>,
+    EditorDataSource
 {
   readonly api: UnifiedLogsApi;
   /** Fields whose values link to the Related view (the backend's CORRELATION_FIELDS). */
@@ -121,7 +123,7 @@ export class DataSource
     this.correlationFields = correlationFieldsOf(instanceSettings.jsonData?.correlationFields);
     this.linkTarget = { uid: instanceSettings.uid, name: instanceSettings.name };
     this.maxLines = clampLimit(instanceSettings.jsonData?.maxLines, DEFAULT_MAX_LINES);
-    this.variables = new UnifiedLogsVariableSupport(this);
+    this.variables = new UnifiedLogsVariableSupport((query, options) => this.metricFindQuery(query, options));
     this.annotations = annotationSupport;
   }
 

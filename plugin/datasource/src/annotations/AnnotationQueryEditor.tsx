@@ -4,11 +4,11 @@ import { InlineField, InlineFieldRow, Stack } from '@grafana/ui';
 
 import { QueryEditor } from '../components/QueryEditor';
 import { CommitInput } from '../components/fields/CommitInput';
-import type { DataSource } from '../datasource';
+import type { EditorDataSource } from '../editorDataSource';
 import { UnifiedLogsQuery } from '../types';
 import { DEFAULT_GROUP_WITHIN_SECONDS, UnifiedLogsAnnotation } from './events';
 
-type Props = QueryEditorProps<DataSource, UnifiedLogsQuery> & {
+type Props = QueryEditorProps<EditorDataSource, UnifiedLogsQuery> & {
   annotation?: AnnotationQuery<UnifiedLogsQuery>;
   onAnnotationChange?: (annotation: AnnotationQuery<UnifiedLogsQuery>) => void;
 };

@@ -4,7 +4,7 @@ import { getAppEvents } from '@grafana/runtime';
 import { InlineFieldRow, Stack } from '@grafana/ui';
 import { QueryTypeName } from '@gpt-runner-logs/contract';
 
-import type { DataSource } from '../datasource';
+import type { EditorDataSource } from '../editorDataSource';
 import { defaultDirection, directionOf } from '../querybuilder/sortOrder';
 import { QueryType, UnifiedLogsOptions, UnifiedLogsQuery } from '../types';
 import { DedupeField } from './fields/DedupeField';
@@ -24,7 +24,7 @@ import { SourceField } from './fields/SourceField';
 import { SummaryFields } from './fields/SummaryFields';
 import { QueryFieldProps } from './fields/types';
 
-type Props = QueryEditorProps<DataSource, UnifiedLogsQuery, UnifiedLogsOptions>;
+type Props = QueryEditorProps<EditorDataSource, UnifiedLogsQuery, UnifiedLogsOptions>;
 
 function SourceSpecificFields(props: QueryFieldProps) {
   switch (props.query.source) {

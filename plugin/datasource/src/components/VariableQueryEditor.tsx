@@ -4,7 +4,7 @@ import { Combobox, InlineField, InlineFieldRow, RadioButtonGroup, Stack } from '
 
 import { META_FIELDS, META_SCOPE_PARAM_NAMES, MetaField, VariableQueryType } from '@gpt-runner-logs/contract';
 
-import type { DataSource } from '../datasource';
+import type { EditorDataSource } from '../editorDataSource';
 import { editorScope, nameLoader } from '../labels/suggest';
 import { UnifiedLogsOptions, UnifiedLogsQuery } from '../types';
 import { UnifiedLogsVariableQuery, toVariableQuery } from '../variables';
@@ -13,7 +13,7 @@ import { LabelFiltersField } from './fields/LabelFiltersField';
 import { SourceField } from './fields/SourceField';
 import { QueryFieldProps } from './fields/types';
 
-type Props = QueryEditorProps<DataSource, UnifiedLogsQuery, UnifiedLogsOptions, UnifiedLogsVariableQuery>;
+type Props = QueryEditorProps<EditorDataSource, UnifiedLogsQuery, UnifiedLogsOptions, UnifiedLogsVariableQuery>;
 
 const TYPES: Array<{ label: string; value: VariableQueryType; description: string }> = [
   { label: 'Label values', value: 'labelValues', description: "A label's values in the time range, e.g. symbol" },

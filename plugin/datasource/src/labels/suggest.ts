@@ -3,7 +3,7 @@ import { ComboboxOption } from '@grafana/ui';
 
 import { LabelFilter } from '@gpt-runner-logs/contract';
 
-import type { DataSource } from '../datasource';
+import type { EditorDataSource } from '../editorDataSource';
 import { escapeRegex } from '../frames/logs';
 import { UnifiedLogsQuery } from '../types';
 import { LabelScope, fetchLabelNames, fetchLabelValues } from './client';
@@ -14,7 +14,7 @@ import { LabelScope, fetchLabelNames, fetchLabelValues } from './client';
  * filter narrows by its current value).
  */
 export function editorScope(
-  datasource: DataSource,
+  datasource: EditorDataSource,
   query: UnifiedLogsQuery,
   range: TimeRange | undefined,
   except?: number
@@ -38,14 +38,14 @@ export function selectionFilter(name: string, values: string[], negate = false):
   return { name, op: negate ? '!~' : '=~', value: values.map(escapeRegex).join('|') };
 }
 
-const variableOptions = (datasource: DataSource): Array<ComboboxOption<string>> =>
+const variableOptions = (datasource: EditorDataSource): Array<ComboboxOption<string>> =>
   datasource.variableNames().map((name) => ({ value: name, label: name, description: 'Template variable' }));
 
 const matching = (inputValue: string) => (option: ComboboxOption<string>) =>
   option.value.toLowerCase().includes(inputValue.toLowerCase());
 
 /** Label names for a row's name list; a failed request still leaves variables and free text. */
-export function nameLoader(datasource: DataSource, scope: () => LabelScope) {
+export function nameLoader(datasource: EditorDataSource, scope: () => LabelScope) {
   return async (inputValue: string): Promise<Array<ComboboxOption<string>>> => {
     const names = await fetchLabelNames(datasource.api, scope()).catch(() => []);
     const options = names.map((name) => ({ value: name, label: name }));
@@ -54,7 +54,7 @@ export function nameLoader(datasource: DataSource, scope: () => LabelScope) {
 }
 
 /** A label's values with their entry counts, for a row's value list. */
-export function valueLoader(datasource: DataSource, name: string, scope: () => LabelScope) {
+export function valueLoader(datasource: EditorDataSource, name: string, scope: () => LabelScope) {
   return async (inputValue: string): Promise<Array<ComboboxOption<string>>> => {
     const values = name.trim() ? await fetchLabelValues(datasource.api, name, scope()).catch(() => []) : [];
     const options = values.map(({ value, entries }) => ({

@@ -1,6 +1,6 @@
 import { ComboboxOption } from '@grafana/ui';
 
-import type { DataSource } from '../../datasource';
+import type { EditorDataSource } from '../../editorDataSource';
 import { MetaField, MetaScopeParamName } from '@gpt-runner-logs/contract';
 
 export type OptionsLoader = (inputValue: string) => Promise<Array<ComboboxOption<string>>>;
@@ -20,7 +20,7 @@ function matches(option: ComboboxOption<string>, inputValue: string): boolean {
  * when the editor mounts), and a backend failure still leaves variables and free text usable.
  */
 export function metaLoader(
-  datasource: DataSource,
+  datasource: EditorDataSource,
   field: MetaField,
   params: () => Partial<Record<MetaScopeParamName, string>> = () => ({})
 ): OptionsLoader {
@@ -37,7 +37,7 @@ export function metaLoader(
 }
 
 /** Fixed choices (severities) plus the dashboard's variables. */
-export function staticOptions(datasource: DataSource, values: readonly string[]): Array<ComboboxOption<string>> {
+export function staticOptions(datasource: EditorDataSource, values: readonly string[]): Array<ComboboxOption<string>> {
   return [
     ...values.map((value) => toOption(value)),
     ...datasource.variableNames().map((name) => toOption(name, 'Template variable')),

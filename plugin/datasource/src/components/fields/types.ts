@@ -1,11 +1,11 @@
 import { TimeRange } from '@grafana/data';
 
-import type { DataSource } from '../../datasource';
+import type { EditorDataSource } from '../../editorDataSource';
 import { UnifiedLogsQuery } from '../../types';
 
 /** What every field of the query editor gets. */
 export interface QueryFieldProps {
-  datasource: DataSource;
+  datasource: EditorDataSource;
   query: UnifiedLogsQuery;
   /** Store a change and run the query (a finished edit). */
   onCommit: (patch: Partial<UnifiedLogsQuery>) => void;

@@ -5,13 +5,13 @@ import { Alert, Button, Input, Stack, Text, useStyles2 } from '@grafana/ui';
 
 import { LabelFilter, LabelValueCount } from '@gpt-runner-logs/contract';
 
-import type { DataSource } from '../../datasource';
+import type { EditorDataSource } from '../../editorDataSource';
 import { LabelScope, fetchLabelNames, fetchLabelValues } from '../../labels/client';
 import { selectionFilter } from '../../labels/suggest';
 import { formatLabelFilter } from '../../querybuilder/params';
 
 interface Props {
-  datasource: DataSource;
+  datasource: EditorDataSource;
   /** The time range, source and other filters the lists are narrowed by. */
   scope: LabelScope;
   onAdd: (filter: LabelFilter) => void;
