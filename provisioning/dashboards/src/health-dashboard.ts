@@ -40,6 +40,7 @@ export const ALERT_PANELS = {
   LogErrorSpike: 'Errors per second by source (ERROR and above)',
   LogSummariesFailing: 'Summary failures by reason',
   TradesMissingFromArchive: 'Trades in one store only or differing (last scheduled reconciliation)',
+  LogCollectorNotCounting: 'Collector instances leading',
 } as const;
 
 const HEALTH_PANELS = {
@@ -49,6 +50,7 @@ const HEALTH_PANELS = {
   errorSpike: ALERT_PANELS.LogErrorSpike,
   summaryFailures: ALERT_PANELS.LogSummariesFailing,
   reconcile: ALERT_PANELS.TradesMissingFromArchive,
+  collectorLeading: ALERT_PANELS.LogCollectorNotCounting,
 };
 
 export function healthDashboard(): Dashboard {
@@ -328,6 +330,26 @@ export function healthDashboard(): Dashboard {
             'Trades: GCS archive against Firestore (dashboard range)',
             { refId: 'A', datasource: UNIFIED_LOGS, queryType: 'reconcile', source: 'all' },
             'Every trade of the range found in one store only, and every field (status, qty, price, pnl) the two stores disagree on. Click an order id for its Related view.',
+          ),
+        ],
+      },
+      {
+        title: 'Collector',
+        collapsed: false,
+        panels: [
+          timeseriesPanel(
+            HEALTH_PANELS.collectorLeading,
+            [
+              prom('sum(log_aggregator_collector_leader)', 'leading'),
+              prom('count(log_aggregator_collector_leader)', 'instances scraped', 'B'),
+            ],
+            {
+              w: 24,
+              unit: 'short',
+              min: 0,
+              description:
+                'Collector instances counting log volume (in Kubernetes, the holder of the Lease log-aggregator-collector): 1 normally, 2 for a moment at a hand-over; at 0 nothing counts and the error-spike alert cannot fire. Instances scraped: the collector pods and the API replicas, which report 0.',
+            },
           ),
         ],
       },
