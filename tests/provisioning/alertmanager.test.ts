@@ -1,6 +1,7 @@
 /**
  * provisioning/alertmanager/ checked with Alertmanager's own `amtool`: the configuration loads,
- * and the Slack message renders for an error spike in each source, naming it, its origins and its
+ * every alert of the rule file routes to Slack (critical ones through the critical route), and
+ * the Slack message renders for an error spike in each source, naming it, its origins and its
  * rate against the baseline, with links narrowed to the origin (a namespace, a prefix or a
  * collection). tests/alerting/deployed-stack.e2e.test.ts delivers one for real. CI installs
  * amtool with Debian's `prometheus-alertmanager` (.ci/run).
@@ -38,6 +39,33 @@ interface Config {
 }
 
 const config = parse(readFileSync(path.join(DIR, 'alertmanager.yml'), 'utf8')) as Config;
+
+/** alertmanager.yml with its template glob and webhook file moved here, where amtool can read them. */
+function localConfig(): string {
+  const copy = structuredClone(config);
+  copy.templates = copy.templates.map((glob) => glob.replace('/etc/alertmanager/templates', TEMPLATES));
+  for (const slack of copy.receivers.flatMap((r) => r.slack_configs ?? []))
+    slack.api_url_file = path.join(scratch, 'webhook');
+  writeFileSync(path.join(scratch, 'webhook'), 'http://127.0.0.1:9/slack');
+  writeFileSync(path.join(scratch, 'alertmanager.yml'), stringify(copy));
+  return path.join(scratch, 'alertmanager.yml');
+}
+
+interface AlertRule {
+  alert?: string;
+  labels?: Record<string, string>;
+}
+
+/** Every alert of the Prometheus rule file, with the labels it sends. */
+const alertRules = (
+  parse(readFileSync(path.join(PROVISIONING, 'prometheus/rules/log-aggregator.rules.yml'), 'utf8')) as {
+    groups: { rules: AlertRule[] }[];
+  }
+).groups
+  .flatMap((g) => g.rules)
+  .flatMap((r): { name: string; labels: Record<string, string> }[] =>
+    r.alert ? [{ name: r.alert, labels: { ...r.labels, alertname: r.alert } }] : [],
+  );
 
 /** Renders `text` with the repository's templates over one alert, as Alertmanager sends it to Slack. */
 function render(
@@ -95,17 +123,34 @@ const links = (text: string): Record<string, URL> =>
 
 describe.skipIf(missing)('Alertmanager configuration', () => {
   it('loads, with its templates and the Slack receiver (amtool check-config)', () => {
-    const copy = structuredClone(config);
-    copy.templates = copy.templates.map((glob) => glob.replace('/etc/alertmanager/templates', TEMPLATES));
-    for (const slack of copy.receivers.flatMap((r) => r.slack_configs ?? []))
-      slack.api_url_file = path.join(scratch, 'webhook');
-    writeFileSync(path.join(scratch, 'webhook'), 'http://127.0.0.1:9/slack');
-    writeFileSync(path.join(scratch, 'alertmanager.yml'), stringify(copy));
-    const { status, output } = amtool(['check-config', path.join(scratch, 'alertmanager.yml')]);
+    const { status, output } = amtool(['check-config', localConfig()]);
     expect(status, output).toBe(0);
     expect(output).toContain('SUCCESS');
     expect(output).toMatch(/1 templates/);
   });
+
+  it('finds the alerts of the rule file to route', () => {
+    expect(alertRules.map((r) => r.name)).toContain('LogErrorSpike');
+  });
+
+  it.each(alertRules.map(({ name, labels }) => [name, labels] as const))(
+    'routes %s to Slack, through the critical route when it is critical (amtool config routes test)',
+    (_name, labels) => {
+      const pairs = Object.entries(labels).map(([name, value]) => `${name}=${value}`);
+      const { status, output } = amtool([
+        'config',
+        'routes',
+        'test',
+        `--config.file=${localConfig()}`,
+        '--verify.receivers=slack',
+        '--tree',
+        ...pairs,
+      ]);
+      expect(status, output).toBe(0);
+      const critical = output.includes('{severity="critical"}  receiver: slack');
+      expect(critical, output).toBe(labels.severity === 'critical');
+    },
+  );
 
   it('groups per rule and source as Grafana does, sends resolved alerts, and keeps the webhook out of the file', () => {
     expect(config.route.group_by).toEqual(['alertname', 'source']);
