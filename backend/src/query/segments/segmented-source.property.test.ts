@@ -142,6 +142,7 @@ function cachedEngine(
   clock: Clock,
   store: SegmentStore,
   readBudget = 50_000,
+  maxSegments?: number,
 ) {
   const sources = raw.map(
     (source) =>
@@ -154,6 +155,7 @@ function cachedEngine(
           edgeMaxAgeMs: 0,
           readBudget,
           joinWithinMs: 60_000,
+          maxSegments,
         },
         clock,
       ),
@@ -189,13 +191,15 @@ describe('the segment cache', () => {
         fc.array(stepArb, { minLength: 1, maxLength: 8 }),
         fc.integer({ min: 0, max: 14_000 }),
         fc.constantFrom(3, 7, 50_000),
-        async (specs, settle, steps, startOffset, readBudget) => {
+        fc.constantFrom(2, 5, undefined),
+        async (specs, settle, steps, startOffset, readBudget, maxSegments) => {
           const clock = new ManualClock(BASE_MS + startOffset);
           const arriving = toArriving(specs, settle);
           const cachedSources = sourcesOver(arriving, clock);
           // A small read budget, so runs of segments and fresh edges too large for one read are exercised.
           const store = new SegmentStore({ maxBytes: 1e6, sharedTtlSeconds: 60 });
-          const cached = cachedEngine(cachedSources, settle, clock, store, readBudget);
+          // Few segments per window, so windows reaching past the cache's horizon are exercised.
+          const cached = cachedEngine(cachedSources, settle, clock, store, readBudget, maxSegments);
           const oracle = rawEngine(sourcesOver(arriving, clock));
           for (const step of steps) {
             clock.ms += step.advanceMs;

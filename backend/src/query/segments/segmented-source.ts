@@ -10,7 +10,7 @@ import {
 import { compileFilter } from '../filter.js';
 import type { LastingGap, LogSource, SourceRequest, SourceResult, SourceStats } from '../log-source.js';
 import { FreshEdge, type EdgeRead } from './fresh-edge.js';
-import { segmentStarts, settledEnd } from './segment-math.js';
+import { segmentStart, segmentStarts, settledEnd } from './segment-math.js';
 import type { Segment, SegmentStore } from './segment-store.js';
 
 export interface SegmentSettings {
@@ -28,11 +28,13 @@ export interface SegmentSettings {
    * a request that joined it would give up with it; a new request reads afresh instead.
    */
   joinWithinMs: number;
+  /** How many of a window's newest settled segments the cache serves; older time is read from the source. */
+  maxSegments?: number;
 }
 
 /** A shared read is not tied to the request that started it: another may be waiting on it. */
 const SHARED_READ_TIMEOUT_MS = 60_000;
-/** The longest window, in segments, served from the cache (14 days of the default 5-minute segments). */
+/** The most segments of one window served from the cache (14 days of the default 5-minute segments). */
 const MAX_SEGMENTS = 4_096;
 /** Segments looked up at once. */
 const LOOKAHEAD = 12;
@@ -96,26 +98,59 @@ export class SegmentedSource implements LogSource {
   async query(request: SourceRequest): Promise<SourceResult> {
     if (!servable(request.query)) return this.inner.query(request);
     const { fromMs, toMs } = narrowedWindow(request);
-    // A window of years would mean millions of segments: such a read goes to the source as before.
-    if ((toMs - fromMs) / this.settings.segmentMs > MAX_SEGMENTS) return this.inner.query(request);
-    const tally: Tally = {
-      scanned: 0,
-      cached: 0,
-      edge: 0,
-      edgeShared: 0,
-      segmentsRead: 0,
-      segmentsCached: 0,
-      warnings: [],
-    };
-    if (toMs <= fromMs) return result([], tally);
+    if (toMs <= fromMs) return result([], newTally());
     const now = this.clock.now();
     const settled = settledEnd(now, this.settings.settleMs, this.settings.segmentMs);
+    // A window of years would mean millions of segments: the cache serves its newest ones, and
+    // the time before them is one read of the source, which finds nothing there cheaply.
+    const segmentMs = this.settings.segmentMs;
+    const horizon =
+      segmentStart(Math.min(toMs, settled), segmentMs) -
+      (this.settings.maxSegments ?? MAX_SEGMENTS) * segmentMs;
+    if (toMs <= horizon) return this.inner.query(request);
+    if (fromMs >= horizon) return (await this.fromCache(request, { fromMs, toMs }, now, settled)).result;
+    return this.acrossHorizon(request, horizon, toMs, now, settled);
+  }
+
+  /** A window reaching past the cache's horizon: the newer part from the cache, the older from the source, in query order. */
+  private async acrossHorizon(
+    request: SourceRequest,
+    horizon: number,
+    toMs: number,
+    now: number,
+    settled: number,
+  ): Promise<SourceResult> {
+    const newer = () => this.fromCache(request, { fromMs: horizon, toMs }, now, settled);
+    const older = () => this.inner.query(beforeHorizon(request, horizon));
+    if (request.query.direction === 'backward') {
+      const first = await newer();
+      if (first.whole || first.result.entries.length >= request.limit) return first.result;
+      return joined(first.result, await older(), request.limit);
+    }
+    const first = await older();
+    if (first.entries.length >= request.limit) return first;
+    const second = await newer();
+    return second.whole ? second.result : joined(first, second.result, request.limit);
+  }
+
+  /**
+   * The part of a query from `fromMs` on, from cached segments and the fresh edge. `whole`: the
+   * answer is the source's own for the whole query (the cache could not answer exactly).
+   */
+  private async fromCache(
+    request: SourceRequest,
+    { fromMs, toMs }: { fromMs: number; toMs: number },
+    now: number,
+    settled: number,
+  ): Promise<{ result: SourceResult; whole: boolean }> {
+    const tally = newTally();
     let edge: EdgeRead | undefined;
     if (toMs > settled) {
       const served = await this.freshEdge(settled, toMs, now);
       edge = served.edge;
       // More than one read may return: the cache cannot answer exactly, the source can.
-      if (edge.entries.length >= this.settings.readBudget) return this.direct(request, served);
+      if (edge.entries.length >= this.settings.readBudget)
+        return { result: await this.direct(request, served), whole: true };
       // A shared read is counted once, by the request that made it.
       if (served.shared) tally.edgeShared += 1;
       else tally.scanned += edge.stats.scanned;
@@ -130,14 +165,15 @@ export class SegmentedSource implements LogSource {
       counter: 'cached' | 'edge' | 'read',
     ) => this.take(request, entries, order, out, tally, counter);
     const backward = request.query.direction === 'backward';
-    if (backward && edge && take(edge.entries, 'asc', 'edge')) return result(out, tally);
-    if (await this.walkSettled(request, backward ? starts.reverse() : starts, take, tally))
-      return result(out, tally);
+    const served = () => ({ result: result(out, tally), whole: false });
+    if (backward && edge && take(edge.entries, 'asc', 'edge')) return served();
+    if (await this.walkSettled(request, backward ? starts.reverse() : starts, take, tally)) return served();
     if (!backward && edge) take(edge.entries, 'asc', 'edge');
     // Nothing found for a narrowed query: the source itself says whether what it names is
     // served at all (a collection, namespace or prefix it does not read is a warning there).
-    if (out.length === 0 && narrows(request.query, this.name)) return this.confirmEmpty(request, tally);
-    return result(out, tally);
+    if (out.length === 0 && narrows(request.query, this.name))
+      return { result: await this.confirmEmpty(request, tally), whole: true };
+    return served();
   }
 
   private async confirmEmpty(request: SourceRequest, tally: Tally): Promise<SourceResult> {
@@ -403,6 +439,31 @@ function unfilteredQuery(
     limit,
     direction,
     selectors: {},
+  };
+}
+
+function newTally(): Tally {
+  return { scanned: 0, cached: 0, edge: 0, edgeShared: 0, segmentsRead: 0, segmentsCached: 0, warnings: [] };
+}
+
+/** The request narrowed to the time before `horizon`. */
+function beforeHorizon(request: SourceRequest, horizon: number): SourceRequest {
+  const to = formatEpochMs(horizon);
+  return {
+    ...request,
+    query: { ...request.query, to },
+    matches: (entry) => entry.timestamp < to && request.matches(entry),
+  };
+}
+
+/** Two answers for adjacent parts of a window, in query order, cut to the page. */
+function joined(first: SourceResult, second: SourceResult, limit: number): SourceResult {
+  const stats: SourceStats = { ...first.stats };
+  for (const [name, value] of Object.entries(second.stats)) stats[name] = (first.stats[name] ?? 0) + value;
+  return {
+    entries: [...first.entries, ...second.entries].slice(0, limit),
+    stats,
+    warnings: [...new Set([...first.warnings, ...second.warnings])],
   };
 }
 
