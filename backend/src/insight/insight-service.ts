@@ -4,7 +4,7 @@ import type { CachedCalls } from '../cache/cached-call.js';
 import { yieldToLoop, type LogQuery } from '../model/index.js';
 import { queryFingerprint } from '../query/cursor.js';
 import type { QueryEngine } from '../query/engine.js';
-import { buildDigest, mineEntriesInSlices, type Digest } from './digest.js';
+import { buildDigestInSlices, mineEntriesInSlices, type Digest } from './digest.js';
 import { withVolumes } from './pattern-volume.js';
 import type { PatternTemplate } from './patterns/index.js';
 import { planSummaryPrompt, promptBudget, type PromptPlan } from './prompt.js';
@@ -101,10 +101,8 @@ export class InsightService {
     // A truncated read covers only its newest part of the window; the digest says so in its window.
     const from = stats.truncated && entries[0] ? entries[0].timestamp : query.from;
     const input = { ...stats, warnings: stats.warnings.map((w) => w.message) };
-    // Each stage goes over every entry: other requests get a turn between them.
-    await yieldToLoop();
-    const digest = buildDigest(entries, { from, to: query.to, input }, mined);
-    await yieldToLoop();
+    // Each stage goes over every entry: other requests get a turn between them and within them.
+    const digest = await buildDigestInSlices(entries, { from, to: query.to, input }, mined);
     const cacheKey = this.cacheKey(query, maxEntries, focus, grafana, fingerprint);
     return { query, focus, grafana, digest, templates: mined.templates, cacheKey, startedAt };
   }

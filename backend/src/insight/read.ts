@@ -74,8 +74,10 @@ function labelsRead(
 ): Readonly<Record<string, string>> {
   let kept: Record<string, string> | undefined;
   let words: string | undefined;
-  for (const name of Object.keys(labels)) {
-    const value = labelValue(labels, name) as string;
+  // `for … in` over own names, in the order `Object.keys` gives, without an array per entry.
+  for (const name in labels) {
+    const value = labelValue(labels, name);
+    if (value === undefined) continue;
     const inLine = /\s/.test(value)
       ? (words ??= tokenize(line).join(' ')).includes(value)
       : line.includes(value);

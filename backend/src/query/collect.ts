@@ -105,8 +105,11 @@ export function entriesFingerprint(entries: readonly LogEntry[]): string {
 export class EntriesFingerprint {
   private readonly hash = createHash('sha256');
 
+  /** Field by field, the same bytes as one joined string, without building that string per entry. */
   add({ source, id, timestamp, severity, message: own }: LogEntry, message = own): void {
-    this.hash.update(`${source}\u0000${id}\u0000${timestamp}\u0000${severity}\u0000${message}\u0001`);
+    const { hash } = this;
+    hash.update(source).update('\u0000').update(id).update('\u0000').update(timestamp).update('\u0000');
+    hash.update(severity).update('\u0000').update(message).update('\u0001');
   }
 
   digest(): string {
