@@ -106,10 +106,11 @@ export function mineEntriesInSlices(ordered: readonly LogEntry[]): Promise<Mined
 
 function* mining(ordered: readonly LogEntry[]): Staged<MinedEntries> {
   const miner = new PatternMiner();
-  const lines: VariableLine[] = ordered.map(({ message, labels }) => ({
-    message: firstLine(message),
-    labels,
-  }));
+  // An entry whose message is one line already is its own line (an insight read's rows are).
+  const lines: VariableLine[] = ordered.map((entry) => {
+    const line = firstLine(entry.message);
+    return line === entry.message ? entry : { message: line, labels: entry.labels };
+  });
   const raw: string[] = [];
   for (let i = 0; i < ordered.length; i++) {
     if (i > 0 && i % SLICE_SIZE === 0) yield;

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { CachedCalls } from '../cache/cached-call.js';
 import { yieldToLoop, type LogQuery } from '../model/index.js';
 import { queryFingerprint } from '../query/cursor.js';
+import { EntriesFingerprint } from '../query/collect.js';
 import type { QueryEngine } from '../query/engine.js';
 import { buildDigestInSlices, mineEntriesInSlices, type Digest } from './digest.js';
 import { withVolumes } from './pattern-volume.js';
@@ -96,14 +97,15 @@ export class InsightService {
     const startedAt = performance.now();
     // The focus is the caller's text, echoed by providers: redacted like everything it sits beside.
     const focus = askedFocus === undefined ? undefined : this.deps.redactor.redactText(askedFocus);
-    const { entries, stats, fingerprint } = await this.read(query, maxEntries);
+    const fingerprint = new EntriesFingerprint();
+    const { entries, stats } = await this.read(query, maxEntries, fingerprint);
     const mined = await mineEntriesInSlices(entries);
     // A truncated read covers only its newest part of the window; the digest says so in its window.
     const from = stats.truncated && entries[0] ? entries[0].timestamp : query.from;
     const input = { ...stats, warnings: stats.warnings.map((w) => w.message) };
     // Each stage goes over every entry: other requests get a turn between them and within them.
     const digest = await buildDigestInSlices(entries, { from, to: query.to, input }, mined);
-    const cacheKey = this.cacheKey(query, maxEntries, focus, grafana, fingerprint);
+    const cacheKey = this.cacheKey(query, maxEntries, focus, grafana, fingerprint.digest());
     return { query, focus, grafana, digest, templates: mined.templates, cacheKey, startedAt };
   }
 
@@ -156,8 +158,9 @@ export class InsightService {
   }
 
   /** Redacted and cut down page by page: a read of `maxEntries` holds small rows, not records. */
-  private read(query: LogQuery, maxEntries: number): Promise<InsightRead> {
-    return readForInsight(this.deps.engine, query, maxEntries, this.deps.redactor.redactText);
+  private read(query: LogQuery, maxEntries: number, fingerprint?: EntriesFingerprint): Promise<InsightRead> {
+    const { engine, redactor } = this.deps;
+    return readForInsight(engine, query, maxEntries, redactor.redactText, fingerprint);
   }
 
   /** The query without its window (a relative window moves on every refresh) and the fingerprint of the entries it read. */

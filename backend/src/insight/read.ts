@@ -2,7 +2,7 @@ import type { ReadStats } from '@gpt-runner-logs/contract';
 import { DIGEST_LABEL_GROUPS } from '@gpt-runner-logs/contract';
 import { compareKeys, labelValue, mapInSlices, type LogEntry, type LogQuery } from '../model/index.js';
 import type { QueryEngine } from '../query/engine.js';
-import { EntriesFingerprint, walkEntries } from '../query/collect.js';
+import { walkEntries, type EntriesFingerprint } from '../query/collect.js';
 import { firstLine, tokenize } from './patterns/index.js';
 
 /**
@@ -22,12 +22,13 @@ export interface InsightRead {
   /** Oldest first. */
   entries: LogEntry[];
   stats: ReadStats;
-  /** Identifies the entries read, redacted messages whole (`entriesFingerprint` over the pages). */
-  fingerprint: string;
 }
 
 /** Labels a digest counts by value. */
 const COUNTED_LABELS: ReadonlySet<string> = new Set(Object.values(DIGEST_LABEL_GROUPS));
+
+/** Hoisted: a regex literal in a loop is a new object on every pass. */
+const WHITESPACE = /\s/;
 
 /** Shared by every row that keeps no label: rows are read, never written. */
 const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
@@ -37,24 +38,21 @@ export async function readForInsight(
   query: LogQuery,
   maxEntries: number,
   redact: (text: string) => string,
+  /** Takes each entry with its message redacted whole, when given: how a summary's cache key names what was read. */
+  fingerprint?: EntriesFingerprint,
 ): Promise<InsightRead> {
   const entries: LogEntry[] = [];
-  const fingerprint = new EntriesFingerprint();
   const walked = await walkEntries(engine, query, maxEntries, async (page) => {
     const rows = await mapInSlices(page, (entry) => {
       const redacted = redact(entry.message);
-      fingerprint.add(entry, redacted);
+      fingerprint?.add(entry, redacted);
       return rowOf(entry, redacted);
     });
     for (const row of rows) entries.push(row);
   });
   entries.sort(compareKeys);
   const { truncated, partial, warnings } = walked;
-  return {
-    entries,
-    stats: { entries: entries.length, truncated, partial, warnings },
-    fingerprint: fingerprint.digest(),
-  };
+  return { entries, stats: { entries: entries.length, truncated, partial, warnings } };
 }
 
 /** The row of an entry whose message, redacted, is `redacted`. */
@@ -78,7 +76,7 @@ function labelsRead(
   for (const name in labels) {
     const value = labelValue(labels, name);
     if (value === undefined) continue;
-    const inLine = /\s/.test(value)
+    const inLine = WHITESPACE.test(value)
       ? (words ??= tokenize(line).join(' ')).includes(value)
       : line.includes(value);
     if (!inLine && !COUNTED_LABELS.has(name)) continue;
