@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { formatEpochMs, type LogEntry, type Severity, type SourceName } from '../model/index.js';
-import { bucketWidth, buildDigest, median } from './digest.js';
+import { SLICE_SIZE, formatEpochMs, type LogEntry, type Severity, type SourceName } from '../model/index.js';
+import {
+  bucketWidth,
+  buildDigest,
+  buildDigestInSlices,
+  inTimeOrder,
+  median,
+  mineEntries,
+  mineEntriesInSlices,
+} from './digest.js';
 
 const T0 = Date.parse('2026-11-29T07:00:00Z');
 const MINUTE = 60_000;
@@ -195,6 +203,46 @@ describe('buildDigest', () => {
     expect(digest.input).toEqual({ entries: 0, truncated: true, partial: true, warnings: ['gcs failed'] });
     expect(digest.totals.errorRate).toBe(0);
     expect(digest.templates).toEqual({ distinct: 0, top: [], new: [], errors: [] });
+  });
+});
+
+/** Runs `work` while counting the turns the event loop gets meanwhile. */
+async function turnsDuring<T>(work: () => Promise<T>): Promise<{ result: T; turns: number }> {
+  let turns = 0;
+  let done = false;
+  const tick = (): void => {
+    if (done) return;
+    turns += 1;
+    setImmediate(tick);
+  };
+  setImmediate(tick);
+  const result = await work();
+  done = true;
+  return { result, turns };
+}
+
+describe('on the request path', () => {
+  const lines = 12 * SLICE_SIZE;
+  const many = inTimeOrder(
+    Array.from({ length: lines }, (_, i) =>
+      entry(i % 60, `order filled qty ${i} for ${['AAPL', 'MSFT', 'TSLA', 'NVDA', 'META'][i % 5]}`, 'INFO', {
+        symbol: ['AAPL', 'MSFT', 'TSLA', 'NVDA', 'META'][i % 5] as string,
+      }),
+    ),
+  );
+
+  it('mines with a turn for other work after every slice of lines, both while mining and while reading the variables', async () => {
+    const { result, turns } = await turnsDuring(() => mineEntriesInSlices(many));
+    expect(result).toEqual(mineEntries(many));
+    expect(result.templates[0]?.variables?.length).toBeGreaterThan(0);
+    expect(turns).toBeGreaterThanOrEqual(2 * (lines / SLICE_SIZE - 1));
+  });
+
+  it('digests with a turn for other work between passes over the entries', async () => {
+    const mined = mineEntries(many);
+    const { result, turns } = await turnsDuring(() => buildDigestInSlices(many, WINDOW, mined));
+    expect(result).toEqual(buildDigest(many, WINDOW, mined));
+    expect(turns).toBeGreaterThanOrEqual(5);
   });
 });
 

@@ -4,7 +4,7 @@ import {
   compareKeys,
   formatEpochMs,
   labelValue,
-  mapInSlices,
+  SLICE_SIZE,
   severityRank,
   timestampMs,
   type LogEntry,
@@ -24,10 +24,11 @@ import {
 import {
   PatternMiner,
   firstLine,
-  withVariables,
+  spreadVariables,
   type PatternTemplate,
   type VariableLine,
 } from './patterns/index.js';
+import { runAtOnce, runInSlices, type Staged } from './stages.js';
 
 /**
  * The digest: what a query's result looks like in numbers, small enough for a prompt and
@@ -95,29 +96,31 @@ export const inTimeOrder = (entries: readonly LogEntry[]): LogEntry[] => [...ent
  * by its first line: that is the statement; what follows is its attachment.
  */
 export function mineEntries(ordered: readonly LogEntry[]): MinedEntries {
-  const miner = new PatternMiner();
-  const lines = firstLinesOf(ordered);
-  return minedBy(miner, lines, ordered.map(adderTo(miner, lines)));
+  return runAtOnce(mining(ordered));
 }
 
 /** `mineEntries` for the request path: the same templates, with the event loop served between slices. */
-export async function mineEntriesInSlices(ordered: readonly LogEntry[]): Promise<MinedEntries> {
-  const miner = new PatternMiner();
-  const lines = firstLinesOf(ordered);
-  return minedBy(miner, lines, await mapInSlices(ordered, adderTo(miner, lines)));
+export function mineEntriesInSlices(ordered: readonly LogEntry[]): Promise<MinedEntries> {
+  return runInSlices(mining(ordered));
 }
 
-const firstLinesOf = (ordered: readonly LogEntry[]): VariableLine[] =>
-  ordered.map(({ message, labels }) => ({ message: firstLine(message), labels }));
-
-const adderTo =
-  (miner: PatternMiner, lines: readonly VariableLine[]) =>
-  ({ timestamp, severity, source }: LogEntry, i: number): string =>
-    miner.add((lines[i] as VariableLine).message, { timestamp, severity, source });
-
-function minedBy(miner: PatternMiner, lines: readonly VariableLine[], raw: string[]): MinedEntries {
+function* mining(ordered: readonly LogEntry[]): Staged<MinedEntries> {
+  const miner = new PatternMiner();
+  // An entry whose message is one line already is its own line (an insight read's rows are).
+  const lines: VariableLine[] = ordered.map((entry) => {
+    const line = firstLine(entry.message);
+    return line === entry.message ? entry : { message: line, labels: entry.labels };
+  });
+  const raw: string[] = [];
+  for (let i = 0; i < ordered.length; i++) {
+    if (i > 0 && i % SLICE_SIZE === 0) yield;
+    const { timestamp, severity, source } = ordered[i] as LogEntry;
+    raw.push(miner.add((lines[i] as VariableLine).message, { timestamp, severity, source }));
+  }
+  yield;
   const assigned = raw.map((id) => miner.resolve(id));
-  return { templates: withVariables(miner.templates(), lines, assigned), assigned };
+  const templates = yield* spreadVariables(miner.templates(), lines, assigned);
+  return { templates, assigned };
 }
 
 /**
@@ -129,14 +132,42 @@ export function buildDigest(
   options: DigestOptions,
   mined?: MinedEntries,
 ): Digest {
+  return runAtOnce(digesting(entries, options, mined));
+}
+
+/** `buildDigest` for the request path: the same digest, with the event loop served between its passes. */
+export function buildDigestInSlices(
+  entries: readonly LogEntry[],
+  options: DigestOptions,
+  mined?: MinedEntries,
+): Promise<Digest> {
+  return runInSlices(digesting(entries, options, mined));
+}
+
+/** Each pass goes over every entry: a pause after each keeps the longest stretch to one pass. */
+function* digesting(
+  entries: readonly LogEntry[],
+  options: DigestOptions,
+  mined?: MinedEntries,
+): Staged<Digest> {
   const settings = { ...DEFAULTS, ...stripUndefined(options) };
   const ordered = inTimeOrder(entries);
-  const templates = mined ?? mineEntries(ordered);
+  yield;
+  const templates = mined ?? (yield* mining(ordered));
   const fromMs = timestampMs(options.from);
   const toMs = Math.max(timestampMs(options.to), fromMs + 1);
   const width = bucketWidth(toMs - fromMs, settings.maxBuckets);
   const errorRate = errorRateSeries(ordered, fromMs, toMs, width);
+  yield;
   const errors = ordered.filter((e) => isError(e.severity)).length;
+  const warnings = ordered.filter((e) => severityRank(e.severity) === WARNING_RANK).length;
+  yield;
+  const bySeverity = countInOrder(ordered, (e) => e.severity, SEVERITIES);
+  const bySource = countInOrder(ordered, (e) => e.source, SOURCE_NAMES);
+  yield;
+  const lists = templateLists(ordered, templates, fromMs, toMs, settings.topTemplates, settings.topLabels);
+  yield;
+  const labels = topLabels(ordered, settings.topLabels);
   return {
     window: { from: options.from, to: options.to, bucketSeconds: width / 1000 },
     input: {
@@ -145,18 +176,13 @@ export function buildDigest(
       partial: options.input?.partial ?? false,
       warnings: options.input?.warnings ?? [],
     },
-    totals: {
-      entries: ordered.length,
-      errors,
-      warnings: ordered.filter((e) => severityRank(e.severity) === WARNING_RANK).length,
-      errorRate: ratio(errors, ordered.length),
-    },
-    bySeverity: countInOrder(ordered, (e) => e.severity, SEVERITIES),
-    bySource: countInOrder(ordered, (e) => e.source, SOURCE_NAMES),
+    totals: { entries: ordered.length, errors, warnings, errorRate: ratio(errors, ordered.length) },
+    bySeverity,
+    bySource,
     errorRate,
     spikes: findSpikes(errorRate, width, settings.spikeFactor, settings.spikeMinErrors),
-    templates: templateLists(ordered, templates, fromMs, toMs, settings.topTemplates, settings.topLabels),
-    labels: topLabels(ordered, settings.topLabels),
+    templates: lists,
+    labels,
   };
 }
 

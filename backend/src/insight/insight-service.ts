@@ -1,14 +1,15 @@
-import type { PatternsResponse, ReadStats, SummaryResponse } from '@gpt-runner-logs/contract';
+import type { PatternsResponse, SummaryResponse } from '@gpt-runner-logs/contract';
 import { createHash } from 'node:crypto';
 import type { CachedCalls } from '../cache/cached-call.js';
-import { mapInSlices, yieldToLoop, type LogEntry, type LogQuery } from '../model/index.js';
+import { yieldToLoop, type LogQuery } from '../model/index.js';
 import { queryFingerprint } from '../query/cursor.js';
+import { EntriesFingerprint } from '../query/collect.js';
 import type { QueryEngine } from '../query/engine.js';
-import { entriesFingerprint, walkEntries } from '../query/collect.js';
-import { buildDigest, inTimeOrder, mineEntriesInSlices, type Digest } from './digest.js';
+import { buildDigestInSlices, mineEntriesInSlices, type Digest } from './digest.js';
 import { withVolumes } from './pattern-volume.js';
 import type { PatternTemplate } from './patterns/index.js';
 import { planSummaryPrompt, promptBudget, type PromptPlan } from './prompt.js';
+import { readForInsight, type InsightRead } from './read.js';
 import type { Redactor } from './redaction/index.js';
 import type { GrafanaTarget } from './summary/explore-links.js';
 import { SummaryFailure, type ProviderName, type Summarizer, type Usage } from './summary/provider.js';
@@ -72,12 +73,6 @@ export interface PreparedSummary {
 /** A summary exactly as `POST /logs/summary` answers it. */
 export type SummaryResult = SummaryResponse;
 
-interface Read {
-  /** Oldest first, messages redacted, without payloads. */
-  entries: LogEntry[];
-  stats: ReadStats;
-}
-
 export class InsightService {
   constructor(private readonly deps: InsightServiceDeps) {}
 
@@ -102,16 +97,15 @@ export class InsightService {
     const startedAt = performance.now();
     // The focus is the caller's text, echoed by providers: redacted like everything it sits beside.
     const focus = askedFocus === undefined ? undefined : this.deps.redactor.redactText(askedFocus);
-    const { entries, stats } = await this.read(query, maxEntries);
+    const fingerprint = new EntriesFingerprint();
+    const { entries, stats } = await this.read(query, maxEntries, fingerprint);
     const mined = await mineEntriesInSlices(entries);
     // A truncated read covers only its newest part of the window; the digest says so in its window.
     const from = stats.truncated && entries[0] ? entries[0].timestamp : query.from;
     const input = { ...stats, warnings: stats.warnings.map((w) => w.message) };
-    // Each stage goes over every entry: other requests get a turn between them.
-    await yieldToLoop();
-    const digest = buildDigest(entries, { from, to: query.to, input }, mined);
-    await yieldToLoop();
-    const cacheKey = this.cacheKey(query, maxEntries, focus, grafana, entries);
+    // Each stage goes over every entry: other requests get a turn between them and within them.
+    const digest = await buildDigestInSlices(entries, { from, to: query.to, input }, mined);
+    const cacheKey = this.cacheKey(query, maxEntries, focus, grafana, fingerprint.digest());
     return { query, focus, grafana, digest, templates: mined.templates, cacheKey, startedAt };
   }
 
@@ -163,34 +157,23 @@ export class InsightService {
     });
   }
 
-  private async read(query: LogQuery, maxEntries: number): Promise<Read> {
-    const redact = this.deps.redactor.redactText;
-    const read: LogEntry[] = [];
-    // Each page is redacted as it arrives and kept without its payload, which nothing here
-    // reads: a read of `maxEntries` holds their messages, not every record's whole structure.
-    const walked = await walkEntries(this.deps.engine, query, maxEntries, async (page) => {
-      const slim = await mapInSlices(page, ({ payload: _payload, ...entry }) => ({
-        ...entry,
-        message: redact(entry.message),
-      }));
-      read.push(...slim);
-    });
-    const entries = inTimeOrder(read);
-    const { truncated, partial, warnings } = walked;
-    return { entries, stats: { entries: entries.length, truncated, partial, warnings } };
+  /** Redacted and cut down page by page: a read of `maxEntries` holds small rows, not records. */
+  private read(query: LogQuery, maxEntries: number, fingerprint?: EntriesFingerprint): Promise<InsightRead> {
+    const { engine, redactor } = this.deps;
+    return readForInsight(engine, query, maxEntries, redactor.redactText, fingerprint);
   }
 
-  /** The query without its window (a relative window moves on every refresh) and the entries it read. */
+  /** The query without its window (a relative window moves on every refresh) and the fingerprint of the entries it read. */
   private cacheKey(
     query: LogQuery,
     maxEntries: number,
     focus: string | undefined,
     grafana: GrafanaTarget | undefined,
-    entries: LogEntry[],
+    entries: string,
   ): string {
     const { summarizer, settings } = this.deps;
     const identity = {
-      v: 1,
+      v: 2,
       query: queryFingerprint(query),
       maxEntries,
       focus: focus ?? null,
@@ -199,7 +182,7 @@ export class InsightService {
       provider: summarizer.provider,
       model: summarizer.model,
       budget: promptBudget({ ...settings, model: summarizer.model }),
-      entries: entriesFingerprint(entries),
+      entries,
     };
     return `summary:${createHash('sha256').update(JSON.stringify(identity)).digest('base64url')}`;
   }

@@ -7,7 +7,13 @@ export { MAX_EXAMPLE_LENGTH, MAX_EXAMPLES, type LineMeta, type PatternTemplate }
 export { WILDCARD, maskLine, maskToken } from './masking.js';
 export { PatternMiner, type MinerStats, type PatternMinerOptions } from './miner.js';
 export { firstLine, tokenize } from './tokenize.js';
-export { VariableSpread, alignValues, withVariables, type VariableLine } from './variables.js';
+export {
+  VariableSpread,
+  alignValues,
+  spreadVariables,
+  withVariables,
+  type VariableLine,
+} from './variables.js';
 
 /** Mines the templates of a set of entries (in the order given), most frequent first. */
 export function minePatterns(entries: readonly LogEntry[], options?: PatternMinerOptions): PatternTemplate[] {

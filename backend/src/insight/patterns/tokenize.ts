@@ -22,9 +22,12 @@ function isSpace(code: number): boolean {
   return code === 32 || (code >= 9 && code <= 13) || code === 160;
 }
 
+/** Hoisted: a regex literal is a new object each time it is evaluated, and this runs once per line. */
+const LINE_BREAK = /[\r\n]/;
+
 /** A message up to its first line break: a multi-line entry's statement, without what it attached. */
 export function firstLine(message: string): string {
   const text = message.trimStart();
-  const end = text.search(/[\r\n]/);
+  const end = text.search(LINE_BREAK);
   return end < 0 ? text : text.slice(0, end);
 }

@@ -1,4 +1,6 @@
 import type { PatternTemplate, PatternVariable, VariableValue } from '@gpt-runner-logs/contract';
+import { SLICE_SIZE } from '../../model/index.js';
+import { runAtOnce, type Staged } from '../stages.js';
 import { WILDCARD } from './masking.js';
 import { tokenize } from './tokenize.js';
 
@@ -219,11 +221,21 @@ export function withVariables<T extends PatternTemplate>(
   lines: readonly VariableLine[],
   assigned: readonly (string | undefined)[],
 ): T[] {
+  return runAtOnce(spreadVariables(templates, lines, assigned));
+}
+
+/** `withVariables`, pausing after every `SLICE_SIZE` lines: aligning tens of thousands takes a while. */
+export function* spreadVariables<T extends PatternTemplate>(
+  templates: readonly T[],
+  lines: readonly VariableLine[],
+  assigned: readonly (string | undefined)[],
+): Staged<T[]> {
   const spreads = new Map(templates.map((t) => [t.id, new VariableSpread(t.template)]));
-  lines.forEach((line, i) => {
+  for (let i = 0; i < lines.length; i++) {
+    if (i > 0 && i % SLICE_SIZE === 0) yield;
     const id = assigned[i];
-    if (id !== undefined) spreads.get(id)?.add(line);
-  });
+    if (id !== undefined) spreads.get(id)?.add(lines[i] as VariableLine);
+  }
   return templates.map((t) => {
     const variables = spreads.get(t.id)?.result() ?? [];
     return variables.length > 0 ? { ...t, variables } : t;
