@@ -324,6 +324,9 @@ export class SegmentedSource implements LogSource {
     const budgetHit = read.entries.length >= this.settings.readBudget;
     const last = read.entries.at(-1)?.timestamp;
     const L = this.settings.segmentMs;
+    // Oldest first, as segments are kept; each segment is then a slice found by binary search,
+    // not a pass over the whole read per segment (a run may span thousands of segments).
+    const oldestFirst = direction === 'backward' ? read.entries.toReversed() : read.entries;
     let done = 0;
     for (const start of run) {
       const whole =
@@ -335,8 +338,7 @@ export class SegmentedSource implements LogSource {
       if (!whole) break;
       const from = formatEpochMs(start);
       const to = formatEpochMs(start + L);
-      const entries = read.entries.filter((e) => e.timestamp >= from && e.timestamp < to);
-      if (direction === 'backward') entries.reverse();
+      const entries = oldestFirst.slice(firstAtOrAfter(oldestFirst, from), firstAtOrAfter(oldestFirst, to));
       const warnings = read.lasting.filter((gap) => from <= gap.until).map((gap) => gap.warning);
       this.store.set(this.key(start), { entries, warnings });
       done += 1;
