@@ -176,11 +176,9 @@ export class SegmentedSource implements LogSource {
     return served();
   }
 
+  /** The source's own answer, with what the cache's empty answer cost. */
   private async confirmEmpty(request: SourceRequest, tally: Tally): Promise<SourceResult> {
-    const direct = await this.inner.query(request);
-    const { warnings, ...counters } = tally;
-    const stats = { ...direct.stats, ...counters, scanned: tally.scanned + direct.stats.scanned };
-    return { entries: direct.entries, stats, warnings: [...new Set([...warnings, ...direct.warnings])] };
+    return joined(result([], tally), await this.inner.query(request), request.limit);
   }
 
   /** The source's own answer, with what the fresh-edge read it could not use cost. */
