@@ -1,4 +1,4 @@
-import type { LogEntry } from '../model/index.js';
+import { compareKeys, type LogEntry } from '../model/index.js';
 import type { TailBus } from './bus.js';
 import { compareEventIds } from './event-id.js';
 import type { TailFeed } from './feed.js';
@@ -79,9 +79,9 @@ export class TailHub {
     return this.listeners.size;
   }
 
-  /** What a collector (or any other follower) publishes into. */
+  /** What the followers publish into; sorted here once, so no subscriber sorts a batch again. */
   publish(entries: LogEntry[]): void {
-    this.bus.publish(entries);
+    this.bus.publish(entries.toSorted(compareKeys));
   }
 
   /**
@@ -186,7 +186,7 @@ export class TailHub {
   private lead(leading: boolean): void {
     if (leading === this.leading) return;
     this.leading = leading;
-    if (leading) this.feed.start((entries) => this.bus.publish(entries));
+    if (leading) this.feed.start((entries) => this.publish(entries));
     else this.feed.stop();
   }
 }

@@ -2,7 +2,7 @@ import type { TailEndReason, TailStreamEvent } from '@gpt-runner-logs/contract';
 import Router from '@koa/router';
 import { PassThrough } from 'node:stream';
 import type { Redactor } from '../../insight/redaction/index.js';
-import { compareKeys, type Clock, type LogEntry, type SourceName } from '../../model/index.js';
+import { type Clock, type LogEntry, type SourceName } from '../../model/index.js';
 import { compileFilter } from '../../query/filter.js';
 import type { TailBatch } from '../../tail/ring.js';
 import type { Subscription, TailHub } from '../../tail/hub.js';
@@ -69,11 +69,12 @@ function entriesEvent(
 ): string | undefined {
   const kept = batch.entries.filter(keeps);
   if (kept.length === 0) return undefined;
-  const whole = kept.length === batch.entries.length && !redactor;
+  // The redactor is the router's, the same for every stream: a whole batch reads alike for all.
+  const whole = kept.length === batch.entries.length;
   const cached = whole ? unfiltered.get(batch) : undefined;
   if (cached !== undefined) return cached;
-  const sorted = kept.sort(compareKeys);
-  const entries = redactor ? sorted.map((entry) => redactEntry(entry, redactor)) : sorted;
+  // Batches are published oldest first (TailHub.publish); a filtered one still is.
+  const entries = redactor ? kept.map((entry) => redactEntry(entry, redactor)) : kept;
   const text = frame({ event: 'entries', id: batch.id, data: { entries } });
   if (whole) unfiltered.set(batch, text);
   return text;
