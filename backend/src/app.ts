@@ -36,7 +36,6 @@ import { QueryEngine } from './query/engine.js';
 import { LabelReader } from './query/labels.js';
 import { LogReader } from './query/log-reader.js';
 import type { LogSource } from './query/log-source.js';
-import type { TailFeed } from './tail/feed.js';
 import type { TailHub } from './tail/hub.js';
 
 export interface AppDeps {
@@ -49,8 +48,6 @@ export interface AppDeps {
   summarizer?: Summarizer;
   /** Where "now" comes from (relative windows such as `now-1h`); the system clock by default. */
   clock?: Clock;
-  /** What feeds the live tail instead of this process's own followers (a collector, a test). */
-  tailFeed?: TailFeed;
 }
 
 export interface App {
@@ -58,7 +55,7 @@ export interface App {
   metrics: Metrics;
   /** The background log-volume collector, created stopped. */
   collector: Collector;
-  /** The live tail's hub; `publish` is how another feed (a collector) hands it entries. */
+  /** The live tail's hub; `publish` hands it entries (tests publish directly). */
   tail: TailHub;
   /**
    * Starts the collector's duties (once): following from `sinceMs` (now by default) and the
@@ -137,7 +134,6 @@ function buildServices(deps: AppDeps, metrics: Metrics): Services {
     sources: [...sourceMap.values()],
     metrics,
     logger,
-    feed: deps.tailFeed,
   });
   const tailStreams = new TailStreams();
   return { sourceMap, cache, cursors, engine, reader, insight, redactor, tail, tailStreams };

@@ -4,7 +4,7 @@ import type { Config } from '../config/index.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { LogSource } from '../query/log-source.js';
 import { MemoryBus, type TailBus } from '../tail/bus.js';
-import { FollowerFeed, type TailFeed } from '../tail/feed.js';
+import { FollowerFeed } from '../tail/feed.js';
 import { TailHub } from '../tail/hub.js';
 import { RedisBus } from '../tail/redis-bus.js';
 
@@ -14,8 +14,6 @@ export interface CreateTailDeps {
   sources: readonly LogSource[];
   metrics: Metrics;
   logger: Logger;
-  /** Replaces this process's own followers (a collector or a test publishes instead). */
-  feed?: TailFeed;
 }
 
 /** Redis carries the tail between replicas whenever it carries the cache; one process needs no bus. */
@@ -34,14 +32,12 @@ function createBus({ config, logger }: CreateTailDeps): TailBus {
 /** The live tail's hub: fed by the sources' followers (paced by the COLLECTOR_* settings). */
 export function createTailHub(deps: CreateTailDeps): TailHub {
   const { config, sources, metrics, logger } = deps;
-  const feed =
-    deps.feed ??
-    new FollowerFeed({
-      sources,
-      options: (source, sinceMs) => followOptions(source, config.collector, sinceMs),
-      onUpstream: (source, open) => metrics.tailUpstreamStreams.set({ source }, open),
-      logger,
-    });
+  const feed = new FollowerFeed({
+    sources,
+    options: (source, sinceMs) => followOptions(source, config.collector, sinceMs),
+    onUpstream: (source, open) => metrics.tailUpstreamStreams.set({ source }, open),
+    logger,
+  });
   return new TailHub(createBus(deps), feed, config.tail, {
     subscribers: (count) => metrics.tailSubscribers.set(count),
     published: (entries) => {

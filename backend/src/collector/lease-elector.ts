@@ -61,10 +61,6 @@ export class LeaseElector {
     private readonly logger: Logger,
   ) {}
 
-  get isLeader(): boolean {
-    return this.leading;
-  }
-
   start(): void {
     if (this.running) return;
     this.running = true;

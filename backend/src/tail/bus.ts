@@ -21,7 +21,6 @@ export interface BusHandlers {
  * lease. Whoever follows (this process's followers, or a collector elsewhere) calls `publish`.
  */
 export interface TailBus {
-  readonly kind: 'memory' | 'redis';
   /** Where new streams start before anything was published: entries older than this were never kept here. */
   readonly startId: string;
   start(handlers: BusHandlers): void;
@@ -33,7 +32,6 @@ export interface TailBus {
 
 /** One process: ids from its clock, and it follows exactly while it has viewers. */
 export class MemoryBus implements TailBus {
-  readonly kind = 'memory';
   readonly startId: string;
   private readonly ids: EventIdIssuer;
   private handlers?: BusHandlers;

@@ -4,8 +4,8 @@ import type { Follower, FollowOptions, FollowSink, LogSource } from '../query/lo
 
 /**
  * What feeds the tail: something started when this process should follow and stopped when it
- * should not, handing what it reads to `publish`. This process's own followers are one; a
- * test or a collector in another role can be another (it then calls the bus's `publish`).
+ * should not, handing what it reads to `publish`. This process's own followers are it; the hub
+ * takes the feed as this interface so it depends on the job, not on the sources.
  */
 export interface TailFeed {
   start(publish: (entries: LogEntry[]) => void): void;

@@ -46,7 +46,6 @@ type LeaseRedis = Redis & {
  * once its lease may have run out; another takes over within a lease.
  */
 export class RedisBus implements TailBus {
-  readonly kind = 'redis';
   /**
    * Ids are Redis's (its clock, not this process's): nothing is known here before the stream is
    * read, and what it holds comes first (`seed`).

@@ -22,9 +22,7 @@ import {
   parseTimeParam,
   repeated,
   single,
-  validateParams,
   wholeNumber,
-  type RawParams,
 } from './validate.js';
 import { labelSelectorProblem } from './label-selector.js';
 
@@ -162,11 +160,6 @@ export function buildLogQuery(p: LogParams, context: QueryContext): LogQuery {
     direction: p.direction ?? 'backward',
     selectors: parseSelectors(p),
   };
-}
-
-export function parseLogQuery(raw: RawParams, context: QueryContext): { query: LogQuery; cursor?: string } {
-  const params = validateParams(raw, LOG_QUERY_PARAMS);
-  return { query: buildLogQuery(params, context), cursor: params.cursor };
 }
 
 /**
