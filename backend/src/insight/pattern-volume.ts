@@ -1,5 +1,6 @@
 import type { PatternsResponse } from '@gpt-runner-logs/contract';
 import { timestampMs, type LogEntry, type Timestamp } from '../model/index.js';
+import { bucketCount, bucketStart } from '../query/volume.js';
 import { bucketWidth, type MinedEntries } from './digest.js';
 import type { PatternTemplate } from './patterns/index.js';
 
@@ -23,8 +24,8 @@ export function withVolumes(
   const fromMs = timestampMs(from);
   const toMs = Math.max(timestampMs(to), fromMs + 1);
   const stepMs = bucketWidth(toMs - fromMs, PATTERN_VOLUME_BUCKETS);
-  const start = Math.floor(fromMs / stepMs) * stepMs;
-  const count = Math.max(1, Math.ceil((toMs - start) / stepMs));
+  const start = bucketStart(fromMs, stepMs);
+  const count = bucketCount(fromMs, toMs, stepMs);
   const series = new Map(mined.templates.map((t) => [t.id, new Array<number>(count).fill(0)]));
   entries.forEach((entry, i) => {
     const id = mined.assigned[i];
