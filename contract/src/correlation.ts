@@ -1,3 +1,5 @@
+import { escapeRegex } from './regex.js';
+
 /**
  * Correlation keys: the fields that tie one order's traces together across GCS, Firestore
  * and pod lines. The backend finds them to answer `/logs/related` and to recognise copies of
@@ -64,7 +66,6 @@ export interface CorrelationSubject {
   payload?: unknown;
 }
 
-const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const VALUE_CHARS = '[A-Za-z0-9][A-Za-z0-9._:\\-/]{2,127}';
 
 const compiled = new Map<string, RegExp[]>();

@@ -6,5 +6,6 @@ export * from './params.js';
 export * from './patterns.js';
 export * from './presentation.js';
 export * from './query-model.js';
+export * from './regex.js';
 export * from './vocabulary.js';
 export * from './wire.js';

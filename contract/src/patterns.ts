@@ -1,3 +1,5 @@
+import { escapeRegex } from './regex.js';
+
 /**
  * What a mined template means as a filter: the same on the backend (links in summaries) and
  * in the data-source plugin (a click on a pattern shows its lines).
@@ -5,8 +7,6 @@
 
 /** The placeholder a template has for each variable part of its lines. */
 export const TEMPLATE_WILDCARD = '<*>';
-
-const RE2_SPECIAL = /[.*+?^${}()|[\]\\]/g;
 
 /**
  * An RE2 regular expression (the backend's `regex=true` search) matching the lines of a
@@ -19,11 +19,6 @@ export function templateRegex(template: string): string {
   const words = template
     .trim()
     .split(/\s+/)
-    .map((word) =>
-      word
-        .split(TEMPLATE_WILDCARD)
-        .map((piece) => piece.replace(RE2_SPECIAL, '\\$&'))
-        .join('.*'),
-    );
+    .map((word) => word.split(TEMPLATE_WILDCARD).map(escapeRegex).join('.*'));
   return `(?s)^\\s*${words.join('\\s+')}\\s*$`;
 }

@@ -1,8 +1,7 @@
 import { QueryFixAction } from '@grafana/data';
 
-import { LabelFilter, LabelOperator, SourceName, isSourceName } from '@gpt-runner-logs/contract';
+import { LabelFilter, LabelOperator, SourceName, escapeRegex, isSourceName } from '@gpt-runner-logs/contract';
 
-import { escapeRegex } from './querybuilder/multiValue';
 import { UnifiedLogsQuery } from './types';
 
 /**

@@ -1,6 +1,6 @@
 import { DataFrame, DataFrameType, FieldType, createDataFrame } from '@grafana/data';
 
-import { LogEntry, LogsResponse } from '@gpt-runner-logs/contract';
+import { LogEntry, LogsResponse, escapeRegex } from '@gpt-runner-logs/contract';
 import { toNotices } from './notices';
 import { parsePreciseTime } from './time';
 
@@ -16,8 +16,6 @@ export function grafanaLevel(severity: string): string {
 function labelsOf(entry: LogEntry): Record<string, string> {
   return { source: entry.source, ...entry.labels };
 }
-
-export const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Grafana highlights `searchWords` as regular expressions, case-sensitive unless they carry

@@ -1,8 +1,7 @@
 import { AdHocVariableFilter } from '@grafana/data';
 
-import { LabelFilter, LabelOperator } from '@gpt-runner-logs/contract';
+import { LabelFilter, LabelOperator, escapeRegex } from '@gpt-runner-logs/contract';
 
-import { escapeRegex } from '../frames/logs';
 import { UnifiedLogsQuery } from '../types';
 
 /** The operators the backend's label matchers have, as Grafana's ad hoc filters spell them. */

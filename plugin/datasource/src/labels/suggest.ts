@@ -1,10 +1,9 @@
 import { TimeRange } from '@grafana/data';
 import { ComboboxOption } from '@grafana/ui';
 
-import { LabelFilter } from '@gpt-runner-logs/contract';
+import { LabelFilter, escapeRegex } from '@gpt-runner-logs/contract';
 
 import type { EditorDataSource } from '../editorDataSource';
-import { escapeRegex } from '../frames/logs';
 import { UnifiedLogsQuery } from '../types';
 import { LabelScope, fetchLabelNames, fetchLabelValues } from './client';
 

@@ -1,12 +1,7 @@
 import { ScopedVars } from '@grafana/data';
 import { TemplateSrv } from '@grafana/runtime';
 
-import { LabelOperator } from '@gpt-runner-logs/contract';
-
-/** RE2's metacharacters (the backend's regex syntax, as Loki's and Prometheus's). */
-const RE2_SPECIAL = /[\\^$.*+?()[\]{}|]/g;
-
-export const escapeRegex = (text: string): string => text.replace(RE2_SPECIAL, '\\$&');
+import { LabelOperator, escapeRegex } from '@gpt-runner-logs/contract';
 
 /** Marks where a variable's values went, so the text around them can be escaped apart from them. */
 const MARK = '\u0000';
