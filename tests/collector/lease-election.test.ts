@@ -8,14 +8,13 @@
 import { ApiException, CoordinationV1Api, type V1Lease } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Collector } from '../../backend/src/collector/collector.js';
 import { CollectorRole } from '../../backend/src/collector/collector-role.js';
 import {
   LeaseElector,
   type LeaseApi,
   type LeaseSettings,
 } from '../../backend/src/collector/lease-elector.js';
-import { createMetrics, type Metrics } from '../../backend/src/metrics/metrics.js';
+import { createMetrics } from '../../backend/src/metrics/metrics.js';
 import { startKubernetesDouble, type KubernetesDouble } from '../support/emulators/kubernetes.js';
 import { eventually, parseMetrics, sleep, total } from '../support/metrics.js';
 
@@ -46,7 +45,12 @@ interface Observed {
   leading: boolean;
   starts: number[];
   stops: number;
+  /** It started leading while another candidate of the same Lease still led. */
+  overlapped: boolean;
 }
+
+/** Who leads each Lease now, by name, as the candidates themselves saw it. */
+const leadingNow = new Map<string, Set<string>>();
 
 const settings = (name: string, identity: string): LeaseSettings => ({
   name,
@@ -58,16 +62,21 @@ const settings = (name: string, identity: string): LeaseSettings => ({
 });
 
 function candidate(name: string, identity: string, leaseApi: LeaseApi = api) {
-  const seen: Observed = { identity, leading: false, starts: [], stops: 0 };
+  const seen: Observed = { identity, leading: false, starts: [], stops: 0, overlapped: false };
+  const leaders = leadingNow.get(name) ?? new Set<string>();
+  leadingNow.set(name, leaders);
   const elector = new LeaseElector(
     leaseApi,
     settings(name, identity),
     {
       started: (since) => {
+        seen.overlapped ||= leaders.size > 0;
+        leaders.add(identity);
         seen.leading = true;
         seen.starts.push(since);
       },
       stopped: () => {
+        leaders.delete(identity);
         seen.leading = false;
         seen.stops += 1;
       },
@@ -194,15 +203,13 @@ describe('leader election', () => {
 
     partition.cut();
     const cutAt = Date.now();
-    let overlap = false;
     let aStoppedAt: number | undefined;
     while (!b.seen.leading && Date.now() - cutAt < 5_000) {
-      if (a.seen.leading && b.seen.leading) overlap = true;
       if (!a.seen.leading) aStoppedAt ??= Date.now();
       await sleep(20);
     }
     const bStartedAt = Date.now();
-    expect(overlap, 'two leaders at once').toBe(false);
+    expect(b.seen.overlapped, 'two leaders at once').toBe(false);
     expect(a.seen.stops).toBe(1);
     expect(aStoppedAt).toBeDefined();
     expect(aStoppedAt as number).toBeLessThan(bStartedAt);
@@ -215,19 +222,28 @@ describe('leader election', () => {
   });
 });
 
-/** A collector over no source: the role decides whether it runs, the metrics say so. */
-const collectorOf = (metrics: Metrics) =>
-  new Collector({
-    sources: [],
-    settings: { gcsIntervalMs: 1_000, podRelistMs: 1_000, maxBackoffMs: 1_000, maxPodStreams: 1 },
-    metrics,
-    logger: SILENT,
-  });
+/** The duties the role starts and stops, recorded: the role decides whether they run. */
+function recordedDuties() {
+  const duties = {
+    starts: [] as (number | undefined)[],
+    stops: 0,
+    running: false,
+    start(sinceMs?: number) {
+      duties.starts.push(sinceMs);
+      duties.running = true;
+    },
+    stop() {
+      duties.stops += 1;
+      duties.running = false;
+    },
+  };
+  return duties;
+}
 
 describe('the collector role', () => {
   it('exports counts only while it leads: a leader that loses the Lease drops its series and says so', async () => {
     const metrics = createMetrics();
-    const collector = collectorOf(metrics);
+    const collector = recordedDuties();
     const partition = partitionable();
     let elector: LeaseElector | undefined;
     const role = new CollectorRole(collector, metrics, SILENT, (leadership) => {
@@ -240,6 +256,8 @@ describe('the collector role', () => {
     role.start();
     expect(total(await exported(), 'log_aggregator_collector_leader')).toBe(0);
     await eventually(async () => expect(total(await exported(), 'log_aggregator_collector_leader')).toBe(1));
+    expect(collector.running).toBe(true);
+    expect(collector.starts).toHaveLength(1);
     // What the followers count while it leads.
     metrics.logEntries.inc({ source: 'pods', severity: 'ERROR', origin: 'gpt-runner/trader' }, 3);
     metrics.sourceLastEntry.set({ source: 'pods' }, Date.now() / 1000);
@@ -265,10 +283,12 @@ describe('the collector role', () => {
 
   it('counts at once, and alone, without a Lease', async () => {
     const metrics = createMetrics();
-    const collector = collectorOf(metrics);
+    const collector = recordedDuties();
     const role = new CollectorRole(collector, metrics, SILENT);
     role.start();
     expect(total(parseMetrics(await metrics.registry.metrics()), 'log_aggregator_collector_leader')).toBe(1);
+    expect(collector.running).toBe(true);
     await role.stop();
+    expect(collector.running).toBe(false);
   });
 });
