@@ -14,7 +14,7 @@ export const DEFAULT_OPTIONS: SummaryOptions = { showDigest: true, maxHeight: 0 
  * The parts of the contract's `Digest` the panel shows. The digest reaches the panel as an
  * untyped frame value, so `readDigest` checks every field before use.
  */
-export type DigestSpike = Pick<Spike, 'start' | 'end' | 'errors' | 'peakErrors' | 'factor' | 'baseline'>;
+export type DigestSpike = Pick<Spike, 'start' | 'end' | 'errors' | 'peakErrors' | 'baseline'>;
 
 export type DigestTemplate = Pick<TemplateDigest, 'id' | 'template' | 'count' | 'errors' | 'lastSeen'> & {
   /** Each varying `<*>`: `symbol 8: TSLA 7, MSFT 6, META 5, …`. */

@@ -49,7 +49,7 @@ describe('readDigest', () => {
       spikes: [{ start: 'x' }, 7, { start: 'a', end: 'b', errors: 'many' }],
       templates: { errors: [{ id: 'p1' }, { id: 'p2', template: 'ok <*>', count: 2, errors: 1 }] },
     });
-    expect(digest?.spikes).toEqual([{ start: 'a', end: 'b', errors: 0, peakErrors: 0, factor: 0 }]);
+    expect(digest?.spikes).toEqual([{ start: 'a', end: 'b', errors: 0, peakErrors: 0 }]);
     expect(digest?.errorTemplates.map((t) => t.id)).toEqual(['p2']);
     expect(digest?.totals).toEqual({ entries: 3, errors: 0, warnings: 0, errorRate: 0 });
   });

@@ -20,7 +20,6 @@ function readSpike(value: unknown): DigestSpike | undefined {
     end: str(value.end)!,
     errors: num(value.errors),
     peakErrors: num(value.peakErrors),
-    factor: num(value.factor),
     // An older backend sends no baseline; the panel then says nothing about one.
     baseline: typeof value.baseline === 'number' && Number.isFinite(value.baseline) ? value.baseline : undefined,
   };
