@@ -13,9 +13,12 @@ export function grafanaLevel(severity: string): string {
 }
 
 /** The source travels as a label so that it shows in details and can be filtered on. */
-function labelsOf(entry: LogEntry): Record<string, string> {
+export function labelsOf(entry: LogEntry): Record<string, string> {
   return { source: entry.source, ...entry.labels };
 }
+
+/** A row's id, unique across sources (each source's ids are unique only within it). */
+export const rowId = (entry: LogEntry): string => `${entry.source}:${entry.id}`;
 
 /**
  * Grafana highlights `searchWords` as regular expressions, case-sensitive unless they carry
@@ -106,7 +109,7 @@ export function logsFrame(entries: LogEntry[], options: LogsFrameOptions): DataF
       { name: 'timestamp', type: FieldType.time, values: times.map((t) => t.ms), nanos: times.map((t) => t.nanos) },
       { name: 'body', type: FieldType.string, values: entries.map((entry) => entry.message) },
       { name: 'severity', type: FieldType.string, values: entries.map((entry) => grafanaLevel(entry.severity)) },
-      { name: 'id', type: FieldType.string, values: entries.map((entry) => `${entry.source}:${entry.id}`) },
+      { name: 'id', type: FieldType.string, values: entries.map(rowId) },
       { name: 'labels', type: FieldType.other, values: entries.map(labelsOf) },
       ...payloadFields(entries),
     ],

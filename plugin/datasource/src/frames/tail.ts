@@ -1,7 +1,7 @@
 import { CircularDataFrame, DataFrameType, FieldType } from '@grafana/data';
 import { LogEntry } from '@gpt-runner-logs/contract';
 
-import { grafanaLevel, searchWords } from './logs';
+import { grafanaLevel, labelsOf, rowId, searchWords } from './logs';
 
 export interface TailFrameOptions {
   refId: string;
@@ -49,8 +49,8 @@ export function appendEntries(frame: CircularDataFrame<TailRow>, entries: LogEnt
       timestamp: Date.parse(entry.timestamp),
       body: entry.message,
       severity: grafanaLevel(entry.severity),
-      id: `${entry.source}:${entry.id}`,
-      labels: { source: entry.source, ...entry.labels },
+      id: rowId(entry),
+      labels: labelsOf(entry),
     });
   }
 }
