@@ -9,6 +9,7 @@ import {
 } from '@gpt-runner-logs/contract';
 import type { z } from 'zod';
 import { formatEpochMs, type LogQuery } from '../../model/index.js';
+import { defaultReconcileWindow } from '../../query/correlation/reconcile.js';
 import { LOG_QUERY_PARAMS, buildLogQuery, type QueryContext } from './log-query.js';
 import {
   TIME_PARAM_FORMS,
@@ -94,7 +95,7 @@ export const RECONCILE_PARAMS = {
   to: single,
 } as const satisfies Record<ReconcileParamName, z.ZodType>;
 
-/** Default: the last day, up to `settleMs` ago (younger trades may not be archived yet). */
+/** Default: `defaultReconcileWindow`. */
 export function parseReconcileParams(
   raw: RawParams,
   nowMs: number,
@@ -102,7 +103,5 @@ export function parseReconcileParams(
 ): { from: string; to: string } {
   const p = validateParams(raw, RECONCILE_PARAMS);
   const window = optionalWindow(p.from, p.to, nowMs);
-  if (window) return window;
-  const to = nowMs - defaults.settleMs;
-  return { from: formatEpochMs(Math.max(0, to - defaults.windowMs)), to: formatEpochMs(to) };
+  return window ?? defaultReconcileWindow(nowMs, defaults);
 }

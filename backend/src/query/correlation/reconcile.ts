@@ -6,7 +6,13 @@ import {
   type ReconcileOnly,
   type ReconcileResponse,
 } from '@gpt-runner-logs/contract';
-import { labelValue, type LogEntry, type LogQuery, type Timestamp } from '../../model/index.js';
+import {
+  formatEpochMs,
+  labelValue,
+  type LogEntry,
+  type LogQuery,
+  type Timestamp,
+} from '../../model/index.js';
 import { collectEntries } from '../collect.js';
 import type { QueryEngine } from '../engine.js';
 
@@ -176,3 +182,12 @@ export const mismatchCounts = (response: ReconcileResponse): Record<ReconcileKin
   only_in_firestore: response.counts.only_in_firestore,
   field_differs: response.counts.field_differs,
 });
+
+/** The window reconciled when none is asked for: the last `windowMs`, up to `settleMs` ago (younger trades may not be archived yet). */
+export function defaultReconcileWindow(
+  nowMs: number,
+  { windowMs, settleMs }: { windowMs: number; settleMs: number },
+): { from: string; to: string } {
+  const to = nowMs - settleMs;
+  return { from: formatEpochMs(Math.max(0, to - windowMs)), to: formatEpochMs(to) };
+}

@@ -1,6 +1,12 @@
-import { formatEpochMs, type Clock } from '../../model/index.js';
+import type { Clock } from '../../model/index.js';
 import type { QueryEngine } from '../engine.js';
-import { mismatchCounts, reconcile, type ReconcileObserver, type ReconcileSettings } from './reconcile.js';
+import {
+  defaultReconcileWindow,
+  mismatchCounts,
+  reconcile,
+  type ReconcileObserver,
+  type ReconcileSettings,
+} from './reconcile.js';
 
 export interface ReconcileScheduleOptions {
   engine: Pick<QueryEngine, 'page'>;
@@ -45,8 +51,7 @@ export class ReconcileSchedule {
     if (this.running) return;
     this.running = true;
     try {
-      const to = this.options.clock.now() - this.options.settleMs;
-      const window = { from: formatEpochMs(to - this.options.windowMs), to: formatEpochMs(to) };
+      const window = defaultReconcileWindow(this.options.clock.now(), this.options);
       const result = await reconcile(
         this.options.engine,
         this.options.settings,
