@@ -70,9 +70,19 @@ export function reconnectDelayMs(attempt: number): number {
   return Math.round(base * (0.5 + Math.random() / 2));
 }
 
-// A black-holed connect attempt is abandoned after this long and retried with back-off.
-// Requests never wait for it: without an offline queue, commands fail at once meanwhile.
-const CONNECT_TIMEOUT_MS = 2_000;
+/**
+ * How this service's Redis clients behave while Redis is away: they never make a request wait.
+ * Commands fail at once instead of queueing while disconnected (the sources answer meanwhile);
+ * a replayed write after a reconnect would be stale, so it is dropped; a black-holed connect
+ * attempt is abandoned after 2 s and retried with back-off.
+ */
+export const FAIL_FAST_REDIS = {
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 0,
+  autoResendUnfulfilledCommands: false,
+  connectTimeout: 2_000,
+  retryStrategy: reconnectDelayMs,
+} as const;
 
 /**
  * The shared cache for several replicas. Redis being down, slow or full never fails a
@@ -92,14 +102,8 @@ export class RedisCache implements Cache {
   constructor(private readonly options: RedisCacheOptions) {
     this.indexKey = `${options.keyPrefix}__keys`;
     this.redis = new Redis(options.url, {
-      // Fail fast instead of queueing while disconnected: the sources answer meanwhile.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      // A replayed cache write after a reconnect would be stale; drop it instead.
-      autoResendUnfulfilledCommands: false,
+      ...FAIL_FAST_REDIS,
       commandTimeout: options.commandTimeoutMs,
-      connectTimeout: CONNECT_TIMEOUT_MS,
-      retryStrategy: reconnectDelayMs,
       connectionName: 'gpt-runner-logs',
     }) as ScriptedRedis;
     this.redis.defineCommand('cacheSet', { numberOfKeys: 2, lua: SET_SCRIPT });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { reconnectDelayMs } from '../cache/redis-cache.js';
+import { FAIL_FAST_REDIS, reconnectDelayMs } from '../cache/redis-cache.js';
 import { describeError, type LogEntry } from '../model/index.js';
 import type { BusHandlers, TailBus } from './bus.js';
 import { ZERO_ID } from './event-id.js';
@@ -71,23 +71,18 @@ export class RedisBus implements TailBus {
     this.keys = { stream: `${base}stream`, lease: `${base}leader`, demand: `${base}demand` };
     this.leaseMs = options.leaseMs ?? 5_000;
     this.renewMs = options.renewMs ?? 1_000;
-    const common = {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      autoResendUnfulfilledCommands: false,
-      connectTimeout: 2_000,
-      retryStrategy: reconnectDelayMs,
-      lazyConnect: false,
-    };
     this.commands = new Redis(options.url, {
-      ...common,
+      ...FAIL_FAST_REDIS,
       commandTimeout: options.commandTimeoutMs,
       connectionName: 'gpt-runner-logs-tail',
     }) as LeaseRedis;
     this.commands.defineCommand('renewLease', { numberOfKeys: 1, lua: RENEW });
     this.commands.defineCommand('releaseLease', { numberOfKeys: 1, lua: RELEASE });
     // Blocking reads hold their connection: a second one, without the command time-out.
-    this.reader = new Redis(options.url, { ...common, connectionName: 'gpt-runner-logs-tail-reader' });
+    this.reader = new Redis(options.url, {
+      ...FAIL_FAST_REDIS,
+      connectionName: 'gpt-runner-logs-tail-reader',
+    });
     for (const client of [this.commands, this.reader])
       client.on('error', (error: unknown) =>
         options.logger.debug({ err: describeError(error) }, 'live tail: Redis connection failed'),
